@@ -1,0 +1,121 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+import { policy, PolicyStatement, tlsOnlyBucketPolicy } from "./policies";
+
+export interface PrivateBucketArgs {
+    /**
+     * Keep the bucket (and its objects) when the resource is deleted or the stack destroyed.
+     * @default false
+     */
+    readonly retainOnDelete?: boolean;
+    /**
+     * Days after which non-current object versions are removed. Versioning itself is always on.
+     * @default 30
+     */
+    readonly noncurrentVersionExpirationDays?: number;
+    /**
+     * Extra bucket policy statements, given the bucket name, appended after the TLS-only denial.
+     * @default none
+     */
+    readonly extraPolicyStatements?: (bucketName: string) => PolicyStatement[];
+    /** Tags applied to the bucket. @default {} */
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * An S3 bucket nobody outside the account can reach: all four public-access blocks,
+ * bucket-owner-enforced ownership (ACLs off), default encryption, versioning and a
+ * bucket policy refusing any request not made over TLS.
+ */
+export class PrivateBucket extends pulumi.ComponentResource {
+    public readonly bucket: aws.s3.Bucket;
+    public readonly bucketName: pulumi.Output<string>;
+    public readonly arn: pulumi.Output<string>;
+    public readonly policy: aws.s3.BucketPolicy;
+
+    constructor(name: string, args: PrivateBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("federated-access:storage:PrivateBucket", name, {}, opts);
+        const expirationDays = args.noncurrentVersionExpirationDays ?? 30;
+        if (!Number.isInteger(expirationDays) || expirationDays < 1) {
+            throw new Error(
+                `PrivateBucket '${name}': noncurrentVersionExpirationDays must be a positive integer, got '${expirationDays}'`,
+            );
+        }
+        const retainOnDelete = args.retainOnDelete ?? false;
+        const child = { parent: this };
+
+        this.bucket = new aws.s3.Bucket(
+            `${name}-bucket`,
+            { forceDestroy: !retainOnDelete, tags: args.tags },
+            { parent: this, retainOnDelete, protect: retainOnDelete },
+        );
+        const bucketId = this.bucket.id;
+
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(
+            `${name}-public-access`,
+            {
+                bucket: bucketId,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            child,
+        );
+        new aws.s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            { bucket: bucketId, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            child,
+        );
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-encryption`,
+            {
+                bucket: bucketId,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+            },
+            child,
+        );
+        const versioning = new aws.s3.BucketVersioning(
+            `${name}-versioning`,
+            { bucket: bucketId, versioningConfiguration: { status: "Enabled" } },
+            child,
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-lifecycle`,
+            {
+                bucket: bucketId,
+                rules: [
+                    {
+                        id: "expire-noncurrent-versions",
+                        status: "Enabled",
+                        filter: {},
+                        noncurrentVersionExpiration: { noncurrentDays: expirationDays },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                ],
+            },
+            { parent: this, dependsOn: [versioning] },
+        );
+        this.policy = new aws.s3.BucketPolicy(
+            `${name}-policy`,
+            {
+                bucket: bucketId,
+                policy: this.bucket.bucket.apply((bucketName) =>
+                    JSON.stringify(
+                        policy(
+                            ...tlsOnlyBucketPolicy(bucketName).Statement,
+                            ...(args.extraPolicyStatements?.(bucketName) ?? []),
+                        ),
+                    ),
+                ),
+            },
+            // A policy put before the public-access block exists could be judged public.
+            { parent: this, dependsOn: [publicAccess] },
+        );
+
+        this.bucketName = this.bucket.bucket;
+        this.arn = this.bucket.arn;
+        this.registerOutputs({ bucketName: this.bucketName, arn: this.arn });
+    }
+}

@@ -1,0 +1,101 @@
+import { parseStage, Stage } from "./stage";
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export type MfaMode = "OPTIONAL" | "ON";
+
+/** Everything the program takes from a stack's configuration, validated. */
+export interface StackSettings {
+    readonly stage: Stage;
+    readonly region: string;
+    readonly userFilesPrefix: string;
+    readonly mfa: MfaMode;
+    readonly logRetentionDays: number;
+    readonly protectData: boolean;
+}
+
+/** Reads one raw configuration value; `undefined` when the key is not set. */
+export type ConfigReader = (key: string) => string | undefined;
+
+const PREFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+/**
+ * Validates a stack's configuration. Every failure names the key (as written in
+ * `Pulumi.<stack>.yaml`) and the value received, and all failures are reported at once
+ * so one edit fixes a stack file.
+ *
+ * @param stackName the Pulumi stack name, which must be a stage.
+ * @param project reads keys of this project's namespace.
+ * @param aws reads keys of the `aws` namespace.
+ */
+export function parseStackSettings(
+    stackName: string,
+    project: ConfigReader,
+    aws: ConfigReader,
+    namespace = "federated-access",
+): StackSettings {
+    const stage = parseStage(stackName);
+    const problems: string[] = [];
+    const key = (k: string) => `${namespace}:${k}`;
+
+    const region = aws("region");
+    if (region === undefined) {
+        problems.push("missing required key 'aws:region' (for example ap-northeast-1)");
+    } else if (!REGION_PATTERN.test(region)) {
+        problems.push(`'aws:region' must be an AWS region such as ap-northeast-1, got '${region}'`);
+    }
+
+    const userFilesPrefix = project("userFilesPrefix");
+    if (userFilesPrefix === undefined) {
+        problems.push(`missing required key '${key("userFilesPrefix")}' (for example cognito-test)`);
+    } else if (!PREFIX_PATTERN.test(userFilesPrefix)) {
+        problems.push(
+            `'${key("userFilesPrefix")}' must be 1-63 lowercase letters, digits or '-' with no '/', got '${userFilesPrefix}'`,
+        );
+    }
+
+    const mfaRaw = project("mfa") ?? "OPTIONAL";
+    if (mfaRaw !== "OPTIONAL" && mfaRaw !== "ON") {
+        problems.push(`'${key("mfa")}' must be OPTIONAL or ON, got '${mfaRaw}'`);
+    }
+
+    const retentionRaw = project("logRetentionDays");
+    let logRetentionDays = 30;
+    if (retentionRaw !== undefined) {
+        logRetentionDays = Number(retentionRaw);
+        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+            problems.push(
+                `'${key("logRetentionDays")}' must be one of ${LOG_RETENTION_DAYS.join(", ")}, got '${retentionRaw}'`,
+            );
+        }
+    }
+
+    const protectRaw = project("protectData");
+    let protectData = stage === "prod";
+    if (protectRaw !== undefined) {
+        if (protectRaw !== "true" && protectRaw !== "false") {
+            problems.push(`'${key("protectData")}' must be true or false, got '${protectRaw}'`);
+        } else {
+            protectData = protectRaw === "true";
+        }
+    }
+    if (stage === "prod" && !protectData) {
+        problems.push(`'${key("protectData")}' cannot be false in prod: production data is always protected`);
+    }
+
+    if (problems.length > 0) {
+        throw new Error(`Invalid configuration for stack '${stackName}':\n  - ${problems.join("\n  - ")}`);
+    }
+    return {
+        stage,
+        region: region!,
+        userFilesPrefix: userFilesPrefix!,
+        mfa: mfaRaw as MfaMode,
+        logRetentionDays,
+        protectData,
+    };
+}

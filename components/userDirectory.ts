@@ -1,0 +1,122 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+import { MfaMode } from "./stackSettings";
+
+/** Groups users are placed in; the identity pool maps each to its own role. */
+export const USER_GROUPS = ["admin", "user"] as const;
+export type UserGroup = (typeof USER_GROUPS)[number];
+
+export interface UserDirectoryArgs {
+    /**
+     * MFA mode. `OPTIONAL` lets each user enrol a TOTP app, `ON` requires it at sign-in.
+     * @default "OPTIONAL"
+     */
+    readonly mfa?: MfaMode;
+    /**
+     * Refuse deletion of the user pool (Cognito deletion protection) and protect it in Pulumi.
+     * @default false
+     */
+    readonly protect?: boolean;
+    /**
+     * Lifetime of IdTokens issued to the app client, in minutes (5 to 1440).
+     * @default 60
+     */
+    readonly idTokenValidityMinutes?: number;
+    /** Tags applied to every taggable resource. @default {} */
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * The user directory: a Cognito user pool whose users only an administrator can create,
+ * an app client without a secret, and the `admin` and `user` groups.
+ */
+export class UserDirectory extends pulumi.ComponentResource {
+    public readonly userPool: aws.cognito.UserPool;
+    public readonly client: aws.cognito.UserPoolClient;
+    public readonly groups: Record<UserGroup, aws.cognito.UserGroup>;
+    /** `cognito-idp.<region>.amazonaws.com/<poolId>`: the key of `Logins` maps and the OIDC issuer host/path. */
+    public readonly providerName: pulumi.Output<string>;
+    /** `https://cognito-idp.<region>.amazonaws.com/<poolId>`: the `iss` claim of its tokens. */
+    public readonly issuerUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: UserDirectoryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("federated-access:identity:UserDirectory", name, {}, opts);
+        const mfa = args.mfa ?? "OPTIONAL";
+        if (mfa !== "OPTIONAL" && mfa !== "ON") {
+            throw new Error(`UserDirectory '${name}': mfa must be OPTIONAL or ON, got '${mfa}'`);
+        }
+        const idTokenValidityMinutes = args.idTokenValidityMinutes ?? 60;
+        if (!Number.isInteger(idTokenValidityMinutes) || idTokenValidityMinutes < 5 || idTokenValidityMinutes > 1440) {
+            throw new Error(
+                `UserDirectory '${name}': idTokenValidityMinutes must be an integer from 5 to 1440, got '${idTokenValidityMinutes}'`,
+            );
+        }
+        const protect = args.protect ?? false;
+
+        this.userPool = new aws.cognito.UserPool(
+            `${name}-pool`,
+            {
+                adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+                usernameAttributes: ["email"],
+                autoVerifiedAttributes: ["email"],
+                passwordPolicy: {
+                    minimumLength: 14,
+                    requireLowercase: true,
+                    requireUppercase: true,
+                    requireNumbers: true,
+                    requireSymbols: true,
+                    temporaryPasswordValidityDays: 3,
+                    passwordHistorySize: 5,
+                },
+                mfaConfiguration: mfa,
+                softwareTokenMfaConfiguration: { enabled: true },
+                accountRecoverySetting: {
+                    recoveryMechanisms: [{ name: "verified_email", priority: 1 }],
+                },
+                userPoolTier: "ESSENTIALS",
+                deletionProtection: protect ? "ACTIVE" : "INACTIVE",
+                tags: args.tags,
+            },
+            { parent: this, protect },
+        );
+
+        this.client = new aws.cognito.UserPoolClient(
+            `${name}-client`,
+            {
+                userPoolId: this.userPool.id,
+                generateSecret: false,
+                // SRP for people signing in from an app; ADMIN_USER_PASSWORD_AUTH only for callers
+                // holding cognito-idp:AdminInitiateAuth (the smoke checks), never anonymous passwords.
+                explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                preventUserExistenceErrors: "ENABLED",
+                enableTokenRevocation: true,
+                idTokenValidity: idTokenValidityMinutes,
+                accessTokenValidity: idTokenValidityMinutes,
+                refreshTokenValidity: 30,
+                tokenValidityUnits: { idToken: "minutes", accessToken: "minutes", refreshToken: "days" },
+                supportedIdentityProviders: ["COGNITO"],
+            },
+            { parent: this },
+        );
+
+        const groups: Partial<Record<UserGroup, aws.cognito.UserGroup>> = {};
+        USER_GROUPS.forEach((group, precedence) => {
+            groups[group] = new aws.cognito.UserGroup(
+                `${name}-${group}`,
+                { userPoolId: this.userPool.id, name: group, precedence, description: `Members get the ${group} role` },
+                { parent: this },
+            );
+        });
+        this.groups = groups as Record<UserGroup, aws.cognito.UserGroup>;
+        this.providerName = this.userPool.endpoint;
+        this.issuerUrl = pulumi.interpolate`https://${this.userPool.endpoint}`;
+
+        this.registerOutputs({
+            userPoolId: this.userPool.id,
+            clientId: this.client.id,
+            providerName: this.providerName,
+            issuerUrl: this.issuerUrl,
+        });
+    }
+}

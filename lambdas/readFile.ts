@@ -1,0 +1,221 @@
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { FetchError } from "aws-jwt-verify/error";
+
+import { classifyAwsError, errorResponse, header, HttpEvent, HttpResponse, jsonResponse, RETRY_AFTER_SECONDS } from "./http";
+import { CognitoIdentitySender, createIdentityExchange, TemporaryCredentials } from "./identityCredentials";
+
+/** Verifies an IdToken (signature, issuer, client id, token use, expiry) and returns its claims. */
+export interface IdTokenVerifier {
+    verify(token: string): Promise<{ readonly sub: string }>;
+}
+
+/** The minimum of an S3 client the handler needs (a real client or a mock). */
+export interface S3Sender {
+    send(command: GetObjectCommand | ListObjectsV2Command): Promise<unknown>;
+}
+
+export interface ReadFileSettings {
+    readonly identityPoolId: string;
+    /** `cognito-idp.<region>.amazonaws.com/<poolId>` */
+    readonly providerName: string;
+    readonly bucket: string;
+    readonly prefix: string;
+    /** @default "data.txt" */
+    readonly fileName?: string;
+    /** Largest file returned, in bytes; Lambda responses are capped at 6 MB. @default 1 MiB */
+    readonly maxBytes?: number;
+    /** Users whose identity and credentials a warm container remembers. @default 1000 */
+    readonly cacheEntries?: number;
+}
+
+export interface ReadFileDeps {
+    readonly verifier: IdTokenVerifier;
+    readonly identity: CognitoIdentitySender;
+    /** Builds an S3 client signing with the given (the user's own) credentials. */
+    readonly s3For: (credentials: TemporaryCredentials) => S3Sender;
+    /** @default Date.now */
+    readonly now?: () => number;
+    /** One structured line per request; never receives a token. @default console.log of JSON */
+    readonly log?: (entry: Record<string, unknown>) => void;
+}
+
+/** IdTokens are three base64url segments; anything longer than this is not one of Cognito's. */
+const MAX_TOKEN_LENGTH = 8192;
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+type Outcome = { response: HttpResponse; reason: string };
+
+/**
+ * `GET /read-file`: exchanges the caller's IdToken (header `idToken`) for identity-pool
+ * credentials and reads `<prefix>/<identityId>/<fileName>` with those credentials, so IAM
+ * decides what the user may read. The token is verified before any AWS call is made.
+ */
+export function createReadFileHandler(settings: ReadFileSettings, deps: ReadFileDeps) {
+    const fileName = settings.fileName ?? "data.txt";
+    const maxBytes = settings.maxBytes ?? 1024 * 1024;
+    const now = deps.now ?? Date.now;
+    const log = deps.log ?? ((entry: Record<string, unknown>) => console.log(JSON.stringify(entry)));
+    const exchange = createIdentityExchange(
+        {
+            identity: deps.identity,
+            identityPoolId: settings.identityPoolId,
+            providerName: settings.providerName,
+            maxEntries: settings.cacheEntries ?? 1000,
+            refreshMarginMs: 5 * 60 * 1000,
+            now,
+        },
+        deps.s3For,
+    );
+
+    function awsFailure(error: unknown, requestId: string | undefined, step: string): Outcome {
+        const kind = classifyAwsError(error);
+        const name = (error as { name?: string } | undefined)?.name ?? "Error";
+        switch (kind) {
+            case "throttled":
+            case "unavailable":
+                return {
+                    response: errorResponse(503, "temporarily_unavailable", "A dependency is busy; retry shortly.", requestId, {
+                        "retry-after": RETRY_AFTER_SECONDS,
+                    }),
+                    reason: `${step}:${name}`,
+                };
+            case "not-authorized":
+                return {
+                    response: errorResponse(401, "invalid_token", "The IdToken was refused by the identity pool.", requestId),
+                    reason: `${step}:${name}`,
+                };
+            case "access-denied":
+                return {
+                    response: errorResponse(403, "access_denied", "Your credentials do not allow this read.", requestId),
+                    reason: `${step}:${name}`,
+                };
+            case "not-found":
+                return {
+                    response: errorResponse(404, "not_found", `No ${fileName} in your folder.`, requestId),
+                    reason: `${step}:${name}`,
+                };
+            default:
+                if (step === "identity" && name === "InvalidIdentityPoolConfigurationException") {
+                    return {
+                        response: errorResponse(403, "no_role", "Your account is in no group that grants access.", requestId),
+                        reason: `${step}:${name}`,
+                    };
+                }
+                return {
+                    response: errorResponse(500, "internal_error", "The request failed; it has been logged.", requestId),
+                    reason: `${step}:${name}`,
+                };
+        }
+    }
+
+    async function readOwnFile(s3: S3Sender, key: string, requestId: string | undefined): Promise<Outcome> {
+        const object = (await s3.send(new GetObjectCommand({ Bucket: settings.bucket, Key: key }))) as {
+            ContentLength?: number;
+            Body?: { transformToString(): Promise<string> };
+        };
+        if ((object.ContentLength ?? 0) > maxBytes) {
+            return {
+                response: errorResponse(413, "file_too_large", `${fileName} is larger than ${maxBytes} bytes.`, requestId),
+                reason: "too-large",
+            };
+        }
+        const data = (await object.Body?.transformToString()) ?? "";
+        return { response: jsonResponse(200, { status: "success", data }), reason: "ok" };
+    }
+
+    /**
+     * S3 answers AccessDenied, not NoSuchKey, for a missing key when the caller may not list
+     * it; the caller may list its own folder, so one listing tells "absent" from "refused".
+     */
+    async function absentOrDenied(s3: S3Sender, key: string, requestId: string | undefined): Promise<Outcome> {
+        try {
+            const listed = (await s3.send(
+                new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: key, MaxKeys: 1 }),
+            )) as { KeyCount?: number; Contents?: unknown[] };
+            if ((listed.KeyCount ?? listed.Contents?.length ?? 0) === 0) {
+                return awsFailure({ name: "NoSuchKey" }, requestId, "s3");
+            }
+        } catch (error) {
+            return awsFailure(error, requestId, "s3");
+        }
+        return awsFailure({ name: "AccessDenied" }, requestId, "s3");
+    }
+
+    async function serve(event: HttpEvent): Promise<Outcome & { identityId?: string }> {
+        const requestId = event.requestContext?.requestId;
+        const token = header(event, "idToken")?.trim();
+        if (!token) {
+            return {
+                response: errorResponse(401, "missing_token", "Send your Cognito IdToken in the idToken header.", requestId),
+                reason: "missing-token",
+            };
+        }
+        if (token.length > MAX_TOKEN_LENGTH || !TOKEN_SHAPE.test(token)) {
+            return {
+                response: errorResponse(401, "invalid_token", "The idToken header is not a JWT.", requestId),
+                reason: "malformed-token",
+            };
+        }
+
+        let subject: string;
+        try {
+            subject = (await deps.verifier.verify(token)).sub;
+        } catch (error) {
+            if (error instanceof FetchError) {
+                return {
+                    response: errorResponse(503, "temporarily_unavailable", "Token keys are unavailable; retry shortly.", requestId, {
+                        "retry-after": RETRY_AFTER_SECONDS,
+                    }),
+                    reason: "jwks-unavailable",
+                };
+            }
+            return {
+                response: errorResponse(401, "invalid_token", "The IdToken is not valid for this API.", requestId),
+                reason: `token:${(error as Error).name}`,
+            };
+        }
+
+        for (let attempt = 0; ; attempt++) {
+            let session;
+            try {
+                session = await exchange.sessionFor(subject, token);
+            } catch (error) {
+                return awsFailure(error, requestId, "identity");
+            }
+            const key = `${settings.prefix}/${session.identityId}/${fileName}`;
+            try {
+                return { ...(await readOwnFile(session.client, key, requestId)), identityId: session.identityId };
+            } catch (error) {
+                const kind = classifyAwsError(error);
+                if (kind === "expired-credentials" && attempt === 0) {
+                    exchange.forgetCredentials(subject);
+                    continue;
+                }
+                const outcome = kind === "access-denied" ? await absentOrDenied(session.client, key, requestId) : awsFailure(error, requestId, "s3");
+                return { ...outcome, identityId: session.identityId };
+            }
+        }
+    }
+
+    return async function handler(event: HttpEvent): Promise<HttpResponse> {
+        const started = now();
+        let outcome: Outcome & { identityId?: string };
+        try {
+            outcome = await serve(event);
+        } catch (error) {
+            outcome = {
+                response: errorResponse(500, "internal_error", "The request failed; it has been logged.", event.requestContext?.requestId),
+                reason: `unexpected:${(error as Error)?.name}`,
+            };
+        }
+        log({
+            route: "GET /read-file",
+            requestId: event.requestContext?.requestId,
+            status: outcome.response.statusCode,
+            reason: outcome.reason,
+            identityId: outcome.identityId,
+            ms: now() - started,
+        });
+        return outcome.response;
+    };
+}
