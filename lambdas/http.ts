@@ -62,7 +62,8 @@ export function header(event: HttpEvent, name: string): string | undefined {
 /** How a failed AWS call should be answered. */
 export type AwsFailure = "throttled" | "unavailable" | "access-denied" | "not-found" | "expired-credentials" | "not-authorized" | "other";
 
-const THROTTLING = new Set([
+// Arrays, not Sets: the closure serializer does not carry a Set's contents.
+const THROTTLING: readonly string[] = [
     "ThrottlingException",
     "Throttling",
     "TooManyRequestsException",
@@ -70,8 +71,8 @@ const THROTTLING = new Set([
     "RequestLimitExceeded",
     "SlowDown",
     "ProvisionedThroughputExceededException",
-]);
-const EXPIRED = new Set(["ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired", "InvalidToken"]);
+];
+const EXPIRED: readonly string[] = ["ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired", "InvalidToken"];
 
 /** Classifies an AWS SDK v3 error by its name, fault and HTTP status. */
 export function classifyAwsError(error: unknown): AwsFailure {
@@ -84,10 +85,10 @@ export function classifyAwsError(error: unknown): AwsFailure {
     };
     const name = e.name ?? e.Code ?? "";
     const status = e.$metadata?.httpStatusCode;
-    if (THROTTLING.has(name) || e.$retryable?.throttling === true || status === 429) {
+    if (THROTTLING.includes(name) || e.$retryable?.throttling === true || status === 429) {
         return "throttled";
     }
-    if (EXPIRED.has(name)) {
+    if (EXPIRED.includes(name)) {
         return "expired-credentials";
     }
     if (name === "AccessDenied" || name === "AccessDeniedException" || name === "Forbidden") {

@@ -1,0 +1,122 @@
+/**
+ * The inline callback survives serialization: it is serialized exactly as CallbackFunction
+ * does it, loaded in a fresh Node process and invoked, with AWS answered on loopback.
+ */
+import * as assert from "assert";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+
+import * as pulumi from "@pulumi/pulumi";
+
+import { archiveOnly } from "../components/handlerFunction";
+import { readFileCallbackFactory } from "../lambdas/readFileFunction";
+import { ROOT } from "./harness";
+import { FakeAws, identityIdFor, startFakeAws } from "./support/fakeAws";
+import { CLIENT_ID, idToken, makeSigningKey, REGION, USER_POOL_ID } from "./support/tokens";
+
+const run = promisify(execFile);
+const BUCKET = "user-files-serialized";
+const PREFIX = "cognito-test";
+
+/** Serializes a factory the way aws.lambda.CallbackFunction does. */
+export async function serializeHandler(factory: () => unknown): Promise<string> {
+    const closure = await pulumi.runtime.serializeFunction(factory as () => never, {
+        serialize: () => true,
+        exportName: "handler",
+        isFactoryFunction: true,
+        allowSecrets: true,
+    });
+    return closure.text;
+}
+
+describe("read-file callback serialization", () => {
+    const key = makeSigningKey("serialized-key");
+    let fake: FakeAws;
+    let dir: string;
+
+    before(async () => {
+        fake = await startFakeAws({ jwks: { keys: [key.jwk] }, region: REGION, bucket: BUCKET, prefix: PREFIX });
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "read-file-archive-"));
+        fs.writeFileSync(path.join(dir, "__index.js"), await serializeHandler(readFileCallbackFactory));
+    });
+    after(async () => {
+        await fake.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    async function invokeFresh(events: object[]) {
+        const { stdout } = await run(
+            process.execPath,
+            ["--require", path.join(__dirname, "support", "loopbackJwks.js"), path.join(__dirname, "support", "invokeSerialized.js"), path.join(dir, "__index.js"), JSON.stringify(events)],
+            {
+                cwd: dir,
+                env: {
+                    PATH: process.env.PATH,
+                    NODE_PATH: path.join(ROOT, "node_modules"),
+                    FAKE_AWS_PORT: String(fake.port),
+                    AWS_REGION: REGION,
+                    AWS_ACCESS_KEY_ID: "AKIAEXECUTIONROLE",
+                    AWS_SECRET_ACCESS_KEY: "execution-role-secret",
+                    AWS_ENDPOINT_URL_COGNITO_IDENTITY: fake.url,
+                    AWS_ENDPOINT_URL_S3: fake.url,
+                    AWS_SDK_JS_SUPPRESS_NODEJS_VERSION_WARNING: "1",
+                    USER_POOL_ID,
+                    USER_POOL_CLIENT_ID: CLIENT_ID,
+                    IDENTITY_POOL_ID: `${REGION}:00000000-1111-4222-8333-444444444444`,
+                    USER_FILES_BUCKET: BUCKET,
+                    USER_FILES_PREFIX: PREFIX,
+                },
+            },
+        );
+        return JSON.parse(stdout.trim().split("\n").pop() as string) as { responses: { statusCode: number; body: string }[] };
+    }
+
+    it("is plain JavaScript that names its packages instead of inlining them", async () => {
+        const text = fs.readFileSync(path.join(dir, "__index.js"), "utf8");
+        assert.match(text, /require\("aws-jwt-verify"\)/);
+        assert.match(text, /require\("@aws-sdk\/client-s3(\/dist-cjs\/index.js)?"\)/);
+        assert.ok(!text.includes("@pulumi/"), "no Pulumi code may reach the function");
+    });
+
+    it("serves a first and a warm request in a fresh process: own file with own credentials, others refused", async () => {
+        fake.objects.set(`${PREFIX}/${identityIdFor(REGION, "alice")}/data.txt`, "hello alice");
+        const event = (token?: string) => ({ headers: token ? { idtoken: token } : {}, requestContext: { requestId: "r" } });
+        const { responses } = await invokeFresh([
+            event(idToken(key, "alice")),
+            event(idToken(key, "alice")),
+            event(),
+            event("garbage"),
+            event(idToken(key, "bob")),
+        ]);
+
+        assert.deepStrictEqual(
+            responses.map((r) => r.statusCode),
+            [200, 200, 401, 401, 404],
+        );
+        assert.deepStrictEqual(JSON.parse(responses[0].body), { status: "success", data: "hello alice" });
+        assert.deepStrictEqual(fake.calls, [
+            "jwks",
+            "GetId",
+            "GetCredentialsForIdentity",
+            `GetObject ${PREFIX}/${identityIdFor(REGION, "alice")}/data.txt`,
+            `GetObject ${PREFIX}/${identityIdFor(REGION, "alice")}/data.txt`,
+            "GetId",
+            "GetCredentialsForIdentity",
+            `GetObject ${PREFIX}/${identityIdFor(REGION, "bob")}/data.txt`,
+        ]);
+    });
+
+    it("ships only aws-jwt-verify from node_modules; the AWS SDK comes from the runtime", async () => {
+        const paths = await pulumi.runtime.computeCodePaths(archiveOnly(["aws-jwt-verify"]));
+        const packages = new Set([...paths.keys()].map((p) => p.split("/").slice(0, p.split("/")[1]?.startsWith("@") ? 3 : 2).join("/")));
+        assert.deepStrictEqual([...packages], ["node_modules/aws-jwt-verify"]);
+    });
+
+    it("refuses to bundle a package that is not a dependency or that the runtime provides", () => {
+        assert.throws(() => archiveOnly(["left-pad"]), /'left-pad' is not in package.json dependencies/);
+        assert.throws(() => archiveOnly(["@aws-sdk/client-s3"]), /provided by the nodejs22.x runtime/);
+    });
+});

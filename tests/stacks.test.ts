@@ -1,0 +1,217 @@
+/**
+ * What each stack file implies, checked on the resources the real program registers.
+ */
+import * as assert from "assert";
+
+import { STAGES } from "../components/stage";
+import { policyOf, ProgramRun, runProgram } from "./harness";
+
+const T = {
+    userPool: "aws:cognito/userPool:UserPool",
+    client: "aws:cognito/userPoolClient:UserPoolClient",
+    group: "aws:cognito/userGroup:UserGroup",
+    identityPool: "aws:cognito/identityPool:IdentityPool",
+    attachment: "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment",
+    bucket: "aws:s3/bucket:Bucket",
+    publicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    versioning: "aws:s3/bucketVersioning:BucketVersioning",
+    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    fn: "aws:lambda/function:Function",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    attachmentPolicy: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+};
+
+const EXPECTED_RETENTION = { deve: 14, stag: 30, prod: 365 } as const;
+
+for (const stage of STAGES) {
+    describe(`stack ${stage}`, () => {
+        let run: ProgramRun;
+        before(async () => {
+            run = await runProgram(stage);
+        });
+
+        it("exports what a client and the smoke checks need", () => {
+            for (const key of [
+                "stage",
+                "region",
+                "userPoolId",
+                "userPoolClientId",
+                "userPoolProviderName",
+                "identityPoolId",
+                "userFilesBucket",
+                "userFilesPrefix",
+                "adminRoleArn",
+                "userRoleArn",
+                "readFileFunctionName",
+            ]) {
+                assert.ok(run.outputs[key], `output ${key} is missing`);
+            }
+            assert.strictEqual(run.outputs.stage, stage);
+            assert.strictEqual(run.outputs.userFilesPrefix, "cognito-test");
+            assert.strictEqual(run.outputs.userPoolProviderName, `cognito-idp.ap-northeast-1.amazonaws.com/${run.outputs.userPoolId}`);
+        });
+
+        it("user pool: admin-created users only, strong passwords, MFA available", () => {
+            const pool = run.one(T.userPool).inputs;
+            assert.strictEqual(pool.adminCreateUserConfig.allowAdminCreateUserOnly, true);
+            assert.ok(pool.passwordPolicy.minimumLength >= 12);
+            for (const rule of ["requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols"]) {
+                assert.strictEqual(pool.passwordPolicy[rule], true, rule);
+            }
+            assert.ok(["OPTIONAL", "ON"].includes(pool.mfaConfiguration));
+            assert.strictEqual(pool.softwareTokenMfaConfiguration.enabled, true);
+        });
+
+        it("app client: no secret, no plain password flow, user-existence errors hidden", () => {
+            const client = run.one(T.client).inputs;
+            assert.strictEqual(client.generateSecret, false);
+            assert.ok(client.explicitAuthFlows.includes("ALLOW_USER_SRP_AUTH"));
+            assert.ok(!client.explicitAuthFlows.includes("ALLOW_USER_PASSWORD_AUTH"), "passwords must not travel to an anonymous endpoint");
+            assert.strictEqual(client.preventUserExistenceErrors, "ENABLED");
+            assert.strictEqual(client.enableTokenRevocation, true);
+        });
+
+        it("groups admin and user", () => {
+            assert.deepStrictEqual(run.ofType(T.group).map((g) => g.inputs.name).sort(), ["admin", "user"]);
+        });
+
+        it("identity pool: authenticated identities only, no classic flow, revoked tokens refused", () => {
+            const pool = run.one(T.identityPool).inputs;
+            assert.strictEqual(pool.allowUnauthenticatedIdentities, false);
+            assert.strictEqual(pool.allowClassicFlow, false);
+            assert.strictEqual(pool.cognitoIdentityProviders.length, 1);
+            const [provider] = pool.cognitoIdentityProviders;
+            assert.strictEqual(provider.providerName, run.outputs.userPoolProviderName);
+            assert.strictEqual(provider.clientId, run.outputs.userPoolClientId);
+            assert.strictEqual(provider.serverSideTokenCheck, true);
+        });
+
+        it("one role attachment choosing roles by cognito:groups, ambiguous → Deny", () => {
+            const attachment = run.one(T.attachment).inputs;
+            assert.strictEqual(attachment.identityPoolId, run.outputs.identityPoolId);
+            assert.strictEqual(attachment.roleMappings.length, 1);
+            const [mapping] = attachment.roleMappings;
+            assert.strictEqual(mapping.identityProvider, `${run.outputs.userPoolProviderName}:${run.outputs.userPoolClientId}`);
+            assert.strictEqual(mapping.type, "Rules");
+            assert.strictEqual(mapping.ambiguousRoleResolution, "Deny");
+            assert.deepStrictEqual(
+                mapping.mappingRules.map((r: any) => [r.claim, r.matchType, r.value, r.roleArn]),
+                [
+                    ["cognito:groups", "Contains", "admin", run.outputs.adminRoleArn],
+                    ["cognito:groups", "Contains", "user", run.outputs.userRoleArn],
+                ],
+            );
+            assert.ok(!("unauthenticated" in attachment.roles));
+        });
+
+        it("storage policy carries the IAM variable literally, not an interpolated value", () => {
+            const text = run.one(T.rolePolicy, "identities-user-storage").inputs.policy as string;
+            assert.ok(text.includes("cognito-test/${cognito-identity.amazonaws.com:sub}/*"), text);
+        });
+
+        it("user files bucket: private, owner-enforced, encrypted, versioned, TLS-only", () => {
+            const bucket = run.one(T.bucket);
+            const access = run.one(T.publicAccess).inputs;
+            for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) {
+                assert.strictEqual(access[flag], true, flag);
+            }
+            assert.strictEqual(access.bucket, bucket.id);
+            assert.strictEqual(run.one(T.ownership).inputs.rule.objectOwnership, "BucketOwnerEnforced");
+            assert.ok(["AES256", "aws:kms"].includes(run.one(T.encryption).inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm));
+            assert.strictEqual(run.one(T.versioning).inputs.versioningConfiguration.status, "Enabled");
+            const tls = policyOf(run.one(T.bucketPolicy)).Statement.find((s: any) => s.Effect === "Deny");
+            assert.deepStrictEqual(tls.Condition, { Bool: { "aws:SecureTransport": "false" } });
+            assert.deepStrictEqual(tls.Resource, [`arn:aws:s3:::${bucket.id}`, `arn:aws:s3:::${bucket.id}/*`]);
+        });
+
+        it("read-file function: explicit role and runtime, logs retained, no managed policy attached", () => {
+            const fn = run.one(T.fn).inputs;
+            assert.strictEqual(fn.runtime, "nodejs22.x");
+            assert.strictEqual(fn.role, run.one(T.role, "read-file-role").state.arn);
+            assert.strictEqual(fn.handler, "__index.handler");
+            assert.deepStrictEqual(Object.keys(fn.environment.variables).sort(), [
+                "IDENTITY_POOL_ID",
+                "USER_FILES_BUCKET",
+                "USER_FILES_PREFIX",
+                "USER_POOL_CLIENT_ID",
+                "USER_POOL_ID",
+            ]);
+            assert.strictEqual(fn.environment.variables.USER_FILES_BUCKET, run.outputs.userFilesBucket);
+            assert.strictEqual(run.ofType(T.attachmentPolicy).length, 0, "CallbackFunction's default managed policies must not appear");
+            assert.strictEqual(fn.loggingConfig.logGroup, run.one(T.logGroup, "read-file-logs").state.name);
+            assert.strictEqual(run.one(T.logGroup, "read-file-logs").inputs.retentionInDays, EXPECTED_RETENTION[stage]);
+        });
+
+        it(stage === "prod" ? "protects production data" : "leaves data destroyable outside prod", () => {
+            const pool = run.one(T.userPool).inputs;
+            const bucket = run.one(T.bucket).inputs;
+            if (stage === "prod") {
+                assert.strictEqual(pool.deletionProtection, "ACTIVE");
+                assert.strictEqual(bucket.forceDestroy, false);
+            } else {
+                assert.strictEqual(pool.deletionProtection, "INACTIVE");
+                assert.strictEqual(bucket.forceDestroy, true);
+            }
+        });
+    });
+}
+
+describe("stack configuration errors", () => {
+    it("refuses an unknown stage, naming it", async () => {
+        await assert.rejects(runProgram("qa"), /Unknown stage 'qa'.*deve, stag, prod/);
+    });
+
+    it("refuses a missing userFilesPrefix, naming the key", async () => {
+        await assert.rejects(
+            runProgram("deve", { overrides: { "federated-access:userFilesPrefix": undefined } }),
+            /missing required key 'federated-access:userFilesPrefix'/,
+        );
+    });
+
+    it("refuses a missing aws:region, naming the key", async () => {
+        await assert.rejects(runProgram("stag", { overrides: { "aws:region": undefined } }), /missing required key 'aws:region'/);
+    });
+
+    it("refuses a prefix that would escape its folder", async () => {
+        for (const bad of ["../x", "a/b", "", "UPPER"]) {
+            await assert.rejects(
+                runProgram("deve", { overrides: { "federated-access:userFilesPrefix": bad } }),
+                new RegExp(`'federated-access:userFilesPrefix' must be .*got '${bad.replace(/[./]/g, "\\$&")}'`),
+            );
+        }
+    });
+
+    it("refuses an invalid MFA mode, retention or protectData value, reporting them together", async () => {
+        await assert.rejects(
+            runProgram("deve", {
+                overrides: {
+                    "federated-access:mfa": "OFF",
+                    "federated-access:logRetentionDays": "10",
+                    "federated-access:protectData": "yes",
+                },
+            }),
+            (error: Error) => {
+                assert.match(error.message, /'federated-access:mfa' must be OPTIONAL or ON, got 'OFF'/);
+                assert.match(error.message, /'federated-access:logRetentionDays' must be one of .*got '10'/);
+                assert.match(error.message, /'federated-access:protectData' must be true or false, got 'yes'/);
+                return true;
+            },
+        );
+    });
+
+    it("refuses unprotected production data", async () => {
+        await assert.rejects(
+            runProgram("prod", { overrides: { "federated-access:protectData": "false" } }),
+            /'federated-access:protectData' cannot be false in prod/,
+        );
+    });
+
+    it("protects prod data when the key is left out", async () => {
+        const run = await runProgram("prod", { overrides: { "federated-access:protectData": undefined } });
+        assert.strictEqual(run.one(T.userPool).inputs.deletionProtection, "ACTIVE");
+    });
+});
