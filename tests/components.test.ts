@@ -1,0 +1,83 @@
+/**
+ * Every component refuses bad plain arguments up front, naming the argument and the value.
+ */
+import * as assert from "assert";
+
+import { HandlerFunction } from "../components/handlerFunction";
+import { IdentityFederation } from "../components/identityFederation";
+import { PrivateBucket } from "../components/privateBucket";
+import { parseStackSettings } from "../components/stackSettings";
+import { titleCase } from "../components/stage";
+import { UserDirectory } from "../components/userDirectory";
+import { requireEnv } from "../lambdas/env";
+import { runProgram } from "./harness";
+
+const factory = () => async () => ({});
+
+describe("component argument validation", () => {
+    before(async () => {
+        await runProgram("deve"); // installs the mocks the constructors register against
+    });
+
+    it("UserDirectory: mfa and idTokenValidityMinutes", () => {
+        assert.throws(() => new UserDirectory("d1", { mfa: "OFF" as never }), /UserDirectory 'd1': mfa must be OPTIONAL or ON, got 'OFF'/);
+        assert.throws(() => new UserDirectory("d2", { idTokenValidityMinutes: 2 }), /idTokenValidityMinutes must be an integer from 5 to 1440, got '2'/);
+        assert.throws(() => new UserDirectory("d3", { idTokenValidityMinutes: 1.5 }), /got '1.5'/);
+    });
+
+    it("PrivateBucket: noncurrentVersionExpirationDays", () => {
+        assert.throws(() => new PrivateBucket("b1", { noncurrentVersionExpirationDays: 0 }), /PrivateBucket 'b1': noncurrentVersionExpirationDays must be a positive integer, got '0'/);
+    });
+
+    it("IdentityFederation: a prefix that could leave its folder", () => {
+        for (const prefix of ["a/b", "..", "", "Caps"]) {
+            assert.throws(
+                () => new IdentityFederation(`f-${prefix}`, { providerName: "p", clientId: "c", bucketName: "b", prefix }),
+                new RegExp(`prefix must be 1-63 lowercase letters, digits or '-', got '${prefix.replace(/[./]/g, "\\$&")}'`),
+            );
+        }
+    });
+
+    it("HandlerFunction: retention and timeout", () => {
+        assert.throws(
+            () => new HandlerFunction("h1", { callbackFactory: factory, description: "x", logRetentionDays: 10 }),
+            /HandlerFunction 'h1': logRetentionDays must be one of .*got '10'/,
+        );
+        assert.throws(
+            () => new HandlerFunction("h2", { callbackFactory: factory, description: "x", timeoutSeconds: 60 }),
+            /HandlerFunction 'h2': timeoutSeconds must be an integer from 1 to 29, got '60'/,
+        );
+        assert.throws(
+            () => new HandlerFunction("h3", { callbackFactory: factory, description: "x", bundledPackages: ["nope"] }),
+            /'nope' is not in package.json dependencies/,
+        );
+    });
+});
+
+describe("stack settings", () => {
+    const reader = (values: Record<string, string>) => (key: string) => values[key];
+    it("defaults MFA to OPTIONAL, retention to 30 days and protection to the stage's", () => {
+        const settings = parseStackSettings("stag", reader({ userFilesPrefix: "files" }), reader({ region: "eu-west-1" }));
+        assert.deepStrictEqual(settings, {
+            stage: "stag",
+            region: "eu-west-1",
+            userFilesPrefix: "files",
+            mfa: "OPTIONAL",
+            logRetentionDays: 30,
+            protectData: false,
+        });
+    });
+    it("refuses a region that is not one", () => {
+        assert.throws(() => parseStackSettings("deve", reader({ userFilesPrefix: "f" }), reader({ region: "tokyo" })), /'aws:region' must be an AWS region .*got 'tokyo'/);
+    });
+    it("title-cases stages for physical names", () => {
+        assert.strictEqual(titleCase("prod"), "Prod");
+    });
+});
+
+describe("handler environment", () => {
+    it("names every missing variable at once", () => {
+        assert.throws(() => requireEnv(["A", "B", "C"], { B: "x" }), /Missing environment variable\(s\): A, C/);
+        assert.deepStrictEqual(requireEnv(["B"], { B: "x" }), { B: "x" });
+    });
+});

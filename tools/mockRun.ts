@@ -1,0 +1,214 @@
+/**
+ * Runs the real Pulumi program (index.ts) for one stack on Pulumi's mock engine and
+ * records every resource it registers. The stack's `Pulumi.<stack>.yaml` is the runtime
+ * config; mocks are in place before the program is imported; outputs are awaited.
+ */
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+
+export const PROJECT = "federated-access";
+export const ACCOUNT_ID = "111122223333";
+export const ROOT = path.resolve(__dirname, "..");
+
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly id: string;
+    /** False for component resources, which only group others. */
+    readonly custom: boolean;
+    /** What the program passed, as the engine would see it. */
+    readonly inputs: Record<string, any>;
+    /** Inputs plus the provider-computed attributes the mocks fill in (arn, endpoint, …). */
+    readonly state: Record<string, any>;
+}
+
+export interface ProgramRun {
+    readonly stack: string;
+    readonly config: Record<string, string>;
+    readonly resources: RecordedResource[];
+    readonly outputs: Record<string, any>;
+    /** All resources of a type, e.g. `aws:iam/role:Role`. */
+    ofType(type: string): RecordedResource[];
+    /** The one resource of a type whose name is `name` (or the only one when no name is given). */
+    one(type: string, name?: string): RecordedResource;
+}
+
+/** The raw config of a stack file, values as the engine hands them to the program (strings). */
+export function stackFileConfig(stack: string): Record<string, string> {
+    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        return {};
+    }
+    const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    const config: Record<string, string> = {};
+    for (const [key, value] of Object.entries(doc?.config ?? {})) {
+        if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+            continue; // encrypted values cannot be read here; tests pass them through `overrides`
+        }
+        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return config;
+}
+
+function shortHash(text: string, length = 8): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** Provider-computed attributes for the resource types the program reads back. */
+function computedState(type: string, name: string, inputs: Record<string, any>, region: string) {
+    const h = shortHash(`${type}/${name}`);
+    const arnOf = (service: string, resource: string) => `arn:aws:${service}:${region}:${ACCOUNT_ID}:${resource}`;
+    switch (type) {
+        case "aws:cognito/userPool:UserPool": {
+            const id = `${region}_Mock${h}`;
+            return { id, state: { arn: arnOf("cognito-idp", `userpool/${id}`), endpoint: `cognito-idp.${region}.amazonaws.com/${id}` } };
+        }
+        case "aws:cognito/userPoolClient:UserPoolClient":
+            return { id: `client${h}${shortHash(name, 12)}`, state: {} };
+        case "aws:cognito/identityPool:IdentityPool": {
+            const id = `${region}:${h}-0000-4000-8000-${shortHash(name, 12)}`;
+            return { id, state: { arn: arnOf("cognito-identity", `identitypool/${id}`) } };
+        }
+        case "aws:s3/bucket:Bucket": {
+            const bucket = inputs.bucket ?? `${name}-${h}`;
+            return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}` } };
+        }
+        case "aws:iam/role:Role": {
+            const roleName = inputs.name ?? `${name}-${h}`;
+            return { id: roleName, state: { name: roleName, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${roleName}`, uniqueId: `AROA${h.toUpperCase()}` } };
+        }
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+            const host = String(inputs.url ?? name).replace(/^https:\/\//, "");
+            return { id: host, state: { arn: `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${host}` } };
+        }
+        case "aws:cloudwatch/logGroup:LogGroup": {
+            const logGroupName = inputs.name ?? `${name}-${h}`;
+            return { id: logGroupName, state: { name: logGroupName, arn: arnOf("logs", `log-group:${logGroupName}`) } };
+        }
+        case "aws:lambda/function:Function": {
+            const functionName = inputs.name ?? `${name}-${h}`;
+            const arn = arnOf("lambda", `function:${functionName}`);
+            return {
+                id: functionName,
+                state: { name: functionName, arn, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations` },
+            };
+        }
+        case "aws:apigatewayv2/api:Api": {
+            const id = `api${h}`;
+            return {
+                id,
+                state: {
+                    arn: `arn:aws:apigateway:${region}::/apis/${id}`,
+                    executionArn: arnOf("execute-api", id),
+                    apiEndpoint: `https://${id}.execute-api.${region}.amazonaws.com`,
+                },
+            };
+        }
+        default:
+            return { id: `${name}-${h}`, state: { arn: arnOf(type.split(":")[1]?.split("/")[0] ?? "mock", `${name}-${h}`) } };
+    }
+}
+
+/** Awaits an Output (or plain value) without asserting inside `apply`. */
+export function promiseOf<T>(value: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(value).apply((v) => resolve(v as T)));
+}
+
+function clearProjectModules(): void {
+    for (const file of Object.keys(require.cache)) {
+        if (file.startsWith(ROOT) && !file.includes(`${path.sep}node_modules${path.sep}`)) {
+            delete require.cache[file];
+        }
+    }
+}
+
+export interface RunOptions {
+    /** Config values replacing (or, when `undefined`, removing) those of the stack file. */
+    readonly overrides?: Record<string, string | undefined>;
+    /** Config keys handed to the program as secrets. */
+    readonly secretKeys?: string[];
+}
+
+/**
+ * Runs index.ts as stack `stack`. Rejects with the program's own error when it refuses
+ * its configuration.
+ */
+export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
+    const config = stackFileConfig(stack);
+    for (const [key, value] of Object.entries(options.overrides ?? {})) {
+        if (value === undefined) {
+            delete config[key];
+        } else {
+            config[key] = value;
+        }
+    }
+    const region = config["aws:region"] ?? "ap-northeast-1";
+    const resources: RecordedResource[] = [];
+
+    pulumi.runtime.setAllConfig(config, options.secretKeys ?? []);
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args: pulumi.runtime.MockResourceArgs) {
+                const { id, state } = computedState(args.type, args.name, args.inputs, region);
+                const full = { ...args.inputs, ...state };
+                resources.push({ type: args.type, name: args.name, id, custom: args.custom !== false, inputs: args.inputs, state: full });
+                return { id, state: full };
+            },
+            call(args: pulumi.runtime.MockCallArgs) {
+                switch (args.token) {
+                    case "aws:index/getCallerIdentity:getCallerIdentity":
+                        return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDAMOCK", id: ACCOUNT_ID };
+                    case "aws:index/getRegion:getRegion":
+                        return { name: region, region, id: region };
+                    case "aws:index/getPartition:getPartition":
+                        return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+                    default:
+                        return args.inputs;
+                }
+            },
+        },
+        PROJECT,
+        stack,
+        false,
+    );
+
+    clearProjectModules();
+    const program = require(path.join(ROOT, "index.ts")) as Record<string, unknown>;
+    const outputs: Record<string, any> = {};
+    for (const [key, value] of Object.entries(program)) {
+        outputs[key] = await promiseOf(value as pulumi.Input<unknown>);
+    }
+    await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+    // Registrations started inside applies land on later turns of the event loop.
+    for (let settled = 0, last = -1; settled < 3; ) {
+        await new Promise((resolve) => setImmediate(resolve));
+        settled = resources.length === last ? settled + 1 : 0;
+        last = resources.length;
+    }
+
+    const ofType = (type: string) => resources.filter((r) => r.type === type);
+    return {
+        stack,
+        config,
+        resources,
+        outputs,
+        ofType,
+        one(type: string, name?: string) {
+            const found = ofType(type).filter((r) => name === undefined || r.name === name);
+            if (found.length !== 1) {
+                throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+            }
+            return found[0];
+        },
+    };
+}
+
+/** Parses a policy input that the program serialized as JSON. */
+export function policyOf(resource: RecordedResource, field = "policy"): any {
+    const raw = resource.inputs[field];
+    return typeof raw === "string" ? JSON.parse(raw) : raw;
+}
