@@ -1,10 +1,15 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { AuditTrail } from "./components/auditTrail";
 import { HandlerFunction } from "./components/handlerFunction";
+import { HttpApi } from "./components/httpApi";
 import { IdentityFederation } from "./components/identityFederation";
 import { PrivateBucket } from "./components/privateBucket";
+import { StageAccessRole } from "./components/stageAccessRole";
 import { parseStackSettings } from "./components/stackSettings";
 import { UserDirectory } from "./components/userDirectory";
+import { adminCallbackFactory, whoamiCallbackFactory } from "./lambdas/apiFunctions";
 import { readFileCallbackFactory } from "./lambdas/readFileFunction";
 
 // The only place that reads stack configuration.
@@ -16,6 +21,11 @@ const settings = parseStackSettings(
     (key) => awsConfig.get(key),
     pulumi.getProject(),
 );
+const callerExternalId = projectConfig.getSecret("callerExternalId", {
+    minLength: 2,
+    maxLength: 1224,
+    pattern: /^[\w+=,.@:/-]+$/,
+});
 
 const baseName = `${pulumi.getProject()}-${settings.stage}`;
 const tags = { project: pulumi.getProject(), stage: settings.stage };
@@ -48,6 +58,50 @@ const readFile = new HandlerFunction("read-file", {
     tags,
 });
 
+const whoami = new HandlerFunction("whoami", {
+    description: "GET /whoami: the caller's IAM identity as API Gateway authenticated it",
+    callbackFactory: whoamiCallbackFactory,
+    logRetentionDays: settings.logRetentionDays,
+    tags,
+});
+
+const admin = new HandlerFunction("admin", {
+    description: "GET /admin: served to sessions of the admin identity role only",
+    callbackFactory: adminCallbackFactory,
+    environment: {
+        ACCOUNT_ID: aws.getCallerIdentityOutput().accountId,
+        ADMIN_ROLE_NAME: federation.roles.admin.name,
+    },
+    logRetentionDays: settings.logRetentionDays,
+    tags,
+});
+
+const api = new HttpApi("api", {
+    logRetentionDays: settings.logRetentionDays,
+    throttleRateLimit: settings.apiThrottleRateLimit,
+    throttleBurstLimit: settings.apiThrottleBurstLimit,
+    tags,
+});
+api.addRoute({ routeKey: "GET /read-file", handler: readFile });
+api.addRoute({ routeKey: "GET /whoami", handler: whoami });
+api.addRoute({ routeKey: "GET /admin", handler: admin });
+
+api.grantInvoke("user-identity", federation.roles.user, ["GET /read-file"]);
+api.grantInvoke("admin-identity", federation.roles.admin, ["GET /read-file", "GET /admin"]);
+
+const stageAccess = new StageAccessRole("stage-access", {
+    stage: settings.stage,
+    callerAccountId: settings.callerAccountId,
+    callerRoles: { development: settings.callerDevRoleName, production: settings.callerProdRoleName },
+    externalId: callerExternalId,
+    tags,
+});
+api.grantInvokeAll("stage-access", stageAccess.role);
+
+const audit = settings.auditTrail
+    ? new AuditTrail("audit", { trailName: `${baseName}-audit`, watchedBucketName: userFiles.bucketName, tags })
+    : undefined;
+
 export const stage = settings.stage;
 export const region = settings.region;
 export const userPoolId = directory.userPool.id;
@@ -60,3 +114,11 @@ export const userFilesPrefix = settings.userFilesPrefix;
 export const adminRoleArn = federation.roles.admin.arn;
 export const userRoleArn = federation.roles.user.arn;
 export const readFileFunctionName = readFile.functionName;
+export const apiEndpoint = api.endpoint;
+export const apiId = api.api.id;
+export const apiRoutes = api.routeKeys();
+export const stageAccessRoleArn = stageAccess.role.arn;
+export const stageAccessTrustedCaller = stageAccess.trustedCallerArn;
+export const callerExternalIdRequired = callerExternalId !== undefined;
+export const auditTrailArn = audit?.trailArn;
+export const auditLogBucket = audit?.logBucket.bucketName;

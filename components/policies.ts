@@ -100,3 +100,44 @@ export function logWritingPolicy(logGroupArn: string): PolicyDocument {
         Resource: `${logGroupArn}:*`,
     });
 }
+
+/** Lets a principal call the given execute-api ARNs (whole APIs or single routes). */
+export function invokePolicy(executeApiArns: string[]): PolicyDocument {
+    return policy({ Sid: "InvokeApi", Effect: "Allow", Action: "execute-api:Invoke", Resource: executeApiArns });
+}
+
+/**
+ * Trust policy of a role assumed by exactly one role of another account, optionally also
+ * requiring an external id.
+ */
+export function crossAccountTrustPolicy(callerRoleArn: string, externalId?: string): PolicyDocument {
+    return policy({
+        Sid: "CallerRoleOnly",
+        Effect: "Allow",
+        Principal: { AWS: callerRoleArn },
+        Action: "sts:AssumeRole",
+        ...(externalId ? { Condition: { StringEquals: { "sts:ExternalId": externalId } } } : {}),
+    });
+}
+
+/** Bucket policy statements letting one CloudTrail trail deliver its log files. */
+export function cloudTrailDeliveryStatements(bucketName: string, accountId: string, trailArn: string): PolicyStatement[] {
+    return [
+        {
+            Sid: "CloudTrailAclCheck",
+            Effect: "Allow",
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "s3:GetBucketAcl",
+            Resource: `arn:aws:s3:::${bucketName}`,
+            Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+        },
+        {
+            Sid: "CloudTrailWrite",
+            Effect: "Allow",
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `arn:aws:s3:::${bucketName}/AWSLogs/${accountId}/*`,
+            Condition: { StringEquals: { "aws:SourceArn": trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
+        },
+    ];
+}

@@ -18,7 +18,7 @@ export interface PrivateBucketArgs {
      * Extra bucket policy statements, given the bucket name, appended after the TLS-only denial.
      * @default none
      */
-    readonly extraPolicyStatements?: (bucketName: string) => PolicyStatement[];
+    readonly extraPolicyStatements?: (bucketName: string) => pulumi.Input<PolicyStatement[]>;
     /** Tags applied to the bucket. @default {} */
     readonly tags?: Record<string, string>;
 }
@@ -102,12 +102,9 @@ export class PrivateBucket extends pulumi.ComponentResource {
             {
                 bucket: bucketId,
                 policy: this.bucket.bucket.apply((bucketName) =>
-                    JSON.stringify(
-                        policy(
-                            ...tlsOnlyBucketPolicy(bucketName).Statement,
-                            ...(args.extraPolicyStatements?.(bucketName) ?? []),
-                        ),
-                    ),
+                    pulumi
+                        .output(args.extraPolicyStatements?.(bucketName) ?? [])
+                        .apply((extra) => JSON.stringify(policy(...tlsOnlyBucketPolicy(bucketName).Statement, ...extra))),
                 ),
             },
             // A policy put before the public-access block exists could be judged public.

@@ -15,11 +15,22 @@ export interface StackSettings {
     readonly mfa: MfaMode;
     readonly logRetentionDays: number;
     readonly protectData: boolean;
+    /** 12-digit account id of the API's caller. */
+    readonly callerAccountId: string;
+    /** Caller role trusted by deve and stag. */
+    readonly callerDevRoleName: string;
+    /** Caller role trusted by prod. */
+    readonly callerProdRoleName: string;
+    readonly apiThrottleRateLimit: number;
+    readonly apiThrottleBurstLimit: number;
+    /** Record role assumptions and per-user object access in a CloudTrail trail. */
+    readonly auditTrail: boolean;
 }
 
 /** Reads one raw configuration value; `undefined` when the key is not set. */
 export type ConfigReader = (key: string) => string | undefined;
 
+const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 const PREFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
@@ -74,18 +85,53 @@ export function parseStackSettings(
         }
     }
 
-    const protectRaw = project("protectData");
-    let protectData = stage === "prod";
-    if (protectRaw !== undefined) {
-        if (protectRaw !== "true" && protectRaw !== "false") {
-            problems.push(`'${key("protectData")}' must be true or false, got '${protectRaw}'`);
-        } else {
-            protectData = protectRaw === "true";
+    const boolean = (name: string, fallback: boolean): boolean => {
+        const raw = project(name);
+        if (raw === undefined) {
+            return fallback;
         }
-    }
+        if (raw !== "true" && raw !== "false") {
+            problems.push(`'${key(name)}' must be true or false, got '${raw}'`);
+            return fallback;
+        }
+        return raw === "true";
+    };
+    const positive = (name: string, fallback: number, integer: boolean): number => {
+        const raw = project(name);
+        if (raw === undefined) {
+            return fallback;
+        }
+        const value = Number(raw);
+        if (!(value > 0) || (integer && !Number.isInteger(value))) {
+            problems.push(`'${key(name)}' must be a positive ${integer ? "integer" : "number"}, got '${raw}'`);
+            return fallback;
+        }
+        return value;
+    };
+    const roleName = (name: string, fallback: string): string => {
+        const value = project(name) ?? fallback;
+        if (!ROLE_NAME_PATTERN.test(value)) {
+            problems.push(`'${key(name)}' must be an IAM role name, got '${value}'`);
+        }
+        return value;
+    };
+
+    const protectData = boolean("protectData", stage === "prod");
     if (stage === "prod" && !protectData) {
         problems.push(`'${key("protectData")}' cannot be false in prod: production data is always protected`);
     }
+
+    const callerAccountId = project("callerAccountId");
+    if (callerAccountId === undefined) {
+        problems.push(`missing required key '${key("callerAccountId")}' (the 12-digit account id of the API's caller)`);
+    } else if (!/^\d{12}$/.test(callerAccountId)) {
+        problems.push(`'${key("callerAccountId")}' must be a 12-digit AWS account id, got '${callerAccountId}'`);
+    }
+    const callerDevRoleName = roleName("callerDevRoleName", "LambdaRoleDeve");
+    const callerProdRoleName = roleName("callerProdRoleName", "LambdaRoleProd");
+    const apiThrottleRateLimit = positive("apiThrottleRateLimit", 50, false);
+    const apiThrottleBurstLimit = positive("apiThrottleBurstLimit", 100, true);
+    const auditTrail = boolean("auditTrail", stage === "prod");
 
     if (problems.length > 0) {
         throw new Error(`Invalid configuration for stack '${stackName}':\n  - ${problems.join("\n  - ")}`);
@@ -97,5 +143,11 @@ export function parseStackSettings(
         mfa: mfaRaw as MfaMode,
         logRetentionDays,
         protectData,
+        callerAccountId: callerAccountId!,
+        callerDevRoleName,
+        callerProdRoleName,
+        apiThrottleRateLimit,
+        apiThrottleBurstLimit,
+        auditTrail,
     };
 }

@@ -57,7 +57,7 @@ describe("component argument validation", () => {
 describe("stack settings", () => {
     const reader = (values: Record<string, string>) => (key: string) => values[key];
     it("defaults MFA to OPTIONAL, retention to 30 days and protection to the stage's", () => {
-        const settings = parseStackSettings("stag", reader({ userFilesPrefix: "files" }), reader({ region: "eu-west-1" }));
+        const settings = parseStackSettings("stag", reader({ userFilesPrefix: "files", callerAccountId: "123456789012" }), reader({ region: "eu-west-1" }));
         assert.deepStrictEqual(settings, {
             stage: "stag",
             region: "eu-west-1",
@@ -65,10 +65,19 @@ describe("stack settings", () => {
             mfa: "OPTIONAL",
             logRetentionDays: 30,
             protectData: false,
+            callerAccountId: "123456789012",
+            callerDevRoleName: "LambdaRoleDeve",
+            callerProdRoleName: "LambdaRoleProd",
+            apiThrottleRateLimit: 50,
+            apiThrottleBurstLimit: 100,
+            auditTrail: false,
         });
     });
     it("refuses a region that is not one", () => {
-        assert.throws(() => parseStackSettings("deve", reader({ userFilesPrefix: "f" }), reader({ region: "tokyo" })), /'aws:region' must be an AWS region .*got 'tokyo'/);
+        assert.throws(
+            () => parseStackSettings("deve", reader({ userFilesPrefix: "f", callerAccountId: "123456789012" }), reader({ region: "tokyo" })),
+            /'aws:region' must be an AWS region .*got 'tokyo'/,
+        );
     });
     it("title-cases stages for physical names", () => {
         assert.strictEqual(titleCase("prod"), "Prod");

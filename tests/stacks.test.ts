@@ -114,22 +114,22 @@ for (const stage of STAGES) {
         });
 
         it("user files bucket: private, owner-enforced, encrypted, versioned, TLS-only", () => {
-            const bucket = run.one(T.bucket);
-            const access = run.one(T.publicAccess).inputs;
+            const bucket = run.one(T.bucket, "user-files-bucket");
+            const access = run.one(T.publicAccess, "user-files-public-access").inputs;
             for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) {
                 assert.strictEqual(access[flag], true, flag);
             }
             assert.strictEqual(access.bucket, bucket.id);
-            assert.strictEqual(run.one(T.ownership).inputs.rule.objectOwnership, "BucketOwnerEnforced");
-            assert.ok(["AES256", "aws:kms"].includes(run.one(T.encryption).inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm));
-            assert.strictEqual(run.one(T.versioning).inputs.versioningConfiguration.status, "Enabled");
-            const tls = policyOf(run.one(T.bucketPolicy)).Statement.find((s: any) => s.Effect === "Deny");
+            assert.strictEqual(run.one(T.ownership, "user-files-ownership").inputs.rule.objectOwnership, "BucketOwnerEnforced");
+            assert.ok(["AES256", "aws:kms"].includes(run.one(T.encryption, "user-files-encryption").inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm));
+            assert.strictEqual(run.one(T.versioning, "user-files-versioning").inputs.versioningConfiguration.status, "Enabled");
+            const tls = policyOf(run.one(T.bucketPolicy, "user-files-policy")).Statement.find((s: any) => s.Effect === "Deny");
             assert.deepStrictEqual(tls.Condition, { Bool: { "aws:SecureTransport": "false" } });
             assert.deepStrictEqual(tls.Resource, [`arn:aws:s3:::${bucket.id}`, `arn:aws:s3:::${bucket.id}/*`]);
         });
 
         it("read-file function: explicit role and runtime, logs retained, no managed policy attached", () => {
-            const fn = run.one(T.fn).inputs;
+            const fn = run.one(T.fn, "read-file-fn").inputs;
             assert.strictEqual(fn.runtime, "nodejs22.x");
             assert.strictEqual(fn.role, run.one(T.role, "read-file-role").state.arn);
             assert.strictEqual(fn.handler, "__index.handler");
@@ -148,7 +148,7 @@ for (const stage of STAGES) {
 
         it(stage === "prod" ? "protects production data" : "leaves data destroyable outside prod", () => {
             const pool = run.one(T.userPool).inputs;
-            const bucket = run.one(T.bucket).inputs;
+            const bucket = run.one(T.bucket, "user-files-bucket").inputs;
             if (stage === "prod") {
                 assert.strictEqual(pool.deletionProtection, "ACTIVE");
                 assert.strictEqual(bucket.forceDestroy, false);

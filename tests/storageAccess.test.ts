@@ -32,7 +32,7 @@ for (const stage of STAGES) {
                         action,
                         resource,
                         identityPolicies: [policyOf(run.one("aws:iam/rolePolicy:RolePolicy", `identities-${group}-storage`))],
-                        resourcePolicy: policyOf(run.one("aws:s3/bucketPolicy:BucketPolicy")),
+                        resourcePolicy: policyOf(run.one("aws:s3/bucketPolicy:BucketPolicy", "user-files-policy")),
                         context: { ...TLS, ...context },
                         identityId,
                     });
@@ -121,7 +121,7 @@ for (const stage of STAGES) {
                     action: "s3:GetObject",
                     resource: `arn:aws:s3:::${bucket}/${prefix}/${A}/data.txt`,
                     identityPolicies: [policyOf(run.one("aws:iam/rolePolicy:RolePolicy", "read-file-logging"))],
-                    resourcePolicy: policyOf(run.one("aws:s3/bucketPolicy:BucketPolicy")),
+                    resourcePolicy: policyOf(run.one("aws:s3/bucketPolicy:BucketPolicy", "user-files-policy")),
                     context: TLS,
                 });
                 assert.notStrictEqual(decision, "Allowed");

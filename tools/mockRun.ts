@@ -59,8 +59,9 @@ function shortHash(text: string, length = 8): string {
 }
 
 /** Provider-computed attributes for the resource types the program reads back. */
-function computedState(type: string, name: string, inputs: Record<string, any>, region: string) {
-    const h = shortHash(`${type}/${name}`);
+function computedState(stack: string, type: string, name: string, inputs: Record<string, any>, region: string) {
+    // Ids differ per stack, as they would in AWS, so cross-stack questions are meaningful.
+    const h = shortHash(`${stack}/${type}/${name}`);
     const arnOf = (service: string, resource: string) => `arn:aws:${service}:${region}:${ACCOUNT_ID}:${resource}`;
     switch (type) {
         case "aws:cognito/userPool:UserPool": {
@@ -153,7 +154,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
-                const { id, state } = computedState(args.type, args.name, args.inputs, region);
+                const { id, state } = computedState(stack, args.type, args.name, args.inputs, region);
                 const full = { ...args.inputs, ...state };
                 resources.push({ type: args.type, name: args.name, id, custom: args.custom !== false, inputs: args.inputs, state: full });
                 return { id, state: full };

@@ -1,0 +1,79 @@
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+
+import { cloudTrailDeliveryStatements } from "./policies";
+import { PrivateBucket } from "./privateBucket";
+
+export interface AuditTrailArgs {
+    /** Physical name of the trail (its ARN is needed by the log bucket's policy before it exists). */
+    readonly trailName: string;
+    /** Bucket whose object reads and writes are recorded as data events. */
+    readonly watchedBucketName: pulumi.Input<string>;
+    /** Days non-current log file versions are kept. @default 365 */
+    readonly noncurrentVersionExpirationDays?: number;
+    /** Tags applied to every taggable resource. @default {} */
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * A CloudTrail trail recording management events (every role assumption, every policy
+ * change) and S3 data events on one bucket (each user's object reads and writes), delivered
+ * to its own private, encrypted, versioned log bucket that outlives the stack.
+ */
+export class AuditTrail extends pulumi.ComponentResource {
+    public readonly trail: awsx.cloudtrail.Trail;
+    public readonly logBucket: PrivateBucket;
+    public readonly trailArn: pulumi.Output<string>;
+
+    constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("federated-access:audit:AuditTrail", name, {}, opts);
+        if (!/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(args.trailName)) {
+            throw new Error(`AuditTrail '${name}': trailName must be 3-128 letters, digits, '.', '_' or '-', got '${args.trailName}'`);
+        }
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const region = aws.getRegionOutput({}, { parent: this });
+        this.trailArn = pulumi.interpolate`arn:aws:cloudtrail:${region.region}:${identity.accountId}:trail/${args.trailName}`;
+
+        this.logBucket = new PrivateBucket(
+            `${name}-logs`,
+            {
+                retainOnDelete: true,
+                noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays ?? 365,
+                extraPolicyStatements: (bucket) =>
+                    pulumi
+                        .all([identity.accountId, this.trailArn])
+                        .apply(([accountId, trailArn]) => cloudTrailDeliveryStatements(bucket, accountId, trailArn)),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        const watched = pulumi.output(args.watchedBucketName);
+        this.trail = new awsx.cloudtrail.Trail(
+            `${name}-trail`,
+            {
+                name: args.trailName,
+                s3Bucket: { existing: { name: this.logBucket.bucketName } },
+                cloudWatchLogsGroup: { enable: false },
+                enableLogFileValidation: true,
+                includeGlobalServiceEvents: true,
+                isMultiRegionTrail: true,
+                advancedEventSelectors: [
+                    { name: "Management events", fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }] },
+                    {
+                        name: "User files object access",
+                        fieldSelectors: [
+                            { field: "eventCategory", equals: ["Data"] },
+                            { field: "resources.type", equals: ["AWS::S3::Object"] },
+                            { field: "resources.ARN", startsWiths: [pulumi.interpolate`arn:aws:s3:::${watched}/`] },
+                        ],
+                    },
+                ],
+                tags: args.tags,
+            },
+            { parent: this, dependsOn: [this.logBucket.policy] },
+        );
+        this.registerOutputs({ trailArn: this.trailArn, logBucket: this.logBucket.bucketName });
+    }
+}

@@ -1,0 +1,212 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+import { HandlerFunction } from "./handlerFunction";
+import { invokePolicy } from "./policies";
+import { LOG_RETENTION_DAYS } from "./stackSettings";
+
+/** The only authorization this API accepts on a route. */
+export type RouteAuthorization = "AWS_IAM";
+
+export interface RouteArgs {
+    /** e.g. `GET /read-file`, `GET /users/{id}` */
+    readonly routeKey: string;
+    readonly handler: HandlerFunction;
+    /** Must be `AWS_IAM`; anything else is refused. @default "AWS_IAM" */
+    readonly authorization?: RouteAuthorization;
+}
+
+export interface HttpApiArgs {
+    /** Retention of the access log group, in days. @default 30 */
+    readonly logRetentionDays?: number;
+    /** Steady-state requests per second allowed on every route. @default 50 */
+    readonly throttleRateLimit?: number;
+    /** Burst of requests allowed on every route. @default 100 */
+    readonly throttleBurstLimit?: number;
+    /** Tags applied to every taggable resource. @default {} */
+    readonly tags?: Record<string, string>;
+}
+
+const ROUTE_KEY = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\/[A-Za-z0-9._~{}+-]*)+$/;
+
+/**
+ * Access log line: who called (account, principal ARN, caller id), what, and how it ended.
+ * API Gateway fills `$context.identity.*` for IAM-authorized requests.
+ */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+    requestId: "$context.requestId",
+    requestTime: "$context.requestTime",
+    routeKey: "$context.routeKey",
+    status: "$context.status",
+    responseLength: "$context.responseLength",
+    latencyMs: "$context.responseLatency",
+    integrationError: "$context.integrationErrorMessage",
+    sourceIp: "$context.identity.sourceIp",
+    userAgent: "$context.identity.userAgent",
+    callerAccountId: "$context.identity.accountId",
+    callerArn: "$context.identity.userArn",
+    callerId: "$context.identity.caller",
+    principalOrgId: "$context.identity.principalOrgId",
+    cognitoIdentityId: "$context.identity.cognitoIdentityId",
+});
+
+/**
+ * An API Gateway HTTP API on which every route requires SigV4-signed requests (`AWS_IAM`),
+ * with Lambda proxy integrations (payload 2.0), a `$default` stage with JSON access logs
+ * and default throttling, and grant helpers that hand out `execute-api:Invoke`.
+ */
+export class HttpApi extends pulumi.ComponentResource {
+    public readonly api: aws.apigatewayv2.Api;
+    public readonly stage: aws.apigatewayv2.Stage;
+    public readonly accessLogs: aws.cloudwatch.LogGroup;
+    public readonly endpoint: pulumi.Output<string>;
+    public readonly executionArn: pulumi.Output<string>;
+    private readonly name: string;
+    private readonly routes = new Map<string, { authorization: string; route: aws.apigatewayv2.Route }>();
+
+    constructor(name: string, args: HttpApiArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("federated-access:api:HttpApi", name, {}, opts);
+        this.name = name;
+        const retention = args.logRetentionDays ?? 30;
+        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
+            throw new Error(`HttpApi '${name}': logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}, got '${retention}'`);
+        }
+        const rate = args.throttleRateLimit ?? 50;
+        const burst = args.throttleBurstLimit ?? 100;
+        if (!(rate > 0) || !Number.isInteger(burst) || burst < 1) {
+            throw new Error(`HttpApi '${name}': throttleRateLimit and throttleBurstLimit must be positive, got '${rate}' and '${burst}'`);
+        }
+
+        this.api = new aws.apigatewayv2.Api(
+            `${name}-api`,
+            { protocolType: "HTTP", description: "IAM-authorized HTTP API", tags: args.tags },
+            { parent: this },
+        );
+        this.accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: retention, tags: args.tags }, { parent: this });
+        this.stage = new aws.apigatewayv2.Stage(
+            `${name}-stage`,
+            {
+                apiId: this.api.id,
+                name: "$default",
+                autoDeploy: true,
+                accessLogSettings: { destinationArn: this.accessLogs.arn, format: ACCESS_LOG_FORMAT },
+                defaultRouteSettings: { throttlingRateLimit: rate, throttlingBurstLimit: burst, detailedMetricsEnabled: true },
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        this.endpoint = this.api.apiEndpoint;
+        this.executionArn = this.api.executionArn;
+        this.registerOutputs({ endpoint: this.endpoint, apiId: this.api.id, executionArn: this.executionArn });
+    }
+
+    /** Adds an IAM-authorized route served by a Lambda proxy integration (payload 2.0). */
+    public addRoute(args: RouteArgs): aws.apigatewayv2.Route {
+        const authorization = args.authorization ?? "AWS_IAM";
+        if (authorization !== "AWS_IAM") {
+            throw new Error(`HttpApi '${this.name}': route '${args.routeKey}' must use AWS_IAM authorization, got '${authorization}'`);
+        }
+        if (!ROUTE_KEY.test(args.routeKey)) {
+            throw new Error(`HttpApi '${this.name}': routeKey must look like 'GET /path', got '${args.routeKey}'`);
+        }
+        if (this.routes.has(args.routeKey)) {
+            throw new Error(`HttpApi '${this.name}': route '${args.routeKey}' is already defined`);
+        }
+        const slug = args.routeKey.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+        const integration = new aws.apigatewayv2.Integration(
+            `${this.name}-${slug}-integration`,
+            {
+                apiId: this.api.id,
+                integrationType: "AWS_PROXY",
+                integrationUri: args.handler.arn,
+                integrationMethod: "POST",
+                payloadFormatVersion: "2.0",
+                timeoutMilliseconds: 29000,
+            },
+            { parent: this },
+        );
+        const route = new aws.apigatewayv2.Route(
+            `${this.name}-${slug}-route`,
+            {
+                apiId: this.api.id,
+                routeKey: args.routeKey,
+                authorizationType: authorization,
+                target: pulumi.interpolate`integrations/${integration.id}`,
+            },
+            { parent: this },
+        );
+        new aws.lambda.Permission(
+            `${this.name}-${slug}-permission`,
+            {
+                action: "lambda:InvokeFunction",
+                function: args.handler.functionName,
+                principal: "apigateway.amazonaws.com",
+                // This route of this API only: another API, or another route, cannot invoke it.
+                sourceArn: this.routeArn(args.routeKey, { checkRoute: false }),
+            },
+            { parent: this },
+        );
+        this.routes.set(args.routeKey, { authorization, route });
+        return route;
+    }
+
+    /** Route keys of this API, in the order they were added. */
+    public routeKeys(): string[] {
+        return [...this.routes.keys()];
+    }
+
+    /**
+     * execute-api ARN of one route, any stage: `GET /users/{id}` → `<executionArn>/*\/GET/users/*`.
+     */
+    public routeArn(routeKey: string, options: { checkRoute?: boolean } = {}): pulumi.Output<string> {
+        if (options.checkRoute !== false) {
+            this.requireIamRoute(routeKey);
+        }
+        const [method, path] = routeKey.split(" ");
+        const arnPath = path.replace(/\{[^}]+\}/g, "*").replace(/^\//, "");
+        return pulumi.interpolate`${this.executionArn}/*/${method}/${arnPath}`;
+    }
+
+    /** execute-api ARN covering every route and stage of this API. */
+    public allRoutesArn(): pulumi.Output<string> {
+        return pulumi.interpolate`${this.executionArn}/*`;
+    }
+
+    /**
+     * Lets `role` invoke the given routes of this API (and nothing else of it). The policy is
+     * named `<api>-grant-<grantee>`.
+     */
+    public grantInvoke(grantee: string, role: aws.iam.Role, routeKeys: string[]): aws.iam.RolePolicy {
+        if (routeKeys.length === 0) {
+            throw new Error(`HttpApi '${this.name}': grantInvoke '${grantee}' needs at least one route`);
+        }
+        const arns = routeKeys.map((key) => this.routeArn(key));
+        return new aws.iam.RolePolicy(
+            `${this.name}-grant-${grantee}`,
+            { role: role.name, name: `invoke-${this.name}`, policy: pulumi.all(arns).apply((resolved) => JSON.stringify(invokePolicy(resolved))) },
+            { parent: this },
+        );
+    }
+
+    /** Lets `role` invoke every route of this API; refused unless every route is IAM-authorized. */
+    public grantInvokeAll(grantee: string, role: aws.iam.Role): aws.iam.RolePolicy {
+        for (const key of this.routes.keys()) {
+            this.requireIamRoute(key);
+        }
+        return new aws.iam.RolePolicy(
+            `${this.name}-grant-${grantee}`,
+            { role: role.name, name: `invoke-${this.name}-all`, policy: this.allRoutesArn().apply((arn) => JSON.stringify(invokePolicy([arn]))) },
+            { parent: this },
+        );
+    }
+
+    private requireIamRoute(routeKey: string): void {
+        const route = this.routes.get(routeKey);
+        if (!route) {
+            throw new Error(`HttpApi '${this.name}': no route '${routeKey}' (routes: ${this.routeKeys().join(", ") || "none"})`);
+        }
+        if (route.authorization !== "AWS_IAM") {
+            throw new Error(`HttpApi '${this.name}': route '${routeKey}' is not IAM-authorized; invoke rights would not protect it`);
+        }
+    }
+}
