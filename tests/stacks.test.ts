@@ -4,7 +4,7 @@
 import * as assert from "assert";
 
 import { STAGES } from "../components/stage";
-import { policyOf, ProgramRun, runProgram } from "./harness";
+import { policyOf, ProgramRun, runProgram, stackRun } from "./harness";
 
 const T = {
     userPool: "aws:cognito/userPool:UserPool",
@@ -31,7 +31,7 @@ for (const stage of STAGES) {
     describe(`stack ${stage}`, () => {
         let run: ProgramRun;
         before(async () => {
-            run = await runProgram(stage);
+            run = await stackRun(stage);
         });
 
         it("exports what a client and the smoke checks need", () => {

@@ -5,7 +5,7 @@
 import * as assert from "assert";
 
 import { STAGES } from "../components/stage";
-import { ACCOUNT_ID, policyOf, ProgramRun, runProgram } from "./harness";
+import { ACCOUNT_ID, policyOf, ProgramRun, stackRun } from "./harness";
 import { decide, Decision, sessionOf } from "./support/iamEngine";
 
 const A = "ap-northeast-1:aaaaaaaa-0000-4000-8000-000000000001";
@@ -18,7 +18,7 @@ for (const stage of STAGES) {
         let bucket: string;
         let prefix: string;
         before(async () => {
-            run = await runProgram(stage);
+            run = await stackRun(stage);
             bucket = run.outputs.userFilesBucket;
             prefix = run.outputs.userFilesPrefix;
         });

@@ -208,8 +208,40 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     };
 }
 
-/** Parses a policy input that the program serialized as JSON. */
+/** The inline policies attached to the role named `roleName`. */
+export function policiesOfRole(run: ProgramRun, roleName: string): any[] {
+    return run
+        .ofType("aws:iam/rolePolicy:RolePolicy")
+        .filter((p) => p.inputs.role === roleName)
+        .map((p) => policyOf(p));
+}
+
+const cleanRuns = new Map<string, Promise<ProgramRun>>();
+
+/**
+ * A run of a stack exactly as its stack file says, made once per process and shared: the
+ * program is deterministic under the mocks, and callers only read the result.
+ */
+export function stackRun(stack: string): Promise<ProgramRun> {
+    let run = cleanRuns.get(stack);
+    if (!run) {
+        run = runProgram(stack);
+        cleanRuns.set(stack, run);
+    }
+    return run;
+}
+
+/** Pulumi's wire marker of a secret value, as mocks receive it. */
+const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
+
+/** True when an input reached the engine as a secret. */
+export function isSecretInput(value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG.key] === SECRET_SIG.value;
+}
+
+/** Parses a policy input that the program serialized as JSON (unwrapping a secret). */
 export function policyOf(resource: RecordedResource, field = "policy"): any {
-    const raw = resource.inputs[field];
+    const input = resource.inputs[field];
+    const raw = isSecretInput(input) ? input.value : input;
     return typeof raw === "string" ? JSON.parse(raw) : raw;
 }

@@ -1,0 +1,215 @@
+/**
+ * The HTTP API each stack builds, on the mock runtime, and the HttpApi component's refusals.
+ */
+import * as assert from "assert";
+
+import { HandlerFunction } from "../components/handlerFunction";
+import { HttpApi } from "../components/httpApi";
+import { callerRoleFor, StageAccessRole } from "../components/stageAccessRole";
+import { STAGES } from "../components/stage";
+import { createAdminHandler, createWhoamiHandler } from "../lambdas/whoami";
+import { policyOf, ProgramRun, promiseOf, runProgram, stackRun } from "./harness";
+
+const T = {
+    route: "aws:apigatewayv2/route:Route",
+    integration: "aws:apigatewayv2/integration:Integration",
+    stage: "aws:apigatewayv2/stage:Stage",
+    permission: "aws:lambda/permission:Permission",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    trail: "awsx:cloudtrail:Trail",
+};
+const THROTTLE = { deve: [20, 40], stag: [50, 100], prod: [200, 400] } as const;
+
+for (const stage of STAGES) {
+    describe(`HTTP API of ${stage}`, () => {
+        let run: ProgramRun;
+        before(async () => {
+            run = await stackRun(stage);
+        });
+
+        it("has the three routes, every one AWS_IAM-authorized", () => {
+            const routes = run.ofType(T.route);
+            assert.deepStrictEqual(routes.map((r) => r.inputs.routeKey).sort(), ["GET /admin", "GET /read-file", "GET /whoami"]);
+            for (const route of routes) {
+                assert.strictEqual(route.inputs.authorizationType, "AWS_IAM", route.inputs.routeKey);
+            }
+        });
+
+        it("integrates each route with its Lambda as a payload 2.0 proxy", () => {
+            for (const integration of run.ofType(T.integration)) {
+                assert.strictEqual(integration.inputs.integrationType, "AWS_PROXY");
+                assert.strictEqual(integration.inputs.payloadFormatVersion, "2.0");
+            }
+            const readFile = run.one(T.route, "api-get-read-file-route");
+            const integration = run.one(T.integration, "api-get-read-file-integration");
+            assert.strictEqual(readFile.inputs.target, `integrations/${integration.id}`);
+            assert.strictEqual(integration.inputs.integrationUri, run.one("aws:lambda/function:Function", "read-file-fn").state.arn);
+        });
+
+        it("logs every request as JSON naming the caller, with retention", () => {
+            const apiStage = run.one(T.stage).inputs;
+            const logs = run.one(T.logGroup, "api-access-logs");
+            assert.strictEqual(apiStage.accessLogSettings.destinationArn, logs.state.arn);
+            const format = JSON.parse(apiStage.accessLogSettings.format);
+            assert.strictEqual(format.callerAccountId, "$context.identity.accountId");
+            assert.strictEqual(format.callerArn, "$context.identity.userArn");
+            assert.strictEqual(format.status, "$context.status");
+            assert.ok(logs.inputs.retentionInDays > 0);
+        });
+
+        it("throttles every route by default as configured", () => {
+            const settings = run.one(T.stage).inputs.defaultRouteSettings;
+            assert.deepStrictEqual([settings.throttlingRateLimit, settings.throttlingBurstLimit], THROTTLE[stage]);
+        });
+
+        it("lets API Gateway invoke each function only through its own route of this API", () => {
+            const executionArn = run.one("aws:apigatewayv2/api:Api").state.executionArn;
+            const permissions = run.ofType(T.permission);
+            assert.strictEqual(permissions.length, 3);
+            for (const permission of permissions) {
+                assert.strictEqual(permission.inputs.principal, "apigateway.amazonaws.com");
+                assert.strictEqual(permission.inputs.action, "lambda:InvokeFunction");
+            }
+            assert.strictEqual(run.one(T.permission, "api-get-read-file-permission").inputs.sourceArn, `${executionArn}/*/GET/read-file`);
+            assert.strictEqual(run.one(T.permission, "api-get-admin-permission").inputs.sourceArn, `${executionArn}/*/GET/admin`);
+        });
+
+        it("exports the endpoint, routes and the stage role", () => {
+            assert.match(run.outputs.apiEndpoint, /^https:\/\/.+\.execute-api\.ap-northeast-1\.amazonaws\.com$/);
+            assert.match(run.outputs.stageAccessRoleArn, /:role\/ApiAllowByIamRole/);
+            assert.strictEqual(run.outputs.stageAccessTrustedCaller, `arn:aws:iam::210987654321:role/${stage === "prod" ? "LambdaRoleProd" : "LambdaRoleDeve"}`);
+        });
+
+        if (stage === "prod") {
+            it("records management events and user-file data events in a retained, private log bucket", () => {
+                const trail = run.one(T.trail).inputs;
+                assert.strictEqual(trail.enableLogFileValidation, true);
+                assert.strictEqual(trail.isMultiRegionTrail, true);
+                const [management, data] = trail.advancedEventSelectors;
+                assert.deepStrictEqual(management.fieldSelectors, [{ field: "eventCategory", equals: ["Management"] }]);
+                assert.deepStrictEqual(data.fieldSelectors, [
+                    { field: "eventCategory", equals: ["Data"] },
+                    { field: "resources.type", equals: ["AWS::S3::Object"] },
+                    { field: "resources.ARN", startsWiths: [`arn:aws:s3:::${run.outputs.userFilesBucket}/`] },
+                ]);
+                const logBucket = run.one("aws:s3/bucket:Bucket", "audit-logs-bucket");
+                assert.strictEqual(trail.s3Bucket.existing.name, logBucket.id);
+                assert.strictEqual(logBucket.inputs.forceDestroy, false);
+                const access = run.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "audit-logs-public-access").inputs;
+                assert.ok(access.blockPublicAcls && access.blockPublicPolicy && access.ignorePublicAcls && access.restrictPublicBuckets);
+                assert.ok(run.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "audit-logs-encryption"));
+                const statements = policyOf(run.one("aws:s3/bucketPolicy:BucketPolicy", "audit-logs-policy")).Statement;
+                const write = statements.find((s: any) => s.Sid === "CloudTrailWrite");
+                assert.strictEqual(write.Condition.StringEquals["aws:SourceArn"], run.outputs.auditTrailArn);
+                assert.strictEqual(write.Resource, `arn:aws:s3:::${logBucket.id}/AWSLogs/111122223333/*`);
+            });
+        } else {
+            it("has no audit trail (switched off in this stage)", () => {
+                assert.strictEqual(run.ofType(T.trail).length, 0);
+                assert.strictEqual(run.outputs.auditTrailArn, undefined);
+            });
+        }
+    });
+}
+
+describe("HttpApi component", () => {
+    let fn: HandlerFunction;
+    before(async () => {
+        await runProgram("deve"); // installs the mocks
+        fn = new HandlerFunction("t-fn", { callbackFactory: () => async () => ({}), description: "test" });
+    });
+
+    it("refuses a route without AWS_IAM authorization", () => {
+        const api = new HttpApi("t-api1");
+        assert.throws(
+            () => api.addRoute({ routeKey: "GET /open", handler: fn, authorization: "NONE" as never }),
+            /route 'GET \/open' must use AWS_IAM authorization, got 'NONE'/,
+        );
+        assert.deepStrictEqual(api.routeKeys(), []);
+    });
+
+    it("refuses malformed and duplicate route keys", () => {
+        const api = new HttpApi("t-api2");
+        assert.throws(() => api.addRoute({ routeKey: "/no-method", handler: fn }), /routeKey must look like 'GET \/path', got '\/no-method'/);
+        api.addRoute({ routeKey: "GET /a", handler: fn });
+        assert.throws(() => api.addRoute({ routeKey: "GET /a", handler: fn }), /route 'GET \/a' is already defined/);
+    });
+
+    it("builds route ARNs with path parameters as *, and refuses grants on unknown routes", async () => {
+        const api = new HttpApi("t-api3");
+        api.addRoute({ routeKey: "GET /users/{id}/files", handler: fn });
+        const arn = await promiseOf(api.routeArn("GET /users/{id}/files"));
+        const executionArn = await promiseOf(api.executionArn);
+        assert.strictEqual(arn, `${executionArn}/*/GET/users/*/files`);
+        const role = new StageAccessRole("t-role", { stage: "deve", callerAccountId: "210987654321", callerRoles: { development: "D", production: "P" } }).role;
+        assert.throws(() => api.grantInvoke("t", role, ["GET /missing"]), /no route 'GET \/missing' \(routes: GET \/users\/\{id\}\/files\)/);
+        assert.throws(() => api.grantInvoke("t", role, []), /needs at least one route/);
+    });
+
+    it("refuses bad throttling and retention", () => {
+        assert.throws(() => new HttpApi("t-api4", { throttleRateLimit: 0 }), /must be positive, got '0'/);
+        assert.throws(() => new HttpApi("t-api5", { logRetentionDays: 2 }), /logRetentionDays must be one of .*got '2'/);
+    });
+});
+
+describe("StageAccessRole", () => {
+    before(async () => {
+        await runProgram("deve");
+    });
+
+    it("maps deve and stag to the development caller role, prod to the production one", () => {
+        const roles = { development: "Dev", production: "Prod" };
+        assert.deepStrictEqual(STAGES.map((s) => callerRoleFor(s, roles)), ["Dev", "Dev", "Prod"]);
+    });
+
+    it("refuses a bad account id, role name or session duration", () => {
+        const base = { stage: "deve" as const, callerAccountId: "210987654321", callerRoles: { development: "D", production: "P" } };
+        assert.throws(() => new StageAccessRole("s1", { ...base, callerAccountId: "12345" }), /callerAccountId must be a 12-digit AWS account id, got '12345'/);
+        assert.throws(() => new StageAccessRole("s2", { ...base, callerRoles: { development: "a b", production: "P" } }), /callerRoles.development must be an IAM role name, got 'a b'/);
+        assert.throws(() => new StageAccessRole("s3", { ...base, maxSessionDurationSeconds: 60 }), /maxSessionDurationSeconds must be an integer from 3600 to 43200, got '60'/);
+    });
+
+    it("trusts exactly the caller role's ARN, never an account root or wildcard", async () => {
+        const run = await stackRun("prod");
+        const trust = policyOf(run.one("aws:iam/role:Role", "stage-access-role"), "assumeRolePolicy");
+        assert.deepStrictEqual(trust.Statement.map((s: any) => s.Principal), [{ AWS: "arn:aws:iam::210987654321:role/LambdaRoleProd" }]);
+        assert.strictEqual(run.one("aws:iam/role:Role", "stage-access-role").inputs.maxSessionDuration, 3600);
+    });
+});
+
+describe("whoami and admin handlers", () => {
+    const event = (userArn?: string) => ({
+        requestContext: {
+            requestId: "r",
+            authorizer: userArn ? { iam: { accountId: userArn.split(":")[4], userArn, callerId: "AROA:x" } } : undefined,
+        },
+    });
+
+    it("/whoami returns the IAM caller API Gateway saw", async () => {
+        const response = await createWhoamiHandler()(event("arn:aws:sts::210987654321:assumed-role/ApiAllowByIamRoleDeve/s"));
+        assert.strictEqual(response.statusCode, 200);
+        assert.deepStrictEqual(JSON.parse(response.body), {
+            accountId: "210987654321",
+            userArn: "arn:aws:sts::210987654321:assumed-role/ApiAllowByIamRoleDeve/s",
+            callerId: "AROA:x",
+            principalOrgId: null,
+        });
+        assert.strictEqual((await createWhoamiHandler()(event())).statusCode, 403);
+    });
+
+    it("/admin serves sessions of the admin identity role only", async () => {
+        const handler = createAdminHandler({ accountId: "111122223333", adminRoleName: "p-admin-identity" });
+        assert.strictEqual((await handler(event("arn:aws:sts::111122223333:assumed-role/p-admin-identity/CognitoIdentityCredentials"))).statusCode, 200);
+        for (const other of [
+            "arn:aws:sts::111122223333:assumed-role/p-user-identity/CognitoIdentityCredentials",
+            "arn:aws:sts::999988887777:assumed-role/p-admin-identity/CognitoIdentityCredentials",
+            "arn:aws:sts::111122223333:assumed-role/p-admin-identity-evil/x",
+            "arn:aws:sts::111122223333:assumed-role/p-admin-identity/",
+        ]) {
+            const response = await handler(event(other));
+            assert.strictEqual(response.statusCode, 403, other);
+            assert.strictEqual(JSON.parse(response.body).error, "admin_only");
+        }
+        assert.strictEqual((await handler(event())).statusCode, 403);
+    });
+});
