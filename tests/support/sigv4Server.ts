@@ -1,0 +1,180 @@
+/**
+ * A loopback stand-in for an IAM-authorized API Gateway HTTP API. It really verifies SigV4:
+ * it recomputes each request's signature with the caller's secret (known to it, as AWS
+ * knows them) and compares, refuses stale signatures and unknown or expired credentials,
+ * then asks `authorize` whether the caller may invoke the route, and hands the handler a
+ * payload 2.0 event whose `requestContext.authorizer.iam` names the caller, as API Gateway does.
+ */
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { timingSafeEqual } from "crypto";
+import * as http from "http";
+import { AddressInfo } from "net";
+
+import { HttpEvent, HttpResponse } from "../../lambdas/http";
+
+export interface KnownCredentials {
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+    /** The principal these credentials belong to, e.g. an assumed-role session ARN. */
+    readonly arn: string;
+    /** When the credentials stop being accepted. @default never */
+    readonly expiresAt?: Date;
+}
+
+export interface SigV4ServerOptions {
+    readonly region: string;
+    /** Credentials AWS would recognise, by access key id. Mutable: tests add sessions as they go. */
+    readonly credentials: Map<string, KnownCredentials>;
+    /** Handlers by route key, e.g. `GET /whoami`. */
+    readonly routes: Record<string, (event: HttpEvent) => Promise<HttpResponse>>;
+    /** Whether `callerArn` may `execute-api:Invoke` the route. @default everyone */
+    readonly authorize?: (callerArn: string, routeKey: string) => boolean;
+    /** Largest clock skew accepted, in ms (API Gateway: 5 minutes). @default 300000 */
+    readonly maxSkewMs?: number;
+}
+
+export interface SigV4Server {
+    readonly url: string;
+    /** One line per request: `<status> <method> <path> <caller or reason>`. */
+    readonly log: string[];
+    close(): Promise<void>;
+}
+
+const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+
+function parseAmzDate(value: string): Date | undefined {
+    const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+    return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6])) : undefined;
+}
+
+export async function startSigV4Server(options: SigV4ServerOptions): Promise<SigV4Server> {
+    const log: string[] = [];
+    const maxSkew = options.maxSkewMs ?? 5 * 60 * 1000;
+
+    async function verify(req: http.IncomingMessage, body: string, url: URL): Promise<{ caller?: KnownCredentials; refusal?: string }> {
+        const header = req.headers.authorization;
+        if (!header) {
+            return { refusal: "Missing Authentication Token" };
+        }
+        const m = AUTH.exec(header);
+        if (!m) {
+            return { refusal: "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'." };
+        }
+        const [, accessKeyId, , region, service, signedHeaderList, signature] = m;
+        if (service !== "execute-api" || region !== options.region) {
+            return { refusal: `Credential should be scoped to a valid region and to execute-api, not '${region}/${service}'.` };
+        }
+        const known = options.credentials.get(accessKeyId);
+        if (!known) {
+            return { refusal: "The security token included in the request is invalid." };
+        }
+        if (known.expiresAt && known.expiresAt.getTime() <= Date.now()) {
+            return { refusal: "The security token included in the request is expired" };
+        }
+        if (known.sessionToken !== undefined && req.headers["x-amz-security-token"] !== known.sessionToken) {
+            return { refusal: "The security token included in the request is invalid." };
+        }
+        const date = parseAmzDate(String(req.headers["x-amz-date"] ?? ""));
+        if (!date) {
+            return { refusal: "Missing or malformed X-Amz-Date." };
+        }
+        if (Math.abs(Date.now() - date.getTime()) > maxSkew) {
+            return { refusal: `Signature expired: ${req.headers["x-amz-date"]} is now earlier or later than the accepted 5 minutes.` };
+        }
+        const signedHeaders = signedHeaderList.split(";");
+        if (!signedHeaders.includes("host") || !signedHeaders.includes("x-amz-date")) {
+            return { refusal: "The request must sign the host and x-amz-date headers." };
+        }
+        const headers: Record<string, string> = {};
+        for (const name of signedHeaders) {
+            const value = req.headers[name];
+            if (value === undefined) {
+                return { refusal: `Signed header '${name}' is missing.` };
+            }
+            headers[name] = Array.isArray(value) ? value.join(",") : value;
+        }
+        const signer = new SignatureV4({
+            service: "execute-api",
+            region: options.region,
+            credentials: { accessKeyId, secretAccessKey: known.secretAccessKey, sessionToken: known.sessionToken },
+            sha256: Sha256,
+        });
+        const expected = await signer.sign(
+            new HttpRequest({
+                method: req.method,
+                protocol: "http:",
+                hostname: url.hostname,
+                port: Number(url.port),
+                path: url.pathname.split("/").map(decodeURIComponent).join("/"),
+                query: Object.fromEntries(url.searchParams.entries()),
+                headers,
+                body: body || undefined,
+            }),
+            { signingDate: date },
+        );
+        const expectedSignature = /Signature=([0-9a-f]{64})/.exec(String(expected.headers.authorization))?.[1] ?? "";
+        if (expectedSignature.length !== signature.length || !timingSafeEqual(Buffer.from(expectedSignature), Buffer.from(signature))) {
+            return {
+                refusal:
+                    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
+            };
+        }
+        return { caller: known };
+    }
+
+    const server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+            void (async () => {
+                const body = Buffer.concat(chunks).toString();
+                const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
+                const routeKey = `${req.method} ${url.pathname}`;
+                const reply = (status: number, payload: HttpResponse | { message: string }, note: string) => {
+                    log.push(`${status} ${routeKey} ${note}`);
+                    if ("statusCode" in payload) {
+                        res.writeHead(payload.statusCode, payload.headers).end(payload.body);
+                    } else {
+                        res.writeHead(status, { "content-type": "application/json", "apigw-requestid": "local" }).end(JSON.stringify(payload));
+                    }
+                };
+                const { caller, refusal } = await verify(req, body, url);
+                if (!caller) {
+                    reply(403, { message: refusal ?? "Forbidden" }, `refused: ${refusal}`);
+                    return;
+                }
+                const handler = options.routes[routeKey];
+                if (!handler) {
+                    reply(404, { message: "Not Found" }, caller.arn);
+                    return;
+                }
+                if (options.authorize && !options.authorize(caller.arn, routeKey)) {
+                    reply(403, { message: "Forbidden" }, `not authorized: ${caller.arn}`);
+                    return;
+                }
+                const headers: Record<string, string> = {};
+                for (const [k, v] of Object.entries(req.headers)) {
+                    headers[k.toLowerCase()] = Array.isArray(v) ? v.join(",") : String(v);
+                }
+                const event: HttpEvent = {
+                    headers,
+                    rawPath: url.pathname,
+                    requestContext: {
+                        requestId: `local-${log.length}`,
+                        http: { method: req.method, path: url.pathname, sourceIp: "127.0.0.1" },
+                        authorizer: { iam: { accountId: caller.arn.split(":")[4], userArn: caller.arn, callerId: `AROA:${caller.arn.split("/").pop()}` } },
+                    },
+                };
+                reply(200, await handler(event), caller.arn);
+            })().catch((error) => {
+                log.push(`500 ${req.method} ${req.url} ${(error as Error).message}`);
+                res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ message: "Internal Server Error" }));
+            });
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, log, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
