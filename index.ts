@@ -5,6 +5,7 @@ import { AuditTrail } from "./components/auditTrail";
 import { HandlerFunction } from "./components/handlerFunction";
 import { HttpApi } from "./components/httpApi";
 import { IdentityFederation } from "./components/identityFederation";
+import { bucketNamePrefix, workloadRolePath } from "./components/naming";
 import { PrivateBucket } from "./components/privateBucket";
 import { StageAccessRole } from "./components/stageAccessRole";
 import { parseStackSettings } from "./components/stackSettings";
@@ -27,12 +28,19 @@ const callerExternalId = projectConfig.getSecret("callerExternalId", {
     pattern: /^[\w+=,.@:/-]+$/,
 });
 
-const baseName = `${pulumi.getProject()}-${settings.stage}`;
-const tags = { project: pulumi.getProject(), stage: settings.stage };
+const project = pulumi.getProject();
+const baseName = `${project}-${settings.stage}`;
+const rolePath = workloadRolePath(project, settings.stage);
+const bucketPrefix = bucketNamePrefix(project, settings.stage);
+const tags = { project, stage: settings.stage };
 
 const directory = new UserDirectory("users", { mfa: settings.mfa, protect: settings.protectData, tags });
 
-const userFiles = new PrivateBucket("user-files", { retainOnDelete: settings.protectData, tags });
+const userFiles = new PrivateBucket("user-files", {
+    namePrefix: `${bucketPrefix}user-files-`,
+    retainOnDelete: settings.protectData,
+    tags,
+});
 
 const federation = new IdentityFederation("identities", {
     providerName: directory.providerName,
@@ -40,6 +48,7 @@ const federation = new IdentityFederation("identities", {
     bucketName: userFiles.bucketName,
     prefix: settings.userFilesPrefix,
     roleNamePrefix: baseName,
+    rolePath,
     tags,
 });
 
@@ -55,6 +64,7 @@ const readFile = new HandlerFunction("read-file", {
         USER_FILES_PREFIX: settings.userFilesPrefix,
     },
     logRetentionDays: settings.logRetentionDays,
+    rolePath,
     tags,
 });
 
@@ -62,6 +72,7 @@ const whoami = new HandlerFunction("whoami", {
     description: "GET /whoami: the caller's IAM identity as API Gateway authenticated it",
     callbackFactory: whoamiCallbackFactory,
     logRetentionDays: settings.logRetentionDays,
+    rolePath,
     tags,
 });
 
@@ -73,6 +84,7 @@ const admin = new HandlerFunction("admin", {
         ADMIN_ROLE_NAME: federation.roles.admin.name,
     },
     logRetentionDays: settings.logRetentionDays,
+    rolePath,
     tags,
 });
 
@@ -94,12 +106,18 @@ const stageAccess = new StageAccessRole("stage-access", {
     callerAccountId: settings.callerAccountId,
     callerRoles: { development: settings.callerDevRoleName, production: settings.callerProdRoleName },
     externalId: callerExternalId,
+    // No path: callers name arn:aws:iam::<account>:role/ApiAllowByIamRole<Stage> in their own policies.
     tags,
 });
 api.grantInvokeAll("stage-access", stageAccess.role);
 
 const audit = settings.auditTrail
-    ? new AuditTrail("audit", { trailName: `${baseName}-audit`, watchedBucketName: userFiles.bucketName, tags })
+    ? new AuditTrail("audit", {
+          trailName: `${baseName}-audit`,
+          bucketNamePrefix: `${bucketPrefix}audit-logs-`,
+          watchedBucketName: userFiles.bucketName,
+          tags,
+      })
     : undefined;
 
 export const stage = settings.stage;

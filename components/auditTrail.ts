@@ -10,6 +10,8 @@ export interface AuditTrailArgs {
     readonly trailName: string;
     /** Bucket whose object reads and writes are recorded as data events. */
     readonly watchedBucketName: pulumi.Input<string>;
+    /** Prefix of the log bucket's name. @default auto-named */
+    readonly bucketNamePrefix?: string;
     /** Days non-current log file versions are kept. @default 365 */
     readonly noncurrentVersionExpirationDays?: number;
     /** Tags applied to every taggable resource. @default {} */
@@ -38,6 +40,7 @@ export class AuditTrail extends pulumi.ComponentResource {
         this.logBucket = new PrivateBucket(
             `${name}-logs`,
             {
+                namePrefix: args.bucketNamePrefix,
                 retainOnDelete: true,
                 noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays ?? 365,
                 extraPolicyStatements: (bucket) =>

@@ -4,6 +4,7 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { checkRolePath } from "./naming";
 import { lambdaTrustPolicy, logWritingPolicy } from "./policies";
 import { LOG_RETENTION_DAYS } from "./stackSettings";
 
@@ -35,6 +36,8 @@ export interface HandlerFunctionArgs {
     readonly timeoutSeconds?: number;
     /** @default 256 */
     readonly memorySizeMb?: number;
+    /** IAM path of the execution role. @default "/" */
+    readonly rolePath?: string;
     /** Tags applied to every taggable resource. @default {} */
     readonly tags?: Record<string, string>;
 }
@@ -87,6 +90,7 @@ export class HandlerFunction extends pulumi.ComponentResource {
             // API Gateway gives up after 29 seconds; a longer function only burns money.
             throw new Error(`HandlerFunction '${name}': timeoutSeconds must be an integer from 1 to 29, got '${timeout}'`);
         }
+        checkRolePath(`HandlerFunction '${name}'`, args.rolePath);
         const codePathOptions = archiveOnly(args.bundledPackages ?? []);
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
 
@@ -98,6 +102,7 @@ export class HandlerFunction extends pulumi.ComponentResource {
         this.role = new aws.iam.Role(
             `${name}-role`,
             {
+                path: args.rolePath,
                 description: `Execution role of ${name}: writes its own logs, nothing else`,
                 assumeRolePolicy: account.apply((id) => JSON.stringify(lambdaTrustPolicy(id))),
                 tags: args.tags,

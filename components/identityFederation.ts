@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { checkRolePath } from "./naming";
 import { identityPoolTrustPolicy, perIdentityStoragePolicy } from "./policies";
 import { USER_GROUPS, UserGroup } from "./userDirectory";
 
@@ -18,6 +19,8 @@ export interface IdentityFederationArgs {
      * @default the component name
      */
     readonly roleNamePrefix?: string;
+    /** IAM path of the roles. @default "/" */
+    readonly rolePath?: string;
     /** Tags applied to every taggable resource. @default {} */
     readonly tags?: Record<string, string>;
 }
@@ -39,6 +42,7 @@ export class IdentityFederation extends pulumi.ComponentResource {
                 `IdentityFederation '${name}': prefix must be 1-63 lowercase letters, digits or '-', got '${args.prefix}'`,
             );
         }
+        checkRolePath(`IdentityFederation '${name}'`, args.rolePath);
         const roleNamePrefix = args.roleNamePrefix ?? name;
 
         this.identityPool = new aws.cognito.IdentityPool(
@@ -67,6 +71,7 @@ export class IdentityFederation extends pulumi.ComponentResource {
                 `${name}-${group}`,
                 {
                     name: `${roleNamePrefix}-${group}-identity`,
+                    path: args.rolePath,
                     description: `Identity-pool role of the '${group}' group`,
                     assumeRolePolicy: trust,
                     maxSessionDuration: 3600,

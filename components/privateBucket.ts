@@ -5,6 +5,11 @@ import { policy, PolicyStatement, tlsOnlyBucketPolicy } from "./policies";
 
 export interface PrivateBucketArgs {
     /**
+     * Prefix of the bucket's physical name (AWS appends a unique suffix); at most 37 characters.
+     * @default Pulumi's auto-naming from the resource name
+     */
+    readonly namePrefix?: string;
+    /**
      * Keep the bucket (and its objects) when the resource is deleted or the stack destroyed.
      * @default false
      */
@@ -42,12 +47,15 @@ export class PrivateBucket extends pulumi.ComponentResource {
                 `PrivateBucket '${name}': noncurrentVersionExpirationDays must be a positive integer, got '${expirationDays}'`,
             );
         }
+        if (args.namePrefix !== undefined && !/^[a-z0-9][a-z0-9.-]{0,36}$/.test(args.namePrefix)) {
+            throw new Error(`PrivateBucket '${name}': namePrefix must be 1-37 lowercase letters, digits, '.' or '-', got '${args.namePrefix}'`);
+        }
         const retainOnDelete = args.retainOnDelete ?? false;
         const child = { parent: this };
 
         this.bucket = new aws.s3.Bucket(
             `${name}-bucket`,
-            { forceDestroy: !retainOnDelete, tags: args.tags },
+            { bucketPrefix: args.namePrefix, forceDestroy: !retainOnDelete, tags: args.tags },
             { parent: this, retainOnDelete, protect: retainOnDelete },
         );
         const bucketId = this.bucket.id;

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { checkRolePath } from "./naming";
 import { crossAccountTrustPolicy } from "./policies";
 import { Stage, titleCase } from "./stage";
 
@@ -44,6 +45,8 @@ export interface StageAccessRoleArgs {
     readonly externalId?: pulumi.Input<string>;
     /** Longest session the caller may ask for, in seconds (3600 to 43200). @default 3600 */
     readonly maxSessionDurationSeconds?: number;
+    /** IAM path of the role. @default "/" */
+    readonly rolePath?: string;
     /** Tags applied to the role. @default {} */
     readonly tags?: Record<string, string>;
 }
@@ -68,6 +71,7 @@ export class StageAccessRole extends pulumi.ComponentResource {
                 throw new Error(`StageAccessRole '${name}': callerRoles.${which} must be an IAM role name, got '${roleName}'`);
             }
         }
+        checkRolePath(`StageAccessRole '${name}'`, args.rolePath);
         const maxSession = args.maxSessionDurationSeconds ?? 3600;
         if (!Number.isInteger(maxSession) || maxSession < 3600 || maxSession > 43200) {
             throw new Error(`StageAccessRole '${name}': maxSessionDurationSeconds must be an integer from 3600 to 43200, got '${maxSession}'`);
@@ -84,6 +88,7 @@ export class StageAccessRole extends pulumi.ComponentResource {
             `${name}-role`,
             {
                 name: this.roleName,
+                path: args.rolePath,
                 description: `Lets ${this.trustedCallerArn} call the ${args.stage} API`,
                 assumeRolePolicy: trust,
                 maxSessionDuration: maxSession,

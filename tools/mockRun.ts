@@ -75,12 +75,13 @@ function computedState(stack: string, type: string, name: string, inputs: Record
             return { id, state: { arn: arnOf("cognito-identity", `identitypool/${id}`) } };
         }
         case "aws:s3/bucket:Bucket": {
-            const bucket = inputs.bucket ?? `${name}-${h}`;
+            const bucket = inputs.bucket ?? (inputs.bucketPrefix ? `${inputs.bucketPrefix}${h}` : `${name}-${h}`);
             return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}` } };
         }
         case "aws:iam/role:Role": {
             const roleName = inputs.name ?? `${name}-${h}`;
-            return { id: roleName, state: { name: roleName, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${roleName}`, uniqueId: `AROA${h.toUpperCase()}` } };
+            const arn = `arn:aws:iam::${ACCOUNT_ID}:role${inputs.path ?? "/"}${roleName}`;
+            return { id: roleName, state: { name: roleName, arn, uniqueId: `AROA${h.toUpperCase()}` } };
         }
         case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
             const host = String(inputs.url ?? name).replace(/^https:\/\//, "");
