@@ -5,7 +5,9 @@ import { AuditTrail } from "./components/auditTrail";
 import { HandlerFunction } from "./components/handlerFunction";
 import { HttpApi } from "./components/httpApi";
 import { IdentityFederation } from "./components/identityFederation";
-import { bucketNamePrefix, workloadRolePath } from "./components/naming";
+import { GitHubCiRoles } from "./components/githubCi";
+import { bucketNamePrefix, ciRolePath, workloadRolePath } from "./components/naming";
+import { UserPoolOidcAccess } from "./components/oidcFederation";
 import { PrivateBucket } from "./components/privateBucket";
 import { StageAccessRole } from "./components/stageAccessRole";
 import { parseStackSettings } from "./components/stackSettings";
@@ -120,6 +122,35 @@ const audit = settings.auditTrail
       })
     : undefined;
 
+const oidc = new UserPoolOidcAccess("oidc", {
+    issuerUrl: directory.issuerUrl,
+    clientId: directory.client.id,
+    bucketName: userFiles.bucketName,
+    roleName: `${baseName}-oidc-reader`,
+    rolePath,
+    tags,
+});
+
+const ci = settings.githubRepository
+    ? new GitHubCiRoles("ci", {
+          repository: settings.githubRepository,
+          existingProviderArn: settings.githubOidcProviderArn,
+          deployEnvironment: settings.githubDeployEnvironment,
+          roleNamePrefix: baseName,
+          rolePath: ciRolePath(project, settings.stage),
+          scope: aws.getCallerIdentityOutput().accountId.apply((accountId) => ({
+              accountId,
+              region: settings.region,
+              workloadRolePath: rolePath,
+              extraRoleNames: [stageAccess.roleName],
+              bucketPrefix,
+              trailPrefix: `${baseName}-`,
+              stateBucket: settings.ciStateBucket,
+          })),
+          tags,
+      })
+    : undefined;
+
 export const stage = settings.stage;
 export const region = settings.region;
 export const userPoolId = directory.userPool.id;
@@ -140,3 +171,8 @@ export const stageAccessTrustedCaller = stageAccess.trustedCallerArn;
 export const callerExternalIdRequired = callerExternalId !== undefined;
 export const auditTrailArn = audit?.trailArn;
 export const auditLogBucket = audit?.logBucket.bucketName;
+export const oidcProviderArn = oidc.provider.arn;
+export const oidcReaderRoleArn = oidc.role.arn;
+export const githubOidcProviderArn = ci?.providerArn;
+export const ciPreviewRoleArn = ci?.previewRole.arn;
+export const ciDeployRoleArn = ci?.deployRole.arn;

@@ -141,3 +141,278 @@ export function cloudTrailDeliveryStatements(bucketName: string, accountId: stri
         },
     ];
 }
+
+/** Claims a web identity trust policy pins, as `<provider host>:<claim>` condition keys. */
+export interface WebIdentityClaims {
+    /** Required audience (`aud`). */
+    readonly aud: string;
+    /** Exact subjects (`sub`) admitted; none means any subject of that audience. */
+    readonly sub?: readonly string[];
+}
+
+/**
+ * Trust policy for `sts:AssumeRoleWithWebIdentity` through one IAM OIDC provider, pinned
+ * by audience and, when given, by exact subjects (StringEquals: no wildcards).
+ */
+export function webIdentityTrustPolicy(providerArn: string, providerHost: string, claims: WebIdentityClaims): PolicyDocument {
+    const equals: Record<string, string | string[]> = { [`${providerHost}:aud`]: claims.aud };
+    if (claims.sub !== undefined) {
+        if (claims.sub.length === 0) {
+            throw new Error("webIdentityTrustPolicy: sub, when given, must name at least one subject");
+        }
+        equals[`${providerHost}:sub`] = claims.sub.length === 1 ? claims.sub[0] : [...claims.sub];
+    }
+    return policy({
+        Sid: "WebIdentityOfThisProvider",
+        Effect: "Allow",
+        Principal: { Federated: providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: equals },
+    });
+}
+
+/** Read-only access to one bucket's objects and listing. */
+export function bucketReadPolicy(bucketName: string): PolicyDocument {
+    return policy(
+        { Sid: "ReadObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucketName}/*` },
+        { Sid: "ListBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucketName}` },
+    );
+}
+
+/** What a stage's CI roles may touch: the ARNs its resources can have. */
+export interface StageScope {
+    readonly accountId: string;
+    readonly region: string;
+    /** `/<project>/<stage>/` */
+    readonly workloadRolePath: string;
+    /** Names of roles of the stage that live outside that path (e.g. `ApiAllowByIamRoleDeve`). */
+    readonly extraRoleNames: readonly string[];
+    /** `<project>-<stage>-` */
+    readonly bucketPrefix: string;
+    /** `<project>-<stage>-` prefix of trail names. */
+    readonly trailPrefix: string;
+    /** Bucket holding Pulumi state, when the stack uses an S3 backend. */
+    readonly stateBucket?: string;
+}
+
+function stageArns(scope: StageScope) {
+    const { accountId: a, region: r } = scope;
+    return {
+        roles: [
+            `arn:aws:iam::${a}:role${scope.workloadRolePath}*`,
+            ...scope.extraRoleNames.map((name) => `arn:aws:iam::${a}:role/${name}`),
+        ],
+        userPoolOidcProviders: `arn:aws:iam::${a}:oidc-provider/cognito-idp.${r}.amazonaws.com/*`,
+        buckets: `arn:aws:s3:::${scope.bucketPrefix}*`,
+        userPools: `arn:aws:cognito-idp:${r}:${a}:userpool/*`,
+        identityPools: `arn:aws:cognito-identity:${r}:${a}:identitypool/*`,
+        functions: `arn:aws:lambda:${r}:${a}:function:*`,
+        logGroups: [`arn:aws:logs:${r}:${a}:log-group:*`, `arn:aws:logs:${r}:${a}:log-group:*:log-stream:*`],
+        apis: `arn:aws:apigateway:${r}::/*`,
+        trails: `arn:aws:cloudtrail:${r}:${a}:trail/${scope.trailPrefix}*`,
+    };
+}
+
+/** Pulumi state of an S3 backend: `read` reads it and takes the lock, `write` also updates it. */
+function stateStatements(stateBucket: string | undefined, mode: "read" | "write"): PolicyStatement[] {
+    if (!stateBucket) {
+        return [];
+    }
+    return [
+        { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${stateBucket}` },
+        { Sid: "StateRead", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${stateBucket}/.pulumi/*` },
+        {
+            Sid: "StateWrite",
+            Effect: "Allow",
+            Action: ["s3:PutObject", "s3:DeleteObject"],
+            Resource: mode === "write" ? `arn:aws:s3:::${stateBucket}/.pulumi/*` : `arn:aws:s3:::${stateBucket}/.pulumi/locks/*`,
+        },
+    ];
+}
+
+/**
+ * What `pulumi preview` (and `preview --refresh`) of one stage reads: the configuration of
+ * the stage's resources, never their data (no object reads, no secrets).
+ */
+export function ciPreviewPolicy(scope: StageScope): PolicyDocument {
+    const arn = stageArns(scope);
+    return policy(
+        {
+            Sid: "ReadIdentityConfiguration",
+            Effect: "Allow",
+            Action: [
+                "iam:GetRole",
+                "iam:GetRolePolicy",
+                "iam:ListRolePolicies",
+                "iam:ListAttachedRolePolicies",
+                "iam:ListRoleTags",
+                "iam:GetOpenIDConnectProvider",
+            ],
+            Resource: [...arn.roles, arn.userPoolOidcProviders],
+        },
+        {
+            Sid: "ReadBucketConfiguration",
+            Effect: "Allow",
+            Action: [
+                "s3:ListBucket",
+                "s3:GetBucketPolicy",
+                "s3:GetBucketPublicAccessBlock",
+                "s3:GetBucketOwnershipControls",
+                "s3:GetEncryptionConfiguration",
+                "s3:GetBucketVersioning",
+                "s3:GetLifecycleConfiguration",
+                "s3:GetBucketTagging",
+                "s3:GetBucketLocation",
+                "s3:GetBucketAcl",
+                "s3:GetBucketCORS",
+                "s3:GetBucketWebsite",
+                "s3:GetBucketLogging",
+                "s3:GetBucketObjectLockConfiguration",
+                "s3:GetBucketRequestPayment",
+                "s3:GetAccelerateConfiguration",
+                "s3:GetReplicationConfiguration",
+            ],
+            Resource: arn.buckets,
+        },
+        {
+            Sid: "ReadServiceConfiguration",
+            Effect: "Allow",
+            Action: [
+                "cognito-idp:DescribeUserPool",
+                "cognito-idp:DescribeUserPoolClient",
+                "cognito-idp:GetGroup",
+                "cognito-idp:GetUserPoolMfaConfig",
+                "cognito-idp:ListTagsForResource",
+                "cognito-identity:DescribeIdentityPool",
+                "cognito-identity:GetIdentityPoolRoles",
+                "cognito-identity:ListTagsForResource",
+                "lambda:GetFunction",
+                "lambda:GetFunctionConfiguration",
+                "lambda:GetPolicy",
+                "lambda:ListTags",
+                "lambda:ListVersionsByFunction",
+                "lambda:GetFunctionCodeSigningConfig",
+                "logs:ListTagsForResource",
+                "logs:ListTagsLogGroup",
+                "apigateway:GET",
+                "cloudtrail:GetTrail",
+                "cloudtrail:GetTrailStatus",
+                "cloudtrail:GetEventSelectors",
+                "cloudtrail:GetInsightSelectors",
+                "cloudtrail:ListTags",
+            ],
+            Resource: [arn.userPools, arn.identityPools, arn.functions, ...arn.logGroups, arn.apis, arn.trails],
+        },
+        {
+            // Listing calls that IAM cannot scope to a resource.
+            Sid: "DescribeUnscoped",
+            Effect: "Allow",
+            Action: ["logs:DescribeLogGroups", "cloudtrail:DescribeTrails"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:RequestedRegion": scope.region } },
+        },
+        ...stateStatements(scope.stateBucket, "read"),
+    );
+}
+
+/**
+ * What `pulumi up` of one stage changes: the stage's roles (by path and name), buckets (by
+ * name prefix), user pools, identity pools, functions, log groups, APIs and trails of its
+ * account and region. It cannot change the CI roles (another path), read user objects or
+ * pass roles to anything but Lambda and Cognito Identity.
+ */
+export function ciDeployPolicy(scope: StageScope): PolicyDocument {
+    const arn = stageArns(scope);
+    return policy(
+        {
+            Sid: "ManageStageRoles",
+            Effect: "Allow",
+            Action: [
+                "iam:CreateRole",
+                "iam:DeleteRole",
+                "iam:GetRole",
+                "iam:UpdateRole",
+                "iam:UpdateRoleDescription",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:TagRole",
+                "iam:UntagRole",
+                "iam:ListRoleTags",
+                "iam:PutRolePolicy",
+                "iam:GetRolePolicy",
+                "iam:DeleteRolePolicy",
+                "iam:ListRolePolicies",
+                "iam:ListAttachedRolePolicies",
+                "iam:ListInstanceProfilesForRole",
+            ],
+            Resource: arn.roles,
+        },
+        {
+            Sid: "PassStageRolesToTheirServices",
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: arn.roles,
+            Condition: { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "cognito-identity.amazonaws.com"] } },
+        },
+        {
+            Sid: "ManageUserPoolOidcProviders",
+            Effect: "Allow",
+            Action: [
+                "iam:CreateOpenIDConnectProvider",
+                "iam:DeleteOpenIDConnectProvider",
+                "iam:GetOpenIDConnectProvider",
+                "iam:TagOpenIDConnectProvider",
+                "iam:UntagOpenIDConnectProvider",
+                "iam:UpdateOpenIDConnectProviderThumbprint",
+                "iam:AddClientIDToOpenIDConnectProvider",
+                "iam:RemoveClientIDFromOpenIDConnectProvider",
+            ],
+            Resource: arn.userPoolOidcProviders,
+        },
+        {
+            Sid: "ManageStageBuckets",
+            Effect: "Allow",
+            Action: [
+                "s3:CreateBucket",
+                "s3:DeleteBucket",
+                "s3:ListBucket",
+                "s3:GetBucket*",
+                "s3:PutBucket*",
+                "s3:DeleteBucketPolicy",
+                "s3:GetEncryptionConfiguration",
+                "s3:PutEncryptionConfiguration",
+                "s3:GetLifecycleConfiguration",
+                "s3:PutLifecycleConfiguration",
+                "s3:GetAccelerateConfiguration",
+                "s3:GetReplicationConfiguration",
+            ],
+            Resource: arn.buckets,
+        },
+        {
+            Sid: "ManageStageServices",
+            Effect: "Allow",
+            Action: ["cognito-idp:*", "cognito-identity:*", "lambda:*", "logs:*", "apigateway:*", "cloudtrail:*"],
+            Resource: [arn.userPools, arn.identityPools, arn.functions, ...arn.logGroups, arn.apis, arn.trails],
+        },
+        {
+            // Creation and account-level calls that IAM cannot scope to a resource.
+            Sid: "CreateUnscoped",
+            Effect: "Allow",
+            Action: [
+                "cognito-idp:CreateUserPool",
+                "cognito-identity:CreateIdentityPool",
+                "logs:DescribeLogGroups",
+                "logs:CreateLogDelivery",
+                "logs:GetLogDelivery",
+                "logs:UpdateLogDelivery",
+                "logs:DeleteLogDelivery",
+                "logs:ListLogDeliveries",
+                "logs:PutResourcePolicy",
+                "logs:DescribeResourcePolicies",
+                "cloudtrail:DescribeTrails",
+            ],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:RequestedRegion": scope.region } },
+        },
+        ...stateStatements(scope.stateBucket, "write"),
+    );
+}

@@ -25,6 +25,14 @@ export interface StackSettings {
     readonly apiThrottleBurstLimit: number;
     /** Record role assumptions and per-user object access in a CloudTrail trail. */
     readonly auditTrail: boolean;
+    /** `owner/name` whose GitHub Actions get CI roles; none means no CI roles. */
+    readonly githubRepository?: string;
+    /** The account's existing GitHub OIDC provider, when another stack created it. */
+    readonly githubOidcProviderArn?: string;
+    /** GitHub environment the deploy job runs in. */
+    readonly githubDeployEnvironment?: string;
+    /** S3 bucket of the Pulumi state, when the stack uses an S3 backend. */
+    readonly ciStateBucket?: string;
 }
 
 /** Reads one raw configuration value; `undefined` when the key is not set. */
@@ -132,6 +140,26 @@ export function parseStackSettings(
     const apiThrottleRateLimit = positive("apiThrottleRateLimit", 50, false);
     const apiThrottleBurstLimit = positive("apiThrottleBurstLimit", 100, true);
     const auditTrail = boolean("auditTrail", stage === "prod");
+    const optional = (name: string, pattern: RegExp, what: string): string | undefined => {
+        const value = project(name);
+        if (value !== undefined && !pattern.test(value)) {
+            problems.push(`'${key(name)}' must be ${what}, got '${value}'`);
+        }
+        return value;
+    };
+    const githubRepository = optional("githubRepository", /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, "'owner/name' of a GitHub repository (no wildcard)");
+    const githubOidcProviderArn = optional(
+        "githubOidcProviderArn",
+        /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+        "the ARN of the account's token.actions.githubusercontent.com provider",
+    );
+    const githubDeployEnvironment = optional("githubDeployEnvironment", /^[A-Za-z0-9._-]{1,255}$/, "a GitHub environment name");
+    const ciStateBucket = optional("ciStateBucket", /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name");
+    for (const dependent of ["githubOidcProviderArn", "githubDeployEnvironment", "ciStateBucket"]) {
+        if (project(dependent) !== undefined && githubRepository === undefined) {
+            problems.push(`'${key(dependent)}' is set but '${key("githubRepository")}' is not: CI roles need the repository`);
+        }
+    }
 
     if (problems.length > 0) {
         throw new Error(`Invalid configuration for stack '${stackName}':\n  - ${problems.join("\n  - ")}`);
@@ -149,5 +177,9 @@ export function parseStackSettings(
         apiThrottleRateLimit,
         apiThrottleBurstLimit,
         auditTrail,
+        githubRepository,
+        githubOidcProviderArn,
+        githubDeployEnvironment,
+        ciStateBucket,
     };
 }

@@ -71,7 +71,22 @@ describe("stack settings", () => {
             apiThrottleRateLimit: 50,
             apiThrottleBurstLimit: 100,
             auditTrail: false,
+            githubRepository: undefined,
+            githubOidcProviderArn: undefined,
+            githubDeployEnvironment: undefined,
+            ciStateBucket: undefined,
         });
+    });
+    it("refuses CI settings without a repository, and wildcard repositories", () => {
+        const base = { userFilesPrefix: "f", callerAccountId: "123456789012" };
+        assert.throws(
+            () => parseStackSettings("deve", reader({ ...base, githubDeployEnvironment: "deve" }), reader({ region: "eu-west-1" })),
+            /'federated-access:githubDeployEnvironment' is set but 'federated-access:githubRepository' is not/,
+        );
+        assert.throws(
+            () => parseStackSettings("deve", reader({ ...base, githubRepository: "example-org/*" }), reader({ region: "eu-west-1" })),
+            /'federated-access:githubRepository' must be 'owner\/name' of a GitHub repository \(no wildcard\), got 'example-org\/\*'/,
+        );
     });
     it("refuses a region that is not one", () => {
         assert.throws(
