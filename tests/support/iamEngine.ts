@@ -28,6 +28,68 @@ export interface AccessQuestion {
      * key from S3 requests in Strict mode, so it would otherwise never match.
      */
     readonly identityId?: string;
+    /**
+     * The OIDC provider of an `sts:AssumeRoleWithWebIdentity` question, as its condition keys
+     * name it (`token.actions.githubusercontent.com`, `cognito-idp.<region>.amazonaws.com/<poolId>`).
+     * See `mapWebIdentityKeys`.
+     */
+    readonly webIdentityProvider?: string;
+}
+
+/**
+ * The engine (0.1.173) knows the condition keys of a few web identity providers only;
+ * keys of others, such as `token.actions.githubusercontent.com:sub` or
+ * `cognito-idp.<region>.amazonaws.com/<poolId>:aud`, are dropped: Strict mode then denies
+ * a correct token and Discovery mode allows a foreign one. So before simulating, the
+ * provider's `aud` and `sub` are renamed, in the policy and the request alike, onto the
+ * keys of a provider the engine does evaluate (`accounts.google.com:aud` / `:sub`). Both
+ * sides are renamed identically, so the condition logic (operators, values, missing keys)
+ * is unchanged; a claim key that has no mapping is refused rather than silently ignored.
+ */
+export const WEB_IDENTITY_KEY_MAP: Readonly<Record<string, string>> = {
+    aud: "accounts.google.com:aud",
+    sub: "accounts.google.com:sub",
+};
+
+export function mapWebIdentityKeys(
+    provider: string,
+    resourcePolicy: object | undefined,
+    context: Record<string, string | string[]>,
+): { resourcePolicy: object | undefined; context: Record<string, string | string[]> } {
+    const prefix = `${provider}:`;
+    const targets = Object.values(WEB_IDENTITY_KEY_MAP);
+    const rename = (key: string): string => {
+        if (targets.some((t) => t.toLowerCase() === key.toLowerCase())) {
+            throw new Error(`mapWebIdentityKeys: '${key}' is already used; the mapping would merge two providers' claims`);
+        }
+        if (!key.toLowerCase().startsWith(prefix.toLowerCase())) {
+            return key;
+        }
+        const claim = key.slice(prefix.length);
+        const mapped = WEB_IDENTITY_KEY_MAP[claim];
+        if (!mapped) {
+            throw new Error(`mapWebIdentityKeys: no mapping for claim '${claim}' of ${provider}`);
+        }
+        return mapped;
+    };
+    const mapConditions = (statement: Record<string, any>) => {
+        if (!statement.Condition) {
+            return statement;
+        }
+        const condition: Record<string, Record<string, unknown>> = {};
+        for (const [operator, keys] of Object.entries(statement.Condition as Record<string, Record<string, unknown>>)) {
+            condition[operator] = Object.fromEntries(Object.entries(keys).map(([k, v]) => [rename(k), v]));
+        }
+        return { ...statement, Condition: condition };
+    };
+    const mappedPolicy = resourcePolicy
+        ? {
+              ...(resourcePolicy as Record<string, any>),
+              Statement: ([] as Record<string, any>[]).concat((resourcePolicy as Record<string, any>).Statement).map(mapConditions),
+          }
+        : undefined;
+    const mappedContext = Object.fromEntries(Object.entries(context).map(([k, v]) => [rename(k), v]));
+    return { resourcePolicy: mappedPolicy, context: mappedContext };
 }
 
 function accountIn(arn: string): string | undefined {
@@ -48,13 +110,18 @@ export async function decide(question: AccessQuestion): Promise<Decision> {
     if (!resourceAccount) {
         throw new Error(`decide: cannot tell the account owning ${question.resource}; pass resourceAccount`);
     }
+    let resourcePolicy = question.resourcePolicy ? withIdentityId(question.resourcePolicy, question.identityId) : undefined;
+    let context: Record<string, string | string[]> = { ...(question.context ?? {}) };
+    if (question.webIdentityProvider !== undefined) {
+        ({ resourcePolicy, context } = mapWebIdentityKeys(question.webIdentityProvider, resourcePolicy, context));
+    }
     const result = await runSimulation(
         {
             request: {
                 principal: question.principal,
                 action: question.action,
                 resource: { resource: question.resource, accountId: resourceAccount },
-                contextVariables: { ...(question.context ?? {}) },
+                contextVariables: context,
             },
             identityPolicies: (question.identityPolicies ?? []).map((policy, i) => ({
                 name: `policy${i}`,
@@ -62,8 +129,9 @@ export async function decide(question: AccessQuestion): Promise<Decision> {
             })),
             serviceControlPolicies: [],
             resourceControlPolicies: [],
-            resourcePolicy: question.resourcePolicy ? withIdentityId(question.resourcePolicy, question.identityId) : undefined,
+            resourcePolicy,
         },
+        // Never Discovery: it reports unknown keys as satisfiable, so a deny would pass as allowed.
         { simulationMode: "Strict" },
     );
     if (result.resultType === "error") {
