@@ -25,12 +25,14 @@ export interface KnownCredentials {
 
 export interface SigV4ServerOptions {
     readonly region: string;
-    /** Credentials AWS would recognise, by access key id. Mutable: tests add sessions as they go. */
-    readonly credentials: Map<string, KnownCredentials>;
+    /** Credentials AWS would recognise, by access key id (a Map, or a live lookup). */
+    readonly credentials: { get(accessKeyId: string): KnownCredentials | undefined };
     /** Handlers by route key, e.g. `GET /whoami`. */
     readonly routes: Record<string, (event: HttpEvent) => Promise<HttpResponse>>;
     /** Whether `callerArn` may `execute-api:Invoke` the route. @default everyone */
     readonly authorize?: (callerArn: string, routeKey: string) => boolean;
+    /** Fault injection: answer unsigned requests as an API without IAM authorization would. @default never */
+    readonly acceptUnsigned?: () => boolean;
     /** Largest clock skew accepted, in ms (API Gateway: 5 minutes). @default 300000 */
     readonly maxSkewMs?: number;
 }
@@ -140,6 +142,10 @@ export async function startSigV4Server(options: SigV4ServerOptions): Promise<Sig
                         res.writeHead(status, { "content-type": "application/json", "apigw-requestid": "local" }).end(JSON.stringify(payload));
                     }
                 };
+                if (!req.headers.authorization && options.acceptUnsigned?.()) {
+                    reply(200, { message: "unsigned request served" }, "unsigned accepted");
+                    return;
+                }
                 const { caller, refusal } = await verify(req, body, url);
                 if (!caller) {
                     reply(403, { message: refusal ?? "Forbidden" }, `refused: ${refusal}`);
