@@ -2,7 +2,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "**/*.js"] },
+    { ignores: ["**/node_modules/", "bin/", "**/*.js"] },
     eslint.configs.recommended,
     ...tseslint.configs.recommended,
     {

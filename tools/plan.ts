@@ -1,12 +1,21 @@
 /**
- * `npm run plan -- --stack <stage> | --all [--format text|json|markdown]`
+ * `npm run plan -- --stack <stage> | --all [--format text|json|markdown] [--write-expected]`
  *
  * Runs the real program for a stack on Pulumi's mock engine (no cloud account, no CLI)
  * and prints what it would create, grouped by component, with each resource's key
- * settings, and the stack outputs.
+ * settings, the stack outputs, and the access matrix: who can do what, decided by the IAM
+ * policy engine from the synthesized policies. `--write-expected` records the matrices as
+ * the reviewed expectation the tests compare against.
  */
+import * as fs from "fs";
+import * as path from "path";
+
 import { STAGES } from "../components/stage";
-import { ProgramRun, RecordedResource, runProgram } from "./mockRun";
+import { AccessMatrix, accessMatrix } from "./accessMatrix";
+import { ProgramRun, RecordedResource, ROOT, runProgram } from "./mockRun";
+
+/** The reviewed access matrices, one per stack. */
+export const EXPECTED_ACCESS_FILE = path.join(ROOT, "tests", "expected", "access-matrix.json");
 
 type Format = "text" | "json" | "markdown";
 
@@ -20,6 +29,7 @@ interface StackPlan {
     readonly stack: string;
     readonly components: { readonly type: string; readonly name: string; readonly resources: PlannedResource[] }[];
     readonly outputs: Record<string, unknown>;
+    readonly access: AccessMatrix;
 }
 
 /** The settings of a resource a reviewer looks at first. */
@@ -64,7 +74,7 @@ function keySettings(resource: RecordedResource): Record<string, unknown> {
     }
 }
 
-export function planOf(run: ProgramRun): StackPlan {
+export async function planOf(run: ProgramRun): Promise<StackPlan> {
     const components = run.resources.filter((r) => !r.custom);
     const ownerOf = (resource: RecordedResource) =>
         components
@@ -80,7 +90,31 @@ export function planOf(run: ProgramRun): StackPlan {
                 .map((r) => ({ type: r.type, name: r.name, settings: keySettings(r) })),
         })),
         outputs: run.outputs,
+        access: await accessMatrix(run),
     };
+}
+
+function renderAccess(matrix: AccessMatrix, md: boolean): string[] {
+    if (md) {
+        return [
+            "### Access matrix",
+            "",
+            `| principal | ${matrix.columns.join(" | ")} |`,
+            `| --- | ${matrix.columns.map(() => ":-:").join(" | ")} |`,
+            ...matrix.rows.map((r) => `| ${r.principal} | ${matrix.columns.map((c) => (r.cells[c] === "Allowed" ? "✅" : "·")).join(" | ")} |`),
+            "",
+        ];
+    }
+    const width = Math.max(...matrix.rows.map((r) => r.principal.length));
+    const numbers = matrix.columns.map((_, i) => String(i + 1).padStart(3)).join("");
+    return [
+        "  Access matrix (Y = allowed, . = denied)",
+        `    ${"".padEnd(width)} ${numbers}`,
+        ...matrix.rows.map((r) => `    ${r.principal.padEnd(width)} ${matrix.columns.map((c) => (r.cells[c] === "Allowed" ? "Y" : ".").padStart(3)).join("")}`),
+        "",
+        ...matrix.columns.map((c, i) => `    ${String(i + 1).padStart(3)}  ${c}`),
+        "",
+    ];
 }
 
 const compact = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
@@ -112,18 +146,20 @@ function render(plans: StackPlan[], format: Format): string {
             lines.push(md ? `| ${key} | \`${compact(value)}\` |` : `    ${key.padEnd(24)} ${compact(value)}`);
         }
         lines.push("");
+        lines.push(...renderAccess(plan.access, md));
     }
     return lines.join("\n");
 }
 
 function usage(message: string): never {
-    process.stderr.write(`${message}\nusage: npm run plan -- --stack <${STAGES.join("|")}> | --all [--format text|json|markdown]\n`);
+    process.stderr.write(`${message}\nusage: npm run plan -- --stack <${STAGES.join("|")}> | --all [--format text|json|markdown] [--write-expected]\n`);
     process.exit(2);
 }
 
 async function main(argv: string[]) {
     let stacks: string[] = [];
     let format: Format = "text";
+    let writeExpected = false;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--all") {
@@ -132,6 +168,8 @@ async function main(argv: string[]) {
             const stack = argv[++i];
             if (!stack) usage("--stack needs a stack name");
             stacks.push(stack);
+        } else if (arg === "--write-expected") {
+            writeExpected = true;
         } else if (arg === "--format") {
             const value = argv[++i];
             if (value !== "text" && value !== "json" && value !== "markdown") usage(`unknown format '${value ?? ""}'`);
@@ -145,13 +183,22 @@ async function main(argv: string[]) {
     const plans: StackPlan[] = [];
     for (const stack of stacks) {
         try {
-            plans.push(planOf(await runProgram(stack)));
+            plans.push(await planOf(await runProgram(stack)));
         } catch (error) {
             process.stderr.write(`plan: stack '${stack}': ${(error as Error).message}\n`);
             process.exit(1);
         }
     }
     process.stdout.write(`${render(plans, format)}\n`);
+    if (writeExpected) {
+        const expected = fs.existsSync(EXPECTED_ACCESS_FILE) ? JSON.parse(fs.readFileSync(EXPECTED_ACCESS_FILE, "utf8")) : {};
+        for (const plan of plans) {
+            expected[plan.stack] = plan.access;
+        }
+        fs.mkdirSync(path.dirname(EXPECTED_ACCESS_FILE), { recursive: true });
+        fs.writeFileSync(EXPECTED_ACCESS_FILE, `${JSON.stringify(expected, null, 2)}\n`);
+        process.stderr.write(`plan: wrote the access matrices of ${plans.map((p) => p.stack).join(", ")} to ${path.relative(process.cwd(), EXPECTED_ACCESS_FILE)}\n`);
+    }
 }
 
 if (require.main === module) {
