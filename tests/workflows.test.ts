@@ -50,7 +50,9 @@ describe("CI workflows", () => {
         }
         const credentials = steps(preview).find((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials"));
         assert.strictEqual(credentials.with["role-to-assume"], "${{ vars[matrix.preview_role_variable] }}");
-        assert.ok(steps(preview).some((s) => /^pulumi preview --stack \$\{\{ matrix\.stage \}\}/.test(s.run ?? "")));
+        const previewRun = steps(preview).map((s) => s.run ?? "").find((r) => r.startsWith("pulumi preview"));
+        assert.match(previewRun ?? "", /^pulumi preview --stack \$\{\{ matrix\.stage \}\} .*--policy-pack policy/);
+        assert.ok(steps(preview).some((s) => s.run === "npm ci && npm ci --prefix policy"), "the policy pack's dependencies are installed");
     });
 
     it("main deploys deve, then stag, then prod, each running the smoke checks", () => {
