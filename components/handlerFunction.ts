@@ -50,11 +50,42 @@ function projectDependencies(): string[] {
     return Object.keys(manifest.dependencies ?? {});
 }
 
+const PROJECT_ROOT = path.join(__dirname, "..");
+
+/**
+ * The files of a dependency-free package that `require` loads: its package.json (for
+ * `exports`), the folder of its CommonJS entry point, and its licence. Undefined when the
+ * package has dependencies of its own, or no CommonJS entry in a folder of its own.
+ */
+function commonJsFiles(pkg: string): string[] | undefined {
+    const dir = path.join(PROJECT_ROOT, "node_modules", pkg);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
+        dependencies?: Record<string, string>;
+        main?: string;
+        exports?: Record<string, { require?: string } | string>;
+    };
+    if (Object.keys(manifest.dependencies ?? {}).length > 0) {
+        return undefined;
+    }
+    const root = manifest.exports?.["."];
+    const entry = (typeof root === "object" ? root.require : undefined) ?? manifest.main;
+    const entryDir = entry ? path.posix.dirname(path.posix.normalize(entry)) : ".";
+    if (entryDir === ".") {
+        return undefined;
+    }
+    const relative = (file: string) => path.relative(process.cwd(), path.join(dir, file)).split(path.sep).join("/");
+    return ["package.json", entryDir, "LICENSE"].filter((file) => fs.existsSync(path.join(dir, file))).map(relative);
+}
+
 /**
  * `codePathOptions` that keep every project dependency out of the archive except the
  * packages named, which must themselves be dependencies (so a typo cannot ship nothing).
+ * A bundled package without dependencies ships only what `require` loads (its CommonJS
+ * build), not its ES module build, type declarations or docs.
  */
 export function archiveOnly(bundled: readonly string[], dependencies: readonly string[] = projectDependencies()) {
+    const extraIncludePaths: string[] = [];
+    const trimmed: string[] = [];
     for (const pkg of bundled) {
         if (!dependencies.includes(pkg)) {
             throw new Error(`bundledPackages: '${pkg}' is not in package.json dependencies`);
@@ -62,8 +93,16 @@ export function archiveOnly(bundled: readonly string[], dependencies: readonly s
         if (RUNTIME_PROVIDED.test(pkg)) {
             throw new Error(`bundledPackages: '${pkg}' is provided by the ${HANDLER_RUNTIME} runtime`);
         }
+        const files = commonJsFiles(pkg);
+        if (files) {
+            extraIncludePaths.push(...files);
+            trimmed.push(pkg);
+        }
     }
-    return { extraExcludePackages: dependencies.filter((dep) => !bundled.includes(dep)) };
+    return {
+        extraIncludePaths,
+        extraExcludePackages: dependencies.filter((dep) => !bundled.includes(dep) || trimmed.includes(dep)),
+    };
 }
 
 /**

@@ -62,7 +62,7 @@ describe("read-file callback serialization", () => {
                     AWS_SECRET_ACCESS_KEY: "execution-role-secret",
                     AWS_ENDPOINT_URL_COGNITO_IDENTITY: fake.url,
                     AWS_ENDPOINT_URL_S3: fake.url,
-                    AWS_SDK_JS_SUPPRESS_NODEJS_VERSION_WARNING: "1",
+                    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
                     USER_POOL_ID,
                     USER_POOL_CLIENT_ID: CLIENT_ID,
                     IDENTITY_POOL_ID: `${REGION}:00000000-1111-4222-8333-444444444444`,
@@ -111,8 +111,34 @@ describe("read-file callback serialization", () => {
 
     it("ships only aws-jwt-verify from node_modules; the AWS SDK comes from the runtime", async () => {
         const paths = await pulumi.runtime.computeCodePaths(archiveOnly(["aws-jwt-verify"]));
-        const packages = new Set([...paths.keys()].map((p) => p.split("/").slice(0, p.split("/")[1]?.startsWith("@") ? 3 : 2).join("/")));
-        assert.deepStrictEqual([...packages], ["node_modules/aws-jwt-verify"]);
+        assert.deepStrictEqual([...paths.keys()].sort(), [
+            "node_modules/aws-jwt-verify/LICENSE",
+            "node_modules/aws-jwt-verify/dist/cjs",
+            "node_modules/aws-jwt-verify/package.json",
+        ]);
+    });
+
+    it("runs from the trimmed archive alone: aws-jwt-verify from the archive, the AWS SDK from the runtime", async () => {
+        // Lay the archive out as Lambda would, with the SDK reachable only as the runtime provides it.
+        const archive = fs.mkdtempSync(path.join(os.tmpdir(), "read-file-trimmed-"));
+        try {
+            fs.copyFileSync(path.join(dir, "__index.js"), path.join(archive, "__index.js"));
+            for (const [archivePath] of await pulumi.runtime.computeCodePaths(archiveOnly(["aws-jwt-verify"]))) {
+                fs.cpSync(path.join(ROOT, archivePath), path.join(archive, archivePath), { recursive: true });
+            }
+            const runtime = fs.mkdtempSync(path.join(os.tmpdir(), "runtime-sdk-"));
+            // The runtime's SDK (its own dependencies resolve from where the link points).
+            fs.symlinkSync(path.join(ROOT, "node_modules", "@aws-sdk"), path.join(runtime, "@aws-sdk"));
+            const { stdout } = await run(
+                process.execPath,
+                ["--require", path.join(__dirname, "support", "loopbackJwks.js"), path.join(__dirname, "support", "invokeSerialized.js"), path.join(archive, "__index.js"), JSON.stringify([{ headers: {}, requestContext: { requestId: "r" } }])],
+                { cwd: archive, env: { PATH: process.env.PATH, NODE_PATH: runtime, FAKE_AWS_PORT: String(fake.port), AWS_REGION: REGION, USER_POOL_ID, USER_POOL_CLIENT_ID: CLIENT_ID, IDENTITY_POOL_ID: "p", USER_FILES_BUCKET: BUCKET, USER_FILES_PREFIX: PREFIX } },
+            );
+            assert.strictEqual(JSON.parse(stdout.trim().split("\n").pop() as string).responses[0].statusCode, 401);
+            fs.rmSync(runtime, { recursive: true, force: true });
+        } finally {
+            fs.rmSync(archive, { recursive: true, force: true });
+        }
     });
 
     it("refuses to bundle a package that is not a dependency or that the runtime provides", () => {

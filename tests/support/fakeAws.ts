@@ -12,7 +12,7 @@ import { AddressInfo } from "net";
 export interface FakeAws {
     readonly url: string;
     readonly port: number;
-    /** Requests seen, in order: `jwks`, `GetId`, `GetCredentialsForIdentity`, `GetObject <key>`. */
+    /** Requests seen, in order: `jwks`, `AdminGetUser`, `GetId`, `GetCredentialsForIdentity`, `GetObject <key>`. */
     readonly calls: string[];
     /** Objects by key; served only to the identity owning the key's folder. */
     readonly objects: Map<string, string>;
@@ -47,6 +47,14 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
             if (url.pathname.endsWith("/.well-known/jwks.json")) {
                 calls.push("jwks");
                 res.writeHead(200, { "content-type": "application/json" }).end(jwks);
+                return;
+            }
+            if (target === "AWSCognitoIdentityProviderService.AdminGetUser") {
+                calls.push("AdminGetUser");
+                const { Username } = JSON.parse(body);
+                res.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(
+                    JSON.stringify({ Username, Enabled: true, UserStatus: "CONFIRMED", UserAttributes: [] }),
+                );
                 return;
             }
             if (target === "AWSCognitoIdentityService.GetId") {
