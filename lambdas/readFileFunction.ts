@@ -29,6 +29,9 @@ export function readFileCallbackFactory() {
         clientId: env.USER_POOL_CLIENT_ID,
         tokenUse: "id",
     });
+    // Fetch the JWKS during container init, before the first request needs it; a failure
+    // here is retried by the first verify().
+    verifier.hydrate().catch(() => undefined);
     const identity = new CognitoIdentityClient({ region, maxAttempts: 2, requestHandler: REQUEST_HANDLER });
     return createReadFileHandler(
         {
