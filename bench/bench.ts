@@ -32,6 +32,7 @@ import { adminCallbackFactory, whoamiCallbackFactory } from "../lambdas/apiFunct
 import { createReadFileHandler } from "../lambdas/readFile";
 import { readFileCallbackFactory } from "../lambdas/readFileFunction";
 import { FakeAws, identityIdFor, startFakeAws } from "../tests/support/fakeAws";
+import { invokeInFreshProcess } from "../tests/support/freshProcess";
 import { CLIENT_ID, idToken, makeSigningKey, PROVIDER_NAME, REGION, USER_POOL_ID } from "../tests/support/tokens";
 import { ROOT } from "../tools/mockRun";
 import { createArticleFlowHandler } from "./articleFlow";
@@ -119,32 +120,16 @@ function layOut(files: Map<string, string | Buffer>): string {
 
 /** One cold start: a fresh Node process loads the handler and serves one request. */
 async function coldStart(dir: string, fake: FakeAws, event: object, runtimeSdk: boolean): Promise<{ wallMs: number; status: number }> {
-    const env: NodeJS.ProcessEnv = {
-        PATH: process.env.PATH,
-        FAKE_AWS_PORT: String(fake.port),
-        AWS_REGION: REGION,
-        AWS_ACCESS_KEY_ID: "AKIAEXECUTIONROLE",
-        AWS_SECRET_ACCESS_KEY: "execution-role-secret",
-        AWS_ENDPOINT_URL_COGNITO_IDENTITY: fake.url,
-        AWS_ENDPOINT_URL_S3: fake.url,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-        USER_POOL_ID,
-        USER_POOL_CLIENT_ID: CLIENT_ID,
-        IDENTITY_POOL_ID,
-        USER_FILES_BUCKET: BUCKET,
-        USER_FILES_PREFIX: PREFIX,
+    const { wallMs, responses } = await invokeInFreshProcess({
+        archiveDir: dir,
+        fake,
+        bucket: BUCKET,
+        prefix: PREFIX,
+        events: [event],
         // Ours: the AWS SDK comes from the runtime (here: the project's copy, as /var/runtime would).
-        ...(runtimeSdk ? { NODE_PATH: path.join(ROOT, "node_modules") } : {}),
-    };
-    const started = process.hrtime.bigint();
-    const { stdout } = await run(
-        process.execPath,
-        ["--require", path.join(ROOT, "tests", "support", "loopbackJwks.js"), path.join(ROOT, "tests", "support", "invokeSerialized.js"), path.join(dir, "__index.js"), JSON.stringify([event])],
-        { cwd: dir, env },
-    );
-    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-    const result = JSON.parse(stdout.trim().split("\n").pop() as string);
-    return { wallMs, status: result.responses[0].statusCode };
+        nodePath: runtimeSdk ? path.join(ROOT, "node_modules") : undefined,
+    });
+    return { wallMs, status: responses[0].statusCode };
 }
 
 async function throughput(handler: (event: object) => Promise<{ statusCode: number }>, event: object, seconds: number) {

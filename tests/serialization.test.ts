@@ -3,11 +3,9 @@
  * does it, loaded in a fresh Node process and invoked, with AWS answered on loopback.
  */
 import * as assert from "assert";
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { promisify } from "util";
 
 import * as pulumi from "@pulumi/pulumi";
 
@@ -15,9 +13,9 @@ import { archiveOnly } from "../components/handlerFunction";
 import { readFileCallbackFactory } from "../lambdas/readFileFunction";
 import { ROOT } from "./harness";
 import { FakeAws, identityIdFor, startFakeAws } from "./support/fakeAws";
-import { CLIENT_ID, idToken, makeSigningKey, REGION, USER_POOL_ID } from "./support/tokens";
+import { invokeInFreshProcess } from "./support/freshProcess";
+import { idToken, makeSigningKey, REGION } from "./support/tokens";
 
-const run = promisify(execFile);
 const BUCKET = "user-files-serialized";
 const PREFIX = "cognito-test";
 
@@ -47,32 +45,8 @@ describe("read-file callback serialization", () => {
         fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    async function invokeFresh(events: object[]) {
-        const { stdout } = await run(
-            process.execPath,
-            ["--require", path.join(__dirname, "support", "loopbackJwks.js"), path.join(__dirname, "support", "invokeSerialized.js"), path.join(dir, "__index.js"), JSON.stringify(events)],
-            {
-                cwd: dir,
-                env: {
-                    PATH: process.env.PATH,
-                    NODE_PATH: path.join(ROOT, "node_modules"),
-                    FAKE_AWS_PORT: String(fake.port),
-                    AWS_REGION: REGION,
-                    AWS_ACCESS_KEY_ID: "AKIAEXECUTIONROLE",
-                    AWS_SECRET_ACCESS_KEY: "execution-role-secret",
-                    AWS_ENDPOINT_URL_COGNITO_IDENTITY: fake.url,
-                    AWS_ENDPOINT_URL_S3: fake.url,
-                    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-                    USER_POOL_ID,
-                    USER_POOL_CLIENT_ID: CLIENT_ID,
-                    IDENTITY_POOL_ID: `${REGION}:00000000-1111-4222-8333-444444444444`,
-                    USER_FILES_BUCKET: BUCKET,
-                    USER_FILES_PREFIX: PREFIX,
-                },
-            },
-        );
-        return JSON.parse(stdout.trim().split("\n").pop() as string) as { responses: { statusCode: number; body: string }[] };
-    }
+    const invokeFresh = (events: object[], nodePath = path.join(ROOT, "node_modules"), archiveDir = dir) =>
+        invokeInFreshProcess({ archiveDir, fake, bucket: BUCKET, prefix: PREFIX, events, nodePath });
 
     it("is plain JavaScript that names its packages instead of inlining them", async () => {
         const text = fs.readFileSync(path.join(dir, "__index.js"), "utf8");
@@ -129,12 +103,8 @@ describe("read-file callback serialization", () => {
             const runtime = fs.mkdtempSync(path.join(os.tmpdir(), "runtime-sdk-"));
             // The runtime's SDK (its own dependencies resolve from where the link points).
             fs.symlinkSync(path.join(ROOT, "node_modules", "@aws-sdk"), path.join(runtime, "@aws-sdk"));
-            const { stdout } = await run(
-                process.execPath,
-                ["--require", path.join(__dirname, "support", "loopbackJwks.js"), path.join(__dirname, "support", "invokeSerialized.js"), path.join(archive, "__index.js"), JSON.stringify([{ headers: {}, requestContext: { requestId: "r" } }])],
-                { cwd: archive, env: { PATH: process.env.PATH, NODE_PATH: runtime, FAKE_AWS_PORT: String(fake.port), AWS_REGION: REGION, USER_POOL_ID, USER_POOL_CLIENT_ID: CLIENT_ID, IDENTITY_POOL_ID: "p", USER_FILES_BUCKET: BUCKET, USER_FILES_PREFIX: PREFIX } },
-            );
-            assert.strictEqual(JSON.parse(stdout.trim().split("\n").pop() as string).responses[0].statusCode, 401);
+            const { responses } = await invokeFresh([{ headers: {}, requestContext: { requestId: "r" } }], runtime, archive);
+            assert.strictEqual(responses[0].statusCode, 401);
             fs.rmSync(runtime, { recursive: true, force: true });
         } finally {
             fs.rmSync(archive, { recursive: true, force: true });
