@@ -32,7 +32,7 @@ import { adminCallbackFactory, whoamiCallbackFactory } from "../lambdas/apiFunct
 import { createReadFileHandler } from "../lambdas/readFile";
 import { readFileCallbackFactory } from "../lambdas/readFileFunction";
 import { FakeAws, identityIdFor, startFakeAws } from "../tests/support/fakeAws";
-import { invokeInFreshProcess } from "../tests/support/freshProcess";
+import { invokeInFreshProcess, serializeHandler } from "../tests/support/freshProcess";
 import { CLIENT_ID, idToken, makeSigningKey, PROVIDER_NAME, REGION, USER_POOL_ID } from "../tests/support/tokens";
 import { ROOT } from "../tools/mockRun";
 import { createArticleFlowHandler } from "./articleFlow";
@@ -67,16 +67,6 @@ const median = (values: number[]) => {
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-
-async function serialize(factory: () => unknown): Promise<string> {
-    const closure = await pulumi.runtime.serializeFunction(factory as () => never, {
-        serialize: () => true,
-        exportName: "handler",
-        isFactoryFunction: true,
-        allowSecrets: true,
-    });
-    return closure.text;
-}
 
 /** Files of an archive: the serialized handler plus the package folders of `computeCodePaths`. */
 async function archiveFiles(indexJs: string, codePathOptions: pulumi.runtime.CodePathOptions): Promise<Map<string, string | Buffer>> {
@@ -164,7 +154,7 @@ async function main() {
     print("Archive size (zip)           ours        default     smaller by");
     const readFileArchives: { ours?: Map<string, string | Buffer>; default?: Map<string, string | Buffer> } = {};
     for (const [name, factory, bundled] of handlers) {
-        const indexJs = await serialize(factory);
+        const indexJs = await serializeHandler(factory);
         const ours = await archiveFiles(indexJs, archiveOnly(bundled));
         const all = await archiveFiles(indexJs, defaultPackaging);
         const [oursSize, allSize] = [await zipSize(ours), await zipSize(all)];

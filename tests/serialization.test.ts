@@ -13,22 +13,12 @@ import { archiveOnly } from "../components/handlerFunction";
 import { readFileCallbackFactory } from "../lambdas/readFileFunction";
 import { ROOT } from "./harness";
 import { FakeAws, identityIdFor, startFakeAws } from "./support/fakeAws";
-import { invokeInFreshProcess } from "./support/freshProcess";
+import { invokeInFreshProcess, serializeHandler } from "./support/freshProcess";
 import { idToken, makeSigningKey, REGION } from "./support/tokens";
 
 const BUCKET = "user-files-serialized";
 const PREFIX = "cognito-test";
 
-/** Serializes a factory the way aws.lambda.CallbackFunction does. */
-export async function serializeHandler(factory: () => unknown): Promise<string> {
-    const closure = await pulumi.runtime.serializeFunction(factory as () => never, {
-        serialize: () => true,
-        exportName: "handler",
-        isFactoryFunction: true,
-        allowSecrets: true,
-    });
-    return closure.text;
-}
 
 describe("read-file callback serialization", () => {
     const key = makeSigningKey("serialized-key");

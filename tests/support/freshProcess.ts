@@ -7,10 +7,23 @@ import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
 
+import * as pulumi from "@pulumi/pulumi";
+
 import { FakeAws } from "./fakeAws";
 import { CLIENT_ID, REGION, USER_POOL_ID } from "./tokens";
 
 const run = promisify(execFile);
+
+/** Serializes a `callbackFactory` exactly as aws.lambda.CallbackFunction does; returns `__index.js`. */
+export async function serializeHandler(factory: () => unknown): Promise<string> {
+    const closure = await pulumi.runtime.serializeFunction(factory as () => never, {
+        serialize: () => true,
+        exportName: "handler",
+        isFactoryFunction: true,
+        allowSecrets: true,
+    });
+    return closure.text;
+}
 
 export interface FreshInvocation {
     /** Folder holding `__index.js` (and, for a full archive, its node_modules). */
