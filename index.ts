@@ -16,13 +16,14 @@ import { adminCallbackFactory, whoamiCallbackFactory } from "./lambdas/apiFuncti
 import { readFileCallbackFactory } from "./lambdas/readFileFunction";
 
 // The only place that reads stack configuration.
+const project = pulumi.getProject();
 const projectConfig = new pulumi.Config();
 const awsConfig = new pulumi.Config("aws");
 const settings = parseStackSettings(
     pulumi.getStack(),
     (key) => projectConfig.get(key),
     (key) => awsConfig.get(key),
-    pulumi.getProject(),
+    project,
 );
 const callerExternalId = projectConfig.getSecret("callerExternalId", {
     minLength: 2,
@@ -30,7 +31,6 @@ const callerExternalId = projectConfig.getSecret("callerExternalId", {
     pattern: /^[\w+=,.@:/-]+$/,
 });
 
-const project = pulumi.getProject();
 const baseName = `${project}-${settings.stage}`;
 const rolePath = workloadRolePath(project, settings.stage);
 const bucketPrefix = bucketNamePrefix(project, settings.stage);

@@ -193,6 +193,13 @@ describe("stack configuration errors", () => {
         );
     });
 
+    it("refuses a malformed ExternalId, naming the key", async () => {
+        await assert.rejects(
+            runProgram("stag", { overrides: { "federated-access:callerExternalId": "x" }, secretKeys: ["federated-access:callerExternalId"] }),
+            /federated-access:callerExternalId/,
+        );
+    });
+
     it("refuses unprotected production data", async () => {
         await assert.rejects(
             runProgram("prod", { overrides: { "federated-access:protectData": "false" } }),
