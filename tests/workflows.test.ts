@@ -71,7 +71,7 @@ describe("CI workflows", () => {
         assert.strictEqual(stage.environment, "${{ inputs.stage }}", "each stage runs in its GitHub environment (prod: approval)");
         const runs = steps(stage).map((s) => s.run ?? "");
         const up = runs.findIndex((r) => r.startsWith("pulumi up --stack ${{ inputs.stage }}"));
-        const smoke = runs.findIndex((r) => r.startsWith("npm run smoke -- --stack ${{ inputs.stage }}"));
+        const smoke = runs.findIndex((r) => r.startsWith("npm run --silent smoke -- --stack ${{ inputs.stage }}"));
         assert.ok(up >= 0 && smoke > up, "smoke checks run after pulumi up");
         const credentials = steps(stage).find((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials"));
         assert.strictEqual(credentials.with["role-to-assume"], "${{ vars.CI_DEPLOY_ROLE_ARN }}");
