@@ -38,6 +38,17 @@ export interface HandlerFunctionArgs {
     readonly memorySizeMb?: number;
     /** IAM path of the execution role. @default "/" */
     readonly rolePath?: string;
+    /** Physical name of the function, so policies can name it. @default auto-named */
+    readonly functionName?: string;
+    /** Physical name of the execution role. @default auto-named */
+    readonly roleName?: string;
+    /** Name of the function's log group, so policies can name it. @default auto-named */
+    readonly logGroupName?: string;
+    /**
+     * ARN of the managed policy set as the execution role's permissions boundary.
+     * @default none
+     */
+    readonly permissionsBoundary?: pulumi.Input<string>;
     /** Tags applied to every taggable resource. @default {} */
     readonly tags?: Record<string, string>;
 }
@@ -135,13 +146,15 @@ export class HandlerFunction extends pulumi.ComponentResource {
 
         this.logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
-            { retentionInDays: retention, tags: args.tags },
+            { name: args.logGroupName, retentionInDays: retention, tags: args.tags },
             { parent: this },
         );
         this.role = new aws.iam.Role(
             `${name}-role`,
             {
+                name: args.roleName,
                 path: args.rolePath,
+                permissionsBoundary: args.permissionsBoundary,
                 description: `Execution role of ${name}: writes its own logs, nothing else`,
                 assumeRolePolicy: account.apply((id) => JSON.stringify(lambdaTrustPolicy(id))),
                 tags: args.tags,
@@ -162,6 +175,7 @@ export class HandlerFunction extends pulumi.ComponentResource {
             `${name}-fn`,
             {
                 callbackFactory: args.callbackFactory,
+                name: args.functionName,
                 description: args.description,
                 role: this.role,
                 runtime: HANDLER_RUNTIME,
