@@ -1,15 +1,26 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 
 import { AuditTrail } from "./components/auditTrail";
+import { GitHubCiRoles, GITHUB_OIDC_HOST } from "./components/githubCi";
 import { HandlerFunction } from "./components/handlerFunction";
 import { HttpApi } from "./components/httpApi";
 import { IdentityFederation } from "./components/identityFederation";
-import { GitHubCiRoles } from "./components/githubCi";
-import { bucketNamePrefix, ciRolePath, workloadRolePath } from "./components/naming";
+import {
+    bucketNamePrefix,
+    ciRolePath,
+    logGroupPrefix,
+    PROJECT_TAG,
+    SMOKE_RECORDS_PREFIX,
+    STAGE_TAG,
+    stageNamePrefix,
+    workloadRolePath,
+} from "./components/naming";
 import { UserPoolOidcAccess } from "./components/oidcFederation";
 import { PrivateBucket } from "./components/privateBucket";
 import { StageAccessRole } from "./components/stageAccessRole";
+import { StageBoundary } from "./components/stageBoundary";
 import { parseStackSettings } from "./components/stackSettings";
 import { UserDirectory } from "./components/userDirectory";
 import { adminCallbackFactory, whoamiCallbackFactory } from "./lambdas/apiFunctions";
@@ -23,7 +34,9 @@ const settings = parseStackSettings(
     pulumi.getStack(),
     (key) => projectConfig.get(key),
     (key) => awsConfig.get(key),
-    project,
+    // The offline plan and the tests run on the mock engine with the example values; a real
+    // preview or deployment must name the user's own caller account and repository.
+    { namespace: project, refuseExampleValues: !(pulumi.runtime.getMonitor() instanceof MockMonitor) },
 );
 const callerExternalId = projectConfig.getSecret("callerExternalId", {
     minLength: 2,
@@ -31,16 +44,44 @@ const callerExternalId = projectConfig.getSecret("callerExternalId", {
     pattern: /^[\w+=,.@:/-]+$/,
 });
 
-const baseName = `${project}-${settings.stage}`;
-const rolePath = workloadRolePath(project, settings.stage);
-const bucketPrefix = bucketNamePrefix(project, settings.stage);
-const tags = { project, stage: settings.stage };
+const stage = settings.stage;
+const baseName = stageNamePrefix(project, stage);
+const rolePath = workloadRolePath(project, stage);
+const ciPath = ciRolePath(project, stage);
+const bucketPrefix = bucketNamePrefix(project, stage);
+const logPrefix = logGroupPrefix(project, stage);
+const tags = { [PROJECT_TAG]: project, [STAGE_TAG]: stage };
+const accountId = aws.getCallerIdentityOutput().accountId;
 
 const directory = new UserDirectory("users", { mfa: settings.mfa, protect: settings.protectData, tags });
 
 const userFiles = new PrivateBucket("user-files", {
     namePrefix: `${bucketPrefix}user-files-`,
     retainOnDelete: settings.protectData,
+    // Run records of the smoke checks outlive a crashed run long enough to be swept, no longer.
+    expirations: [{ prefix: SMOKE_RECORDS_PREFIX, days: 7 }],
+    tags,
+});
+
+const api = new HttpApi("api", {
+    logRetentionDays: settings.logRetentionDays,
+    accessLogGroupName: `${logPrefix}api/access`,
+    throttleRateLimit: settings.apiThrottleRateLimit,
+    throttleBurstLimit: settings.apiThrottleBurstLimit,
+    tags,
+});
+
+const boundary = new StageBoundary("boundary", {
+    policyName: `${baseName}-workload-boundary`,
+    path: ciPath,
+    scope: pulumi.all([accountId, api.executionArn]).apply(([account, apiExecutionArn]) => ({
+        accountId: account,
+        region: settings.region,
+        userFilesBucketPrefix: `${bucketPrefix}user-files-`,
+        userFilesPrefix: settings.userFilesPrefix,
+        apiExecutionArn,
+        logGroupPrefix: logPrefix,
+    })),
     tags,
 });
 
@@ -51,10 +92,22 @@ const federation = new IdentityFederation("identities", {
     prefix: settings.userFilesPrefix,
     roleNamePrefix: baseName,
     rolePath,
+    permissionsBoundary: boundary.arn,
+    tags,
+});
+
+const handler = (name: string) => ({
+    functionName: `${baseName}-${name}`,
+    roleName: `${baseName}-${name}-fn`,
+    logGroupName: `${logPrefix}lambda/${name}`,
+    permissionsBoundary: boundary.arn,
+    logRetentionDays: settings.logRetentionDays,
+    rolePath,
     tags,
 });
 
 const readFile = new HandlerFunction("read-file", {
+    ...handler("read-file"),
     description: "GET /read-file: IdToken -> identity-pool credentials -> the caller's own data.txt",
     callbackFactory: readFileCallbackFactory,
     bundledPackages: ["aws-jwt-verify"],
@@ -65,37 +118,24 @@ const readFile = new HandlerFunction("read-file", {
         USER_FILES_BUCKET: userFiles.bucketName,
         USER_FILES_PREFIX: settings.userFilesPrefix,
     },
-    logRetentionDays: settings.logRetentionDays,
-    rolePath,
-    tags,
 });
 
 const whoami = new HandlerFunction("whoami", {
+    ...handler("whoami"),
     description: "GET /whoami: the caller's IAM identity as API Gateway authenticated it",
     callbackFactory: whoamiCallbackFactory,
-    logRetentionDays: settings.logRetentionDays,
-    rolePath,
-    tags,
 });
 
 const admin = new HandlerFunction("admin", {
+    ...handler("admin"),
     description: "GET /admin: served to sessions of the admin identity role only",
     callbackFactory: adminCallbackFactory,
     environment: {
-        ACCOUNT_ID: aws.getCallerIdentityOutput().accountId,
+        ACCOUNT_ID: accountId,
         ADMIN_ROLE_NAME: federation.roles.admin.name,
     },
-    logRetentionDays: settings.logRetentionDays,
-    rolePath,
-    tags,
 });
 
-const api = new HttpApi("api", {
-    logRetentionDays: settings.logRetentionDays,
-    throttleRateLimit: settings.apiThrottleRateLimit,
-    throttleBurstLimit: settings.apiThrottleBurstLimit,
-    tags,
-});
 api.addRoute({ routeKey: "GET /read-file", handler: readFile });
 api.addRoute({ routeKey: "GET /whoami", handler: whoami });
 api.addRoute({ routeKey: "GET /admin", handler: admin });
@@ -104,14 +144,26 @@ api.grantInvoke("user-identity", federation.roles.user, ["GET /read-file"]);
 api.grantInvoke("admin-identity", federation.roles.admin, ["GET /read-file", "GET /admin"]);
 
 const stageAccess = new StageAccessRole("stage-access", {
-    stage: settings.stage,
+    stage,
     callerAccountId: settings.callerAccountId,
     callerRoles: { development: settings.callerDevRoleName, production: settings.callerProdRoleName },
     externalId: callerExternalId,
     // No path: callers name arn:aws:iam::<account>:role/ApiAllowByIamRole<Stage> in their own policies.
+    permissionsBoundary: boundary.arn,
     tags,
 });
 api.grantInvokeAll("stage-access", stageAccess.role);
+
+const oidc = new UserPoolOidcAccess("oidc", {
+    issuerUrl: directory.issuerUrl,
+    clientId: directory.client.id,
+    roleName: `${baseName}-oidc-user`,
+    rolePath,
+    permissionsBoundary: boundary.arn,
+    tags,
+});
+// Every user of the app client can take this role, so it gets only what every user may do.
+api.grantInvoke("oidc-user", oidc.role, ["GET /whoami"]);
 
 const audit = settings.auditTrail
     ? new AuditTrail("audit", {
@@ -122,36 +174,44 @@ const audit = settings.auditTrail
       })
     : undefined;
 
-const oidc = new UserPoolOidcAccess("oidc", {
-    issuerUrl: directory.issuerUrl,
-    clientId: directory.client.id,
-    bucketName: userFiles.bucketName,
-    roleName: `${baseName}-oidc-reader`,
-    rolePath,
-    tags,
-});
-
 const ci = settings.githubRepository
     ? new GitHubCiRoles("ci", {
           repository: settings.githubRepository,
-          existingProviderArn: settings.githubOidcProviderArn,
+          existingProviderArn:
+              settings.githubOidcProvider === "existing"
+                  ? // IAM names an OIDC provider after its URL: arn:<partition>:iam::<account>:oidc-provider/<host>.
+                    pulumi.interpolate`arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`
+                  : undefined,
           deployEnvironment: settings.githubDeployEnvironment,
+          subjectIncludesRef: settings.githubSubjectIncludesRef,
           roleNamePrefix: baseName,
-          rolePath: ciRolePath(project, settings.stage),
-          scope: aws.getCallerIdentityOutput().accountId.apply((accountId) => ({
-              accountId,
+          rolePath: ciPath,
+          scope: pulumi.all([accountId, api.api.id, boundary.arn]).apply(([account, apiId, boundaryArn]) => ({
+              accountId: account,
               region: settings.region,
+              project,
+              stage,
+              namePrefix: baseName,
               workloadRolePath: rolePath,
               extraRoleNames: [stageAccess.roleName],
+              ciRolePath: ciPath,
+              boundaryArn,
               bucketPrefix,
-              trailPrefix: `${baseName}-`,
+              auditBucketPrefix: `${bucketPrefix}audit-logs-`,
+              logGroupPrefix: logPrefix,
+              apiId,
+              trailName: audit ? `${baseName}-audit` : undefined,
+              allowDeletes: !settings.protectData,
               stateBucket: settings.ciStateBucket,
           })),
+          smokeScope: pulumi
+              .all([directory.userPool.arn, federation.identityPool.arn, userFiles.bucketName])
+              .apply(([userPoolArn, identityPoolArn, userFilesBucket]) => ({ userPoolArn, identityPoolArn, userFilesBucket, recordsPrefix: SMOKE_RECORDS_PREFIX })),
           tags,
       })
     : undefined;
 
-export const stage = settings.stage;
+export { stage };
 export const region = settings.region;
 export const userPoolId = directory.userPool.id;
 export const userPoolClientId = directory.client.id;
@@ -169,10 +229,12 @@ export const apiRoutes = api.routeKeys();
 export const stageAccessRoleArn = stageAccess.role.arn;
 export const stageAccessTrustedCaller = stageAccess.trustedCallerArn;
 export const callerExternalIdRequired = callerExternalId !== undefined;
+export const permissionsBoundaryArn = boundary.arn;
 export const auditTrailArn = audit?.trailArn;
 export const auditLogBucket = audit?.logBucket.bucketName;
 export const oidcProviderArn = oidc.provider.arn;
-export const oidcReaderRoleArn = oidc.role.arn;
+export const oidcRoleArn = oidc.role.arn;
 export const githubOidcProviderArn = ci?.providerArn;
 export const ciPreviewRoleArn = ci?.previewRole.arn;
 export const ciDeployRoleArn = ci?.deployRole.arn;
+export const ciSmokeRoleArn = ci?.smokeRole.arn;

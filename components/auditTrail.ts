@@ -1,5 +1,4 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 
 import { cloudTrailDeliveryStatements } from "./policies";
@@ -24,7 +23,7 @@ export interface AuditTrailArgs {
  * to its own private, encrypted, versioned log bucket that outlives the stack.
  */
 export class AuditTrail extends pulumi.ComponentResource {
-    public readonly trail: awsx.cloudtrail.Trail;
+    public readonly trail: aws.cloudtrail.Trail;
     public readonly logBucket: PrivateBucket;
     public readonly trailArn: pulumi.Output<string>;
 
@@ -53,12 +52,14 @@ export class AuditTrail extends pulumi.ComponentResource {
         );
 
         const watched = pulumi.output(args.watchedBucketName);
-        this.trail = new awsx.cloudtrail.Trail(
+        // The provider's trail directly: the log bucket keeps exactly the policy above (TLS only,
+        // delivery pinned to this trail), and every part of the trail is visible to the tests.
+        this.trail = new aws.cloudtrail.Trail(
             `${name}-trail`,
             {
                 name: args.trailName,
-                s3Bucket: { existing: { name: this.logBucket.bucketName } },
-                cloudWatchLogsGroup: { enable: false },
+                s3BucketName: this.logBucket.bucketName,
+                enableLogging: true,
                 enableLogFileValidation: true,
                 includeGlobalServiceEvents: true,
                 isMultiRegionTrail: true,
@@ -75,6 +76,7 @@ export class AuditTrail extends pulumi.ComponentResource {
                 ],
                 tags: args.tags,
             },
+            // CloudTrail checks the bucket policy when the trail is created.
             { parent: this, dependsOn: [this.logBucket.policy] },
         );
         this.registerOutputs({ trailArn: this.trailArn, logBucket: this.logBucket.bucketName });

@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { ciDeployPolicy, ciPreviewPolicy, StageScope } from "./ciPolicies";
 import { checkRolePath } from "./naming";
-import { ciDeployPolicy, ciPreviewPolicy, StageScope, webIdentityTrustPolicy } from "./policies";
+import { PolicyDocument, smokeChecksPolicy, SmokeScope, webIdentityTrustPolicy, WebIdentityClaims } from "./policies";
 
 /** GitHub Actions' OIDC issuer host and the audience configure-aws-credentials asks for. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -11,52 +12,85 @@ export const GITHUB_AUDIENCE = "sts.amazonaws.com";
 const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
 const ENVIRONMENT = /^[A-Za-z0-9._-]{1,255}$/;
 const BRANCH = /^[A-Za-z0-9._/-]{1,255}$/;
+const PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 
-export interface GitHubCiRolesArgs {
+export interface GitHubSubjectArgs {
     /** `owner/name` of the only repository whose workflows may assume the roles. */
     readonly repository: string;
     /**
-     * ARN of an existing GitHub OIDC provider of the account (there can be only one per
-     * account, so stacks sharing an account name it). @default one is created
-     */
-    readonly existingProviderArn?: string;
-    /**
      * GitHub environment of the deploy job. When set, only jobs of that environment may
-     * assume the deploy role (protect the environment so that only `deployBranch` deploys).
-     * @default none: the deploy role trusts pushes to `deployBranch`
+     * assume the deploy and smoke roles.
+     * @default none: those roles trust runs on `deployBranch`
      */
     readonly deployEnvironment?: string;
     /** @default "main" */
     readonly deployBranch?: string;
+    /**
+     * The repository's OIDC subject template includes the `ref` claim (set once with GitHub's
+     * "customize the subject claim" API: `include_claim_keys` = `repo`, `context`, `ref`). Then
+     * the deploy role trusts its environment on `deployBranch` only, so a run of another branch
+     * (a hand-dispatched workflow, a pushed branch naming the environment) gets nothing, whatever
+     * the environment's own rules say.
+     * @default true
+     */
+    readonly subjectIncludesRef?: boolean;
+}
+
+/**
+ * The `sub` claims GitHub puts in the tokens each role accepts. The customized forms
+ * (`repo:<r>:environment:<e>:ref:refs/heads/<b>`, `repo:<r>:pull_request:ref:refs/pull/<n>/merge`)
+ * follow GitHub's template of `repo`, `context` and `ref`; they are taken from published
+ * examples of that template, not from a token issued here.
+ */
+export function githubSubjects(args: GitHubSubjectArgs): { preview: WebIdentitySubjects; deploy: WebIdentitySubjects } {
+    const repo = `repo:${args.repository}`;
+    const branch = `refs/heads/${args.deployBranch ?? "main"}`;
+    if (args.subjectIncludesRef ?? true) {
+        return {
+            // The pull request number varies; nothing else may.
+            preview: { subLike: [`${repo}:pull_request:ref:refs/pull/*/merge`] },
+            deploy: {
+                sub: [args.deployEnvironment ? `${repo}:environment:${args.deployEnvironment}:ref:${branch}` : `${repo}:ref:${branch}:ref:${branch}`],
+            },
+        };
+    }
+    return {
+        preview: { sub: [`${repo}:pull_request`] },
+        deploy: { sub: [args.deployEnvironment ? `${repo}:environment:${args.deployEnvironment}` : `${repo}:ref:${branch}`] },
+    };
+}
+
+export type WebIdentitySubjects = Pick<WebIdentityClaims, "sub" | "subLike">;
+
+export interface GitHubCiRolesArgs extends GitHubSubjectArgs {
+    /**
+     * ARN of the account's existing GitHub OIDC provider (an account has one, so stacks
+     * sharing an account name it).
+     * @default one is created
+     */
+    readonly existingProviderArn?: pulumi.Input<string>;
     /** Physical name prefix of the roles, e.g. `federated-access-deve`. */
     readonly roleNamePrefix: string;
     /** IAM path of the roles; keep it outside what the deploy role may change. */
     readonly rolePath: string;
-    /** What the stage owns; the roles' rights are limited to it. */
-    readonly scope: pulumi.Input<StageScope>;
+    /** What the stage owns; the preview and deploy roles' rights are limited to it. */
+    readonly scope: pulumi.Input<Omit<StageScope, "githubProviderArn">>;
+    /** What the smoke checks touch. */
+    readonly smokeScope: pulumi.Input<SmokeScope>;
     /** Tags applied to every taggable resource. @default {} */
     readonly tags?: Record<string, string>;
 }
 
-/** The exact `sub` claims GitHub puts in the tokens each role accepts. */
-export function githubSubjects(args: Pick<GitHubCiRolesArgs, "repository" | "deployEnvironment" | "deployBranch">) {
-    return {
-        preview: `repo:${args.repository}:pull_request`,
-        deploy: args.deployEnvironment
-            ? `repo:${args.repository}:environment:${args.deployEnvironment}`
-            : `repo:${args.repository}:ref:refs/heads/${args.deployBranch ?? "main"}`,
-    };
-}
-
 /**
  * Keyless CI for one stage: GitHub Actions' OIDC provider (or the account's existing one),
- * a preview role for pull requests of one repository, and a deploy role for its main branch
- * (or its deploy environment), both pinned by audience and exact subject.
+ * a preview role for pull requests of one repository, a deploy role and a smoke-check role
+ * for its deploy environment on its main branch, all pinned by audience and subject.
  */
 export class GitHubCiRoles extends pulumi.ComponentResource {
     public readonly providerArn: pulumi.Output<string>;
     public readonly previewRole: aws.iam.Role;
     public readonly deployRole: aws.iam.Role;
+    public readonly smokeRole: aws.iam.Role;
 
     constructor(name: string, args: GitHubCiRolesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("federated-access:ci:GitHubCiRoles", name, {}, opts);
@@ -69,7 +103,7 @@ export class GitHubCiRoles extends pulumi.ComponentResource {
         if (args.deployBranch !== undefined && (!BRANCH.test(args.deployBranch) || args.deployBranch.includes("*"))) {
             throw new Error(`GitHubCiRoles '${name}': deployBranch must be a branch name, got '${args.deployBranch}'`);
         }
-        if (args.existingProviderArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/.test(args.existingProviderArn)) {
+        if (typeof args.existingProviderArn === "string" && !PROVIDER_ARN.test(args.existingProviderArn)) {
             throw new Error(`GitHubCiRoles '${name}': existingProviderArn must be the ARN of GitHub's OIDC provider, got '${args.existingProviderArn}'`);
         }
         checkRolePath(`GitHubCiRoles '${name}'`, args.rolePath);
@@ -85,15 +119,16 @@ export class GitHubCiRoles extends pulumi.ComponentResource {
                   ).arn;
 
         const subjects = githubSubjects(args);
-        const role = (kind: "preview" | "deploy", sub: string, rights: (scope: StageScope) => object) => {
+        const scope = pulumi.all([args.scope, this.providerArn]).apply(([s, githubProviderArn]) => ({ ...s, githubProviderArn }));
+        const role = (kind: "preview" | "deploy" | "smoke", trusted: WebIdentitySubjects, rights: pulumi.Output<PolicyDocument>) => {
             const created = new aws.iam.Role(
                 `${name}-${kind}`,
                 {
                     name: `${args.roleNamePrefix}-ci-${kind}`,
                     path: args.rolePath,
-                    description: `GitHub Actions ${kind} role for ${sub}`,
+                    description: `GitHub Actions ${kind} role for ${[...(trusted.sub ?? []), ...(trusted.subLike ?? [])].join(", ")}`,
                     assumeRolePolicy: this.providerArn.apply((arn) =>
-                        JSON.stringify(webIdentityTrustPolicy(arn, GITHUB_OIDC_HOST, { aud: GITHUB_AUDIENCE, sub: [sub] })),
+                        JSON.stringify(webIdentityTrustPolicy(arn, GITHUB_OIDC_HOST, { aud: GITHUB_AUDIENCE, ...trusted })),
                     ),
                     maxSessionDuration: 3600,
                     tags: args.tags,
@@ -102,13 +137,19 @@ export class GitHubCiRoles extends pulumi.ComponentResource {
             );
             new aws.iam.RolePolicy(
                 `${name}-${kind}-rights`,
-                { role: created.name, name: `pulumi-${kind}`, policy: pulumi.output(args.scope).apply((scope) => JSON.stringify(rights(scope))) },
+                { role: created.name, name: `pulumi-${kind}`, policy: rights.apply((doc) => JSON.stringify(doc)) },
                 { parent: this },
             );
             return created;
         };
-        this.previewRole = role("preview", subjects.preview, ciPreviewPolicy);
-        this.deployRole = role("deploy", subjects.deploy, ciDeployPolicy);
-        this.registerOutputs({ providerArn: this.providerArn, previewRoleArn: this.previewRole.arn, deployRoleArn: this.deployRole.arn });
+        this.previewRole = role("preview", subjects.preview, scope.apply(ciPreviewPolicy));
+        this.deployRole = role("deploy", subjects.deploy, scope.apply(ciDeployPolicy));
+        this.smokeRole = role("smoke", subjects.deploy, pulumi.output(args.smokeScope).apply(smokeChecksPolicy));
+        this.registerOutputs({
+            providerArn: this.providerArn,
+            previewRoleArn: this.previewRole.arn,
+            deployRoleArn: this.deployRole.arn,
+            smokeRoleArn: this.smokeRole.arn,
+        });
     }
 }

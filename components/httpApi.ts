@@ -19,6 +19,8 @@ export interface RouteArgs {
 export interface HttpApiArgs {
     /** Retention of the access log group, in days. @default 30 */
     readonly logRetentionDays?: number;
+    /** Name of the access log group, so policies can name it. @default auto-named */
+    readonly accessLogGroupName?: string;
     /** Steady-state requests per second allowed on every route. @default 50 */
     readonly throttleRateLimit?: number;
     /** Burst of requests allowed on every route. @default 100 */
@@ -82,7 +84,11 @@ export class HttpApi extends pulumi.ComponentResource {
             { protocolType: "HTTP", description: "IAM-authorized HTTP API", tags: args.tags },
             { parent: this },
         );
-        this.accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: retention, tags: args.tags }, { parent: this });
+        this.accessLogs = new aws.cloudwatch.LogGroup(
+            `${name}-access-logs`,
+            { name: args.accessLogGroupName, retentionInDays: retention, tags: args.tags },
+            { parent: this },
+        );
         this.stage = new aws.apigatewayv2.Stage(
             `${name}-stage`,
             {

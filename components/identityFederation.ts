@@ -21,6 +21,8 @@ export interface IdentityFederationArgs {
     readonly roleNamePrefix?: string;
     /** IAM path of the roles. @default "/" */
     readonly rolePath?: string;
+    /** ARN of the managed policy set as every role's permissions boundary. @default none */
+    readonly permissionsBoundary?: pulumi.Input<string>;
     /** Tags applied to every taggable resource. @default {} */
     readonly tags?: Record<string, string>;
 }
@@ -72,6 +74,7 @@ export class IdentityFederation extends pulumi.ComponentResource {
                 {
                     name: `${roleNamePrefix}-${group}-identity`,
                     path: args.rolePath,
+                    permissionsBoundary: args.permissionsBoundary,
                     description: `Identity-pool role of the '${group}' group`,
                     assumeRolePolicy: trust,
                     maxSessionDuration: 3600,

@@ -28,3 +28,26 @@ export function checkRolePath(component: string, path: string | undefined): void
         throw new Error(`${component}: rolePath must start and end with '/', got '${path}'`);
     }
 }
+
+/** `<project>-<stage>`: start of the physical name of every role, function and trail of the stage. */
+export function stageNamePrefix(project: string, stage: Stage): string {
+    return `${project}-${stage}`;
+}
+
+/** `/<project>/<stage>/`: start of the name of every log group of the stage. */
+export function logGroupPrefix(project: string, stage: Stage): string {
+    return `/${project}/${stage}/`;
+}
+
+/**
+ * Tag keys every taggable resource of a stage carries. The CI roles' rights on resources whose
+ * names AWS generates (user pools, identity pools, APIs, OIDC providers) hinge on their values.
+ */
+export const STAGE_TAG = "stage";
+export const PROJECT_TAG = "project";
+
+/**
+ * Key prefix, in the user files bucket, of the smoke checks' run records: what a run is about
+ * to create is written here first, so a later run can remove what a crashed one left.
+ */
+export const SMOKE_RECORDS_PREFIX = "smoke-runs/";

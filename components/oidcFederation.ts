@@ -2,15 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { checkRolePath } from "./naming";
-import { bucketReadPolicy, webIdentityTrustPolicy } from "./policies";
+import { webIdentityTrustPolicy } from "./policies";
 
 export interface UserPoolOidcAccessArgs {
     /** `https://cognito-idp.<region>.amazonaws.com/<poolId>`: the user pool's issuer. */
     readonly issuerUrl: pulumi.Input<string>;
     /** The app client whose IdTokens (their `aud`) may assume the role. */
     readonly clientId: pulumi.Input<string>;
-    /** The bucket the role may read. */
-    readonly bucketName: pulumi.Input<string>;
+    /** ARN of the managed policy set as the role's permissions boundary. @default none */
+    readonly permissionsBoundary?: pulumi.Input<string>;
     /** Physical name of the role. */
     readonly roleName: string;
     /** IAM path of the role. @default "/" */
@@ -22,7 +22,9 @@ export interface UserPoolOidcAccessArgs {
 /**
  * The user pool registered as an IAM OIDC identity provider, and a role that an IdToken of
  * one app client assumes with `sts:AssumeRoleWithWebIdentity` (no identity pool involved).
- * The role reads the project's user files bucket and nothing else.
+ * Every user of the app client holds such a token, so the role is everyone's: it has no
+ * rights of its own and reaches no user data. Grant it what all signed-in users may do
+ * (here: `GET /whoami`, through `HttpApi.grantInvoke`).
  */
 export class UserPoolOidcAccess extends pulumi.ComponentResource {
     public readonly provider: aws.iam.OpenIdConnectProvider;
@@ -46,21 +48,13 @@ export class UserPoolOidcAccess extends pulumi.ComponentResource {
             {
                 name: args.roleName,
                 path: args.rolePath,
-                description: "Assumed with a user pool IdToken (AssumeRoleWithWebIdentity): reads the user files bucket",
+                permissionsBoundary: args.permissionsBoundary,
+                description: "Assumed with any user pool IdToken of the app client (AssumeRoleWithWebIdentity): what every signed-in user may do",
                 assumeRolePolicy: pulumi
                     .all([this.provider.arn, host, args.clientId])
                     .apply(([arn, h, clientId]) => JSON.stringify(webIdentityTrustPolicy(arn, h, { aud: clientId }))),
                 maxSessionDuration: 3600,
                 tags: args.tags,
-            },
-            { parent: this },
-        );
-        new aws.iam.RolePolicy(
-            `${name}-read`,
-            {
-                role: this.role.name,
-                name: "read-user-files",
-                policy: pulumi.output(args.bucketName).apply((bucket) => JSON.stringify(bucketReadPolicy(bucket))),
             },
             { parent: this },
         );

@@ -80,14 +80,19 @@ export function tlsOnlyBucketPolicy(bucketName: string): PolicyDocument {
     });
 }
 
-/** Trust policy of a Lambda execution role, pinned to functions of this account. */
-export function lambdaTrustPolicy(accountId: string): PolicyDocument {
+/**
+ * Trust policy of a Lambda execution role. Lambda runs as a role only when a principal of
+ * the role's own account passes it (`iam:PassRole` does not cross accounts), so no
+ * confused-deputy condition is needed; whether Lambda supplies `aws:SourceAccount` when it
+ * assumes an execution role is not verified here, and a condition it does not satisfy would
+ * stop every invocation.
+ */
+export function lambdaTrustPolicy(): PolicyDocument {
     return policy({
-        Sid: "LambdaOfThisAccount",
+        Sid: "LambdaService",
         Effect: "Allow",
         Principal: { Service: "lambda.amazonaws.com" },
         Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
     });
 }
 
@@ -146,273 +151,145 @@ export function cloudTrailDeliveryStatements(bucketName: string, accountId: stri
 export interface WebIdentityClaims {
     /** Required audience (`aud`). */
     readonly aud: string;
-    /** Exact subjects (`sub`) admitted; none means any subject of that audience. */
+    /** Exact subjects (`sub`) admitted (StringEquals). */
     readonly sub?: readonly string[];
+    /**
+     * Subject patterns admitted (StringLike), for claims with a variable part such as a pull
+     * request number. Never together with `sub`.
+     */
+    readonly subLike?: readonly string[];
 }
 
 /**
  * Trust policy for `sts:AssumeRoleWithWebIdentity` through one IAM OIDC provider, pinned
- * by audience and, when given, by exact subjects (StringEquals: no wildcards).
+ * by audience and, when given, by exact subjects or subject patterns.
  */
 export function webIdentityTrustPolicy(providerArn: string, providerHost: string, claims: WebIdentityClaims): PolicyDocument {
     const equals: Record<string, string | string[]> = { [`${providerHost}:aud`]: claims.aud };
-    if (claims.sub !== undefined) {
-        if (claims.sub.length === 0) {
-            throw new Error("webIdentityTrustPolicy: sub, when given, must name at least one subject");
+    const one = (values: readonly string[]) => (values.length === 1 ? values[0] : [...values]);
+    if (claims.sub !== undefined && claims.subLike !== undefined) {
+        throw new Error("webIdentityTrustPolicy: give sub or subLike, not both");
+    }
+    for (const [name, values] of [["sub", claims.sub], ["subLike", claims.subLike]] as const) {
+        if (values !== undefined && values.length === 0) {
+            throw new Error(`webIdentityTrustPolicy: ${name}, when given, must name at least one subject`);
         }
-        equals[`${providerHost}:sub`] = claims.sub.length === 1 ? claims.sub[0] : [...claims.sub];
+    }
+    if (claims.sub !== undefined) {
+        equals[`${providerHost}:sub`] = one(claims.sub);
+    }
+    const condition: Condition = { StringEquals: equals };
+    if (claims.subLike !== undefined) {
+        condition.StringLike = { [`${providerHost}:sub`]: one(claims.subLike) };
     }
     return policy({
         Sid: "WebIdentityOfThisProvider",
         Effect: "Allow",
         Principal: { Federated: providerArn },
         Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: equals },
+        Condition: condition,
     });
 }
 
-/** Read-only access to one bucket's objects and listing. */
-export function bucketReadPolicy(bucketName: string): PolicyDocument {
-    return policy(
-        { Sid: "ReadObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucketName}/*` },
-        { Sid: "ListBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucketName}` },
-    );
-}
-
-/** What a stage's CI roles may touch: the ARNs its resources can have. */
-export interface StageScope {
+/** What a stage's workload roles may ever be allowed; see `workloadBoundaryPolicy`. */
+export interface BoundaryScope {
     readonly accountId: string;
     readonly region: string;
-    /** `/<project>/<stage>/` */
-    readonly workloadRolePath: string;
-    /** Names of roles of the stage that live outside that path (e.g. `ApiAllowByIamRoleDeve`). */
-    readonly extraRoleNames: readonly string[];
-    /** `<project>-<stage>-` */
-    readonly bucketPrefix: string;
-    /** `<project>-<stage>-` prefix of trail names. */
-    readonly trailPrefix: string;
-    /** Bucket holding Pulumi state, when the stack uses an S3 backend. */
-    readonly stateBucket?: string;
-}
-
-function stageArns(scope: StageScope) {
-    const { accountId: a, region: r } = scope;
-    return {
-        roles: [
-            `arn:aws:iam::${a}:role${scope.workloadRolePath}*`,
-            ...scope.extraRoleNames.map((name) => `arn:aws:iam::${a}:role/${name}`),
-        ],
-        userPoolOidcProviders: `arn:aws:iam::${a}:oidc-provider/cognito-idp.${r}.amazonaws.com/*`,
-        buckets: `arn:aws:s3:::${scope.bucketPrefix}*`,
-        userPools: `arn:aws:cognito-idp:${r}:${a}:userpool/*`,
-        identityPools: `arn:aws:cognito-identity:${r}:${a}:identitypool/*`,
-        functions: `arn:aws:lambda:${r}:${a}:function:*`,
-        logGroups: [`arn:aws:logs:${r}:${a}:log-group:*`, `arn:aws:logs:${r}:${a}:log-group:*:log-stream:*`],
-        apis: `arn:aws:apigateway:${r}::/*`,
-        trails: `arn:aws:cloudtrail:${r}:${a}:trail/${scope.trailPrefix}*`,
-    };
-}
-
-/** Pulumi state of an S3 backend: `read` reads it and takes the lock, `write` also updates it. */
-function stateStatements(stateBucket: string | undefined, mode: "read" | "write"): PolicyStatement[] {
-    if (!stateBucket) {
-        return [];
-    }
-    return [
-        { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${stateBucket}` },
-        { Sid: "StateRead", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${stateBucket}/.pulumi/*` },
-        {
-            Sid: "StateWrite",
-            Effect: "Allow",
-            Action: ["s3:PutObject", "s3:DeleteObject"],
-            Resource: mode === "write" ? `arn:aws:s3:::${stateBucket}/.pulumi/*` : `arn:aws:s3:::${stateBucket}/.pulumi/locks/*`,
-        },
-    ];
+    /** Start of the user files bucket's name, e.g. `federated-access-deve-user-files-`. */
+    readonly userFilesBucketPrefix: string;
+    /** Folder holding one `<identityId>/` per identity, e.g. `cognito-test`. */
+    readonly userFilesPrefix: string;
+    /** `arn:aws:execute-api:<region>:<account>:<apiId>` of the stage's API. */
+    readonly apiExecutionArn: string;
+    /** `/<project>/<stage>/`: start of every log group name of the stage. */
+    readonly logGroupPrefix: string;
 }
 
 /**
- * What `pulumi preview` (and `preview --refresh`) of one stage reads: the configuration of
- * the stage's resources, never their data (no object reads, no secrets).
+ * The permissions boundary every workload role of a stage carries, and that every role the
+ * stage's deploy role creates or changes must carry: whatever a role's own policies say, it
+ * reaches at most its identity's own folder (the `${cognito-identity.amazonaws.com:sub}`
+ * variable exists only in identity-pool sessions, so any other role reaches no user object),
+ * the stage's API and the stage's log groups.
  */
-export function ciPreviewPolicy(scope: StageScope): PolicyDocument {
-    const arn = stageArns(scope);
+export function workloadBoundaryPolicy(scope: BoundaryScope): PolicyDocument {
+    const folder = `${scope.userFilesPrefix}/${IDENTITY_ID_VARIABLE}`;
+    const buckets = `arn:aws:s3:::${scope.userFilesBucketPrefix}*`;
     return policy(
         {
-            Sid: "ReadIdentityConfiguration",
+            Sid: "OwnIdentityFolderObjects",
             Effect: "Allow",
-            Action: [
-                "iam:GetRole",
-                "iam:GetRolePolicy",
-                "iam:ListRolePolicies",
-                "iam:ListAttachedRolePolicies",
-                "iam:ListRoleTags",
-                "iam:GetOpenIDConnectProvider",
-            ],
-            Resource: [...arn.roles, arn.userPoolOidcProviders],
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: `${buckets}/${folder}/*`,
         },
         {
-            Sid: "ReadBucketConfiguration",
+            Sid: "ListOwnIdentityFolder",
             Effect: "Allow",
-            Action: [
-                "s3:ListBucket",
-                "s3:GetBucketPolicy",
-                "s3:GetBucketPublicAccessBlock",
-                "s3:GetBucketOwnershipControls",
-                "s3:GetEncryptionConfiguration",
-                "s3:GetBucketVersioning",
-                "s3:GetLifecycleConfiguration",
-                "s3:GetBucketTagging",
-                "s3:GetBucketLocation",
-                "s3:GetBucketAcl",
-                "s3:GetBucketCORS",
-                "s3:GetBucketWebsite",
-                "s3:GetBucketLogging",
-                "s3:GetBucketObjectLockConfiguration",
-                "s3:GetBucketRequestPayment",
-                "s3:GetAccelerateConfiguration",
-                "s3:GetReplicationConfiguration",
-            ],
-            Resource: arn.buckets,
+            Action: "s3:ListBucket",
+            Resource: buckets,
+            Condition: { StringLike: { "s3:prefix": [`${folder}/`, `${folder}/*`] } },
         },
+        { Sid: "InvokeStageApi", Effect: "Allow", Action: "execute-api:Invoke", Resource: `${scope.apiExecutionArn}/*` },
         {
-            Sid: "ReadServiceConfiguration",
+            Sid: "WriteStageLogs",
             Effect: "Allow",
-            Action: [
-                "cognito-idp:DescribeUserPool",
-                "cognito-idp:DescribeUserPoolClient",
-                "cognito-idp:GetGroup",
-                "cognito-idp:GetUserPoolMfaConfig",
-                "cognito-idp:ListTagsForResource",
-                "cognito-identity:DescribeIdentityPool",
-                "cognito-identity:GetIdentityPoolRoles",
-                "cognito-identity:ListTagsForResource",
-                "lambda:GetFunction",
-                "lambda:GetFunctionConfiguration",
-                "lambda:GetPolicy",
-                "lambda:ListTags",
-                "lambda:ListVersionsByFunction",
-                "lambda:GetFunctionCodeSigningConfig",
-                "logs:ListTagsForResource",
-                "logs:ListTagsLogGroup",
-                "apigateway:GET",
-                "cloudtrail:GetTrail",
-                "cloudtrail:GetTrailStatus",
-                "cloudtrail:GetEventSelectors",
-                "cloudtrail:GetInsightSelectors",
-                "cloudtrail:ListTags",
-            ],
-            Resource: [arn.userPools, arn.identityPools, arn.functions, ...arn.logGroups, arn.apis, arn.trails],
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: `arn:aws:logs:${scope.region}:${scope.accountId}:log-group:${scope.logGroupPrefix}*`,
         },
-        {
-            // Listing calls that IAM cannot scope to a resource.
-            Sid: "DescribeUnscoped",
-            Effect: "Allow",
-            Action: ["logs:DescribeLogGroups", "cloudtrail:DescribeTrails"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:RequestedRegion": scope.region } },
-        },
-        ...stateStatements(scope.stateBucket, "read"),
     );
 }
 
+/** What the post-deploy smoke checks of one stage touch. */
+export interface SmokeScope {
+    readonly userPoolArn: string;
+    readonly identityPoolArn: string;
+    readonly userFilesBucket: string;
+    /** Key prefix of the run records, e.g. `smoke-runs/`. */
+    readonly recordsPrefix: string;
+}
+
 /**
- * What `pulumi up` of one stage changes: the stage's roles (by path and name), buckets (by
- * name prefix), user pools, identity pools, functions, log groups, APIs and trails of its
- * account and region. It cannot change the CI roles (another path), read user objects or
- * pass roles to anything but Lambda and Cognito Identity.
+ * Rights of the smoke checks: create, sign in and remove their own temporary users in the
+ * stage's user pool, delete their identities, and keep run records under one key prefix.
+ * No password reset or attribute change (which would let the holder take over a real
+ * user), and no right in any user's folder: test users' files are written, read and
+ * deleted with those users' own identity-pool credentials.
  */
-export function ciDeployPolicy(scope: StageScope): PolicyDocument {
-    const arn = stageArns(scope);
+export function smokeChecksPolicy(scope: SmokeScope): PolicyDocument {
     return policy(
         {
-            Sid: "ManageStageRoles",
+            Sid: "TemporaryUsersOfTheStagePool",
             Effect: "Allow",
             Action: [
-                "iam:CreateRole",
-                "iam:DeleteRole",
-                "iam:GetRole",
-                "iam:UpdateRole",
-                "iam:UpdateRoleDescription",
-                "iam:UpdateAssumeRolePolicy",
-                "iam:TagRole",
-                "iam:UntagRole",
-                "iam:ListRoleTags",
-                "iam:PutRolePolicy",
-                "iam:GetRolePolicy",
-                "iam:DeleteRolePolicy",
-                "iam:ListRolePolicies",
-                "iam:ListAttachedRolePolicies",
-                "iam:ListInstanceProfilesForRole",
+                "cognito-idp:AdminCreateUser",
+                "cognito-idp:AdminInitiateAuth",
+                "cognito-idp:AdminRespondToAuthChallenge",
+                "cognito-idp:AdminAddUserToGroup",
+                "cognito-idp:AdminDeleteUser",
+                "cognito-idp:ListUsers",
             ],
-            Resource: arn.roles,
+            Resource: scope.userPoolArn,
         },
         {
-            Sid: "PassStageRolesToTheirServices",
+            // DeleteIdentities names no resource type; its pool is pinned by condition.
+            Sid: "TemporaryIdentitiesOfTheStagePool",
             Effect: "Allow",
-            Action: "iam:PassRole",
-            Resource: arn.roles,
-            Condition: { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "cognito-identity.amazonaws.com"] } },
-        },
-        {
-            Sid: "ManageUserPoolOidcProviders",
-            Effect: "Allow",
-            Action: [
-                "iam:CreateOpenIDConnectProvider",
-                "iam:DeleteOpenIDConnectProvider",
-                "iam:GetOpenIDConnectProvider",
-                "iam:TagOpenIDConnectProvider",
-                "iam:UntagOpenIDConnectProvider",
-                "iam:UpdateOpenIDConnectProviderThumbprint",
-                "iam:AddClientIDToOpenIDConnectProvider",
-                "iam:RemoveClientIDFromOpenIDConnectProvider",
-            ],
-            Resource: arn.userPoolOidcProviders,
-        },
-        {
-            Sid: "ManageStageBuckets",
-            Effect: "Allow",
-            Action: [
-                "s3:CreateBucket",
-                "s3:DeleteBucket",
-                "s3:ListBucket",
-                "s3:GetBucket*",
-                "s3:PutBucket*",
-                "s3:DeleteBucketPolicy",
-                "s3:GetEncryptionConfiguration",
-                "s3:PutEncryptionConfiguration",
-                "s3:GetLifecycleConfiguration",
-                "s3:PutLifecycleConfiguration",
-                "s3:GetAccelerateConfiguration",
-                "s3:GetReplicationConfiguration",
-            ],
-            Resource: arn.buckets,
-        },
-        {
-            Sid: "ManageStageServices",
-            Effect: "Allow",
-            Action: ["cognito-idp:*", "cognito-identity:*", "lambda:*", "logs:*", "apigateway:*", "cloudtrail:*"],
-            Resource: [arn.userPools, arn.identityPools, arn.functions, ...arn.logGroups, arn.apis, arn.trails],
-        },
-        {
-            // Creation and account-level calls that IAM cannot scope to a resource.
-            Sid: "CreateUnscoped",
-            Effect: "Allow",
-            Action: [
-                "cognito-idp:CreateUserPool",
-                "cognito-identity:CreateIdentityPool",
-                "logs:DescribeLogGroups",
-                "logs:CreateLogDelivery",
-                "logs:GetLogDelivery",
-                "logs:UpdateLogDelivery",
-                "logs:DeleteLogDelivery",
-                "logs:ListLogDeliveries",
-                "logs:PutResourcePolicy",
-                "logs:DescribeResourcePolicies",
-                "cloudtrail:DescribeTrails",
-            ],
+            Action: "cognito-identity:DeleteIdentities",
             Resource: "*",
-            Condition: { StringEquals: { "aws:RequestedRegion": scope.region } },
+            Condition: { StringEquals: { "cognito-identity:IdentityPoolArn": scope.identityPoolArn } },
         },
-        ...stateStatements(scope.stateBucket, "write"),
+        {
+            Sid: "ListRunRecords",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: `arn:aws:s3:::${scope.userFilesBucket}`,
+            Condition: { StringLike: { "s3:prefix": `${scope.recordsPrefix}*` } },
+        },
+        {
+            Sid: "RunRecords",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: `arn:aws:s3:::${scope.userFilesBucket}/${scope.recordsPrefix}*`,
+        },
     );
 }

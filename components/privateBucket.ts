@@ -20,6 +20,11 @@ export interface PrivateBucketArgs {
      */
     readonly noncurrentVersionExpirationDays?: number;
     /**
+     * Objects under these key prefixes expire after the given number of days.
+     * @default none
+     */
+    readonly expirations?: readonly { readonly prefix: string; readonly days: number }[];
+    /**
      * Extra bucket policy statements, given the bucket name, appended after the TLS-only denial.
      * @default none
      */
@@ -49,6 +54,11 @@ export class PrivateBucket extends pulumi.ComponentResource {
         }
         if (args.namePrefix !== undefined && !/^[a-z0-9][a-z0-9.-]{0,36}$/.test(args.namePrefix)) {
             throw new Error(`PrivateBucket '${name}': namePrefix must be 1-37 lowercase letters, digits, '.' or '-', got '${args.namePrefix}'`);
+        }
+        for (const { prefix, days } of args.expirations ?? []) {
+            if (!/^[\w!.*'()/-]{1,512}\/$/.test(prefix) || !Number.isInteger(days) || days < 1) {
+                throw new Error(`PrivateBucket '${name}': expirations need a key prefix ending in '/' and a positive whole number of days, got '${prefix}' after '${days}'`);
+            }
         }
         const retainOnDelete = args.retainOnDelete ?? false;
         const child = { parent: this };
@@ -101,6 +111,12 @@ export class PrivateBucket extends pulumi.ComponentResource {
                         noncurrentVersionExpiration: { noncurrentDays: expirationDays },
                         abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
                     },
+                    ...(args.expirations ?? []).map(({ prefix, days }) => ({
+                        id: `expire-${prefix.replace(/[^A-Za-z0-9-]+/g, "-").replace(/-+$/, "")}`,
+                        status: "Enabled",
+                        filter: { prefix },
+                        expiration: { days },
+                    })),
                 ],
             },
             { parent: this, dependsOn: [versioning] },

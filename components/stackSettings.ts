@@ -27,12 +27,31 @@ export interface StackSettings {
     readonly auditTrail: boolean;
     /** `owner/name` whose GitHub Actions get CI roles; none means no CI roles. */
     readonly githubRepository?: string;
-    /** The account's existing GitHub OIDC provider, when another stack created it. */
-    readonly githubOidcProviderArn?: string;
+    /**
+     * `create`: this stack creates the account's GitHub OIDC provider; `existing`: another
+     * stack of the same account did (an account has one provider per URL).
+     */
+    readonly githubOidcProvider: "create" | "existing";
+    /** The repository's OIDC subject template includes `ref` (see `GitHubSubjectArgs`). */
+    readonly githubSubjectIncludesRef: boolean;
     /** GitHub environment the deploy job runs in. */
     readonly githubDeployEnvironment?: string;
     /** S3 bucket of the Pulumi state, when the stack uses an S3 backend. */
     readonly ciStateBucket?: string;
+}
+
+/**
+ * Values the stack files ship with so that the program runs offline out of the box. A real
+ * deployment refuses them: a trust policy naming a caller role that does not exist fails, and
+ * CI roles trusting a repository the user does not own would be worse.
+ */
+export const EXAMPLE_VALUES = { callerAccountId: "210987654321", githubRepository: "example-org/federated-access" } as const;
+
+export interface ParseOptions {
+    /** The configuration's namespace (the project name). @default "federated-access" */
+    readonly namespace?: string;
+    /** Refuse the example values (a real `pulumi up`/`preview`, not the mock engine). @default false */
+    readonly refuseExampleValues?: boolean;
 }
 
 /** Reads one raw configuration value; `undefined` when the key is not set. */
@@ -55,8 +74,9 @@ export function parseStackSettings(
     stackName: string,
     project: ConfigReader,
     aws: ConfigReader,
-    namespace = "federated-access",
+    options: ParseOptions = {},
 ): StackSettings {
+    const namespace = options.namespace ?? "federated-access";
     const stage = parseStage(stackName);
     const problems: string[] = [];
     const key = (k: string) => `${namespace}:${k}`;
@@ -148,16 +168,28 @@ export function parseStackSettings(
         return value;
     };
     const githubRepository = optional("githubRepository", /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, "'owner/name' of a GitHub repository (no wildcard)");
-    const githubOidcProviderArn = optional(
-        "githubOidcProviderArn",
-        /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
-        "the ARN of the account's token.actions.githubusercontent.com provider",
-    );
+    const githubOidcProviderRaw = project("githubOidcProvider") ?? "create";
+    if (githubOidcProviderRaw !== "create" && githubOidcProviderRaw !== "existing") {
+        problems.push(`'${key("githubOidcProvider")}' must be create or existing, got '${githubOidcProviderRaw}'`);
+    }
+    const githubSubjectIncludesRef = boolean("githubSubjectIncludesRef", true);
     const githubDeployEnvironment = optional("githubDeployEnvironment", /^[A-Za-z0-9._-]{1,255}$/, "a GitHub environment name");
     const ciStateBucket = optional("ciStateBucket", /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name");
-    for (const dependent of ["githubOidcProviderArn", "githubDeployEnvironment", "ciStateBucket"]) {
+    for (const dependent of ["githubOidcProvider", "githubSubjectIncludesRef", "githubDeployEnvironment", "ciStateBucket"]) {
         if (project(dependent) !== undefined && githubRepository === undefined) {
             problems.push(`'${key(dependent)}' is set but '${key("githubRepository")}' is not: CI roles need the repository`);
+        }
+    }
+    if (options.refuseExampleValues) {
+        if (callerAccountId === EXAMPLE_VALUES.callerAccountId) {
+            problems.push(
+                `'${key("callerAccountId")}' is the example account ${callerAccountId}: set the account of the API's caller (pulumi config set ${key("callerAccountId")} <12-digit id>)`,
+            );
+        }
+        if (githubRepository === EXAMPLE_VALUES.githubRepository) {
+            problems.push(
+                `'${key("githubRepository")}' is the example repository ${githubRepository}: set yours (pulumi config set ${key("githubRepository")} <owner/name>) or remove it to create no CI roles`,
+            );
         }
     }
 
@@ -178,7 +210,8 @@ export function parseStackSettings(
         apiThrottleBurstLimit,
         auditTrail,
         githubRepository,
-        githubOidcProviderArn,
+        githubOidcProvider: githubOidcProviderRaw as StackSettings["githubOidcProvider"],
+        githubSubjectIncludesRef,
         githubDeployEnvironment,
         ciStateBucket,
     };

@@ -47,6 +47,8 @@ export interface StageAccessRoleArgs {
     readonly maxSessionDurationSeconds?: number;
     /** IAM path of the role. @default "/" */
     readonly rolePath?: string;
+    /** ARN of the managed policy set as the role's permissions boundary. @default none */
+    readonly permissionsBoundary?: pulumi.Input<string>;
     /** Tags applied to the role. @default {} */
     readonly tags?: Record<string, string>;
 }
@@ -89,6 +91,7 @@ export class StageAccessRole extends pulumi.ComponentResource {
             {
                 name: this.roleName,
                 path: args.rolePath,
+                permissionsBoundary: args.permissionsBoundary,
                 description: `Lets ${this.trustedCallerArn} call the ${args.stage} API`,
                 assumeRolePolicy: trust,
                 maxSessionDuration: maxSession,

@@ -6,7 +6,7 @@ import * as assert from "assert";
 
 import { Stage, STAGES } from "../components/stage";
 import { ACCOUNT_ID, isSecretInput, policiesOfRole, policyOf, ProgramRun, runProgram, stackRun } from "./harness";
-import { decide, sessionOf } from "../tools/iamEngine";
+import { decide, sessionOf } from "../analysis/engine";
 
 const CALLER_ACCOUNT = "210987654321"; // as in the stack files
 const OTHER_ACCOUNT = "999988887777";

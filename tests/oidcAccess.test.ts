@@ -8,7 +8,7 @@ import { GITHUB_OIDC_HOST, githubSubjects } from "../components/githubCi";
 import { identityPoolTrustPolicy } from "../components/policies";
 import { Stage, STAGES } from "../components/stage";
 import { ACCOUNT_ID, policiesOfRole, policyOf, ProgramRun, runProgram, stackRun } from "./harness";
-import { decide, Decision, mapWebIdentityKeys, sessionOf } from "../tools/iamEngine";
+import { decide, Decision, mapWebIdentityKeys, sessionOf } from "../analysis/engine";
 
 const REPO = "example-org/federated-access"; // as in the stack files
 const roleNameOf = (arn: string) => arn.split("/").pop() as string;

@@ -6,7 +6,7 @@ import * as assert from "assert";
 
 import { STAGES } from "../components/stage";
 import { ACCOUNT_ID, policyOf, ProgramRun, stackRun } from "./harness";
-import { decide, Decision, sessionOf } from "../tools/iamEngine";
+import { decide, Decision, sessionOf } from "../analysis/engine";
 
 const A = "ap-northeast-1:aaaaaaaa-0000-4000-8000-000000000001";
 const B = "ap-northeast-1:bbbbbbbb-0000-4000-8000-000000000002";

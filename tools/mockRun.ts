@@ -24,6 +24,20 @@ export interface RecordedResource {
     readonly inputs: Record<string, any>;
     /** Inputs plus the provider-computed attributes the mocks fill in (arn, endpoint, …). */
     readonly state: Record<string, any>;
+    /** Resource options as the engine received them. */
+    readonly options: RecordedOptions;
+}
+
+/** The resource options a deployment's behaviour depends on, as registered with the engine. */
+export interface RecordedOptions {
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    /** URNs of the resources this one explicitly depends on (`dependsOn`, including parents' and inputs' dependencies). */
+    readonly dependsOn: string[];
+    /** URN of the parent component, if any. */
+    readonly parent?: string;
+    /** A remote (multi-language) component: one opaque resource under mocks. */
+    readonly remote: boolean;
 }
 
 export interface ProgramRun {
@@ -82,6 +96,14 @@ function computedState(stack: string, type: string, name: string, inputs: Record
             const roleName = inputs.name ?? `${name}-${h}`;
             const arn = `arn:aws:iam::${ACCOUNT_ID}:role${inputs.path ?? "/"}${roleName}`;
             return { id: roleName, state: { name: roleName, arn, uniqueId: `AROA${h.toUpperCase()}` } };
+        }
+        case "aws:iam/policy:Policy": {
+            const policyName = inputs.name ?? `${name}-${h}`;
+            return { id: `arn:aws:iam::${ACCOUNT_ID}:policy${inputs.path ?? "/"}${policyName}`, state: { name: policyName, arn: `arn:aws:iam::${ACCOUNT_ID}:policy${inputs.path ?? "/"}${policyName}` } };
+        }
+        case "aws:cloudtrail/trail:Trail": {
+            const trailName = inputs.name ?? `${name}-${h}`;
+            return { id: trailName, state: { name: trailName, arn: arnOf("cloudtrail", `trail/${trailName}`) } };
         }
         case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
             const host = String(inputs.url ?? name).replace(/^https:\/\//, "");
@@ -157,7 +179,21 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
             newResource(args: pulumi.runtime.MockResourceArgs) {
                 const { id, state } = computedState(stack, args.type, args.name, args.inputs, region);
                 const full = { ...args.inputs, ...state };
-                resources.push({ type: args.type, name: args.name, id, custom: args.custom !== false, inputs: args.inputs, state: full });
+                resources.push({
+                    type: args.type,
+                    name: args.name,
+                    id,
+                    custom: args.custom !== false,
+                    inputs: args.inputs,
+                    state: full,
+                    get options() {
+                        const recorded = registered.get(`${args.type}::${args.name}`);
+                        if (!recorded) {
+                            throw new Error(`no registration options recorded for ${args.type} ${args.name}`);
+                        }
+                        return recorded;
+                    },
+                });
                 return { id, state: full };
             },
             call(args: pulumi.runtime.MockCallArgs) {
@@ -177,6 +213,22 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
         stack,
         false,
     );
+
+    // The mocks see only type, name and inputs; the options (protect, retainOnDelete, dependsOn,
+    // remote) travel in the registration request, so they are read there.
+    const registered = new Map<string, RecordedOptions>();
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: any, callback: any) => unknown };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: any) => {
+        registered.set(`${req.getType()}::${req.getName()}`, {
+            protect: req.getProtect() === true,
+            retainOnDelete: req.getRetainondelete() === true,
+            dependsOn: req.getDependenciesList(),
+            parent: req.getParent() || undefined,
+            remote: req.getRemote() === true,
+        });
+        return register(req, callback);
+    };
 
     clearProjectModules();
     const program = require(path.join(ROOT, "index.ts")) as Record<string, unknown>;

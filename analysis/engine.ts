@@ -20,6 +20,8 @@ export interface AccessQuestion {
     readonly identityPolicies?: readonly object[];
     /** Bucket policy, trust policy, … of the resource. @default none */
     readonly resourcePolicy?: object;
+    /** Permissions boundary of the caller's role. @default none */
+    readonly permissionBoundaries?: readonly object[];
     /** Request context keys. @default none */
     readonly context?: Record<string, string | string[]>;
     /**
@@ -130,6 +132,10 @@ export async function decide(question: AccessQuestion): Promise<Decision> {
             serviceControlPolicies: [],
             resourceControlPolicies: [],
             resourcePolicy,
+            permissionBoundaryPolicies: question.permissionBoundaries?.map((policy, i) => ({
+                name: `boundary${i}`,
+                policy: withIdentityId(policy, question.identityId),
+            })),
         },
         // Never Discovery: it reports unknown keys as satisfiable, so a deny would pass as allowed.
         { simulationMode: "Strict" },

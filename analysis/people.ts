@@ -1,0 +1,145 @@
+/**
+ * The people of the access model and what each holds to begin with. Users hold IdTokens of
+ * their stage's app client; a demoted admin also holds the admin IdToken issued before the
+ * demotion; a signed-out user holds a revoked one; a pull-request author holds the GitHub
+ * tokens of every run they can start (pull requests, pushes and dispatches of their branches);
+ * a stage's deploy pipeline holds the token of its environment on the main branch; the caller
+ * account's roles and an outsider hold sessions of their own accounts, allowed by their own
+ * policies to try anything.
+ */
+import { Holding, Person } from "./reach";
+import { World } from "./world";
+
+/** An account that is neither this project's nor the caller's. */
+export const OUTSIDER_ACCOUNT = "999988887777";
+
+const TRY_ANYTHING = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+/** `sub` claims of GitHub Actions tokens, in the repository's subject template. */
+export function githubSubject(repository: string, includesRef: boolean, context: { pullRequest: number } | { environment: string; branch: string } | { branch: string }): string {
+    const repo = `repo:${repository}`;
+    if ("pullRequest" in context) {
+        return includesRef ? `${repo}:pull_request:ref:refs/pull/${context.pullRequest}/merge` : `${repo}:pull_request`;
+    }
+    const ref = `refs/heads/${context.branch}`;
+    if ("environment" in context) {
+        return includesRef ? `${repo}:environment:${context.environment}:ref:${ref}` : `${repo}:environment:${context.environment}`;
+    }
+    return includesRef ? `${repo}:ref:${ref}:ref:${ref}` : `${repo}:ref:${ref}`;
+}
+
+function callerSession(account: string, role: string, chain: string): Holding {
+    return {
+        kind: "session",
+        roleArn: `arn:aws:iam::${account}:role/${role}`,
+        policies: [TRY_ANYTHING],
+        boundaries: [],
+        label: role,
+        chain: [chain],
+    };
+}
+
+/** Every person of the model, from the stacks' configuration and resources. */
+export function peopleOf(world: World): Person[] {
+    const people: Person[] = [];
+    const token = (stage: string, user: string, groups: string[], chain: string, extra: { revoked?: boolean; stale?: string } = {}): Holding => ({
+        kind: "token",
+        stack: stage,
+        user,
+        groups,
+        revoked: extra.revoked ?? false,
+        chain: [chain],
+        ...(extra.stale ? { stale: extra.stale } : {}),
+    });
+
+    for (const stack of world.stacks) {
+        const s = stack.stage;
+        const validity = `until its IdToken issued before the change expires (≤ ${stack.userPool.idTokenValidityMinutes} min)`;
+        people.push(
+            { id: `${s}-user-a`, name: `${s} user A`, stage: s, kind: "user", user: "A", holds: [token(s, "A", ["user"], `IdToken of user A (group user)`)] },
+            { id: `${s}-user-b`, name: `${s} user B`, stage: s, kind: "user", user: "B", holds: [token(s, "B", ["user"], `IdToken of user B (group user)`)] },
+            { id: `${s}-admin`, name: `${s} admin`, stage: s, kind: "admin", user: "C", holds: [token(s, "C", ["admin"], `IdToken of admin C (group admin)`)] },
+            {
+                id: `${s}-demoted`,
+                name: `${s} demoted admin`,
+                stage: s,
+                kind: "demoted",
+                user: "D",
+                holds: [
+                    token(s, "D", ["user"], `IdToken of D after removal from admin`),
+                    token(s, "D", ["admin"], `IdToken of D issued while still an admin`, { stale: validity }),
+                ],
+            },
+            {
+                id: `${s}-signed-out`,
+                name: `${s} signed-out user`,
+                stage: s,
+                kind: "signed-out",
+                user: "E",
+                holds: [token(s, "E", ["user"], `IdToken of E, revoked by a global sign-out`, { revoked: true })],
+            },
+        );
+    }
+
+    const repositories = [...new Set(world.stacks.map((st) => st.config["federated-access:githubRepository"]).filter((r): r is string => !!r))];
+    for (const repository of repositories) {
+        const ciStacks = world.stacks.filter((st) => st.config["federated-access:githubRepository"] === repository);
+        const includesRef = (stage: string) => world.stacks.find((st) => st.stage === stage)?.config["federated-access:githubSubjectIncludesRef"] !== "false";
+        const environment = (stage: string) => world.stacks.find((st) => st.stage === stage)?.config["federated-access:githubDeployEnvironment"];
+        // A pull-request author with write access runs any workflow file of their branch: pull
+        // requests, pushes, and jobs naming any environment (a dispatch of their branch).
+        const authorTokens: Holding[] = [];
+        for (const stack of ciStacks) {
+            const ref = includesRef(stack.stage);
+            authorTokens.push(
+                { kind: "github", sub: githubSubject(repository, ref, { pullRequest: 42 }), chain: [`GitHub token of a pull request`] },
+                { kind: "github", sub: githubSubject(repository, ref, { branch: "feature" }), chain: [`GitHub token of a push to branch feature`] },
+            );
+            const env = environment(stack.stage);
+            if (env) {
+                authorTokens.push({ kind: "github", sub: githubSubject(repository, ref, { environment: env, branch: "feature" }), chain: [`GitHub token of a job of environment ${env} run from branch feature`] });
+            }
+        }
+        const unique = [...new Map(authorTokens.map((t) => [t.kind === "github" ? t.sub : "", t])).values()];
+        people.push({ id: "pr-author", name: "pull-request author", kind: "pr-author", holds: unique });
+        for (const stack of ciStacks) {
+            const env = environment(stack.stage);
+            const sub = env
+                ? githubSubject(repository, includesRef(stack.stage), { environment: env, branch: "main" })
+                : githubSubject(repository, includesRef(stack.stage), { branch: "main" });
+            people.push({
+                id: `${stack.stage}-pipeline`,
+                name: `${stack.stage} deploy pipeline`,
+                stage: stack.stage,
+                kind: "pipeline",
+                holds: [{ kind: "github", sub, chain: [`GitHub token of the ${stack.stage} deploy job on main`] }],
+            });
+        }
+        people.push({
+            id: "other-repository",
+            name: "another repository's workflow",
+            kind: "outsider",
+            holds: ciStacks.map((st) => ({ kind: "github" as const, sub: githubSubject(`${repository}-fork`, includesRef(st.stage), { environment: environment(st.stage) ?? st.stage, branch: "main" }), chain: ["GitHub token of a fork"] })),
+        });
+    }
+
+    const callers = new Map<string, string>();
+    for (const stack of world.stacks) {
+        const account = stack.config["federated-access:callerAccountId"];
+        for (const key of ["callerDevRoleName", "callerProdRoleName"]) {
+            const role = stack.config[`federated-access:${key}`] ?? (key === "callerDevRoleName" ? "LambdaRoleDeve" : "LambdaRoleProd");
+            callers.set(`${account}/${role}`, role);
+        }
+    }
+    for (const [id, role] of callers) {
+        const [account] = id.split("/");
+        people.push({ id: `caller-${role}`, name: `caller ${role}`, kind: "caller", holds: [callerSession(account, role, `a session of ${role} in the caller account ${account}`)] });
+    }
+    people.push({
+        id: "outsider",
+        name: "outsider (another account)",
+        kind: "outsider",
+        holds: [...callers.values()].map((role) => callerSession(OUTSIDER_ACCOUNT, role, `a session of ${role} in account ${OUTSIDER_ACCOUNT}`)),
+    });
+    return people;
+}

@@ -1,0 +1,627 @@
+/**
+ * What each person can reach, by any path. A person starts with the credentials they hold
+ * (a user pool IdToken, a GitHub Actions token, a role session of another account) and gains
+ * every credential those let them obtain: identity-pool roles, web-identity roles, roles they
+ * may assume, and what the escalation methods below let them become, each step decided by the
+ * IAM policy engine over the synthesized policies. Iterated to a fixed point; every reached
+ * capability keeps the chain of steps that got there.
+ */
+import { decide } from "./engine";
+import { RoleModel, StackModel, World } from "./world";
+
+/** Escalation methods the model applies, each decided per credential by the engine. */
+export const ESCALATION_METHODS = [
+    "sts:AssumeRole on any role whose trust and the caller's policies allow it",
+    "sts:AssumeRoleWithWebIdentity with a held IdToken or GitHub token on any role trusting its provider",
+    "identity pool GetCredentialsForIdentity with a held IdToken (role chosen by the pool's rules)",
+    "iam:CreateRole + iam:PutRolePolicy, then sts:AssumeRole on it (trust naming the creator)",
+    "iam:CreateRole + iam:PutRolePolicy, then iam:PassRole + lambda:CreateFunction running as it",
+    "iam:PutRolePolicy / iam:AttachRolePolicy on a role the person can already use",
+    "iam:UpdateAssumeRolePolicy on a role, then sts:AssumeRole on it",
+    "iam:DeleteRolePermissionsBoundary / iam:PutRolePermissionsBoundary on a role it can rewrite",
+    "iam:CreatePolicyVersion / iam:SetDefaultPolicyVersion on a permissions boundary",
+    "lambda:UpdateFunctionCode on a function, running as its role",
+    "iam:PassRole + lambda:UpdateFunctionConfiguration / lambda:CreateFunction, running as the passed role",
+    "cognito-idp:AdminSetUserPassword / AdminResetUserPassword / AdminUpdateUserAttributes: take over any user",
+    "cognito-idp:UpdateUserPool + UpdateUserPoolClient with code it controls (custom auth triggers): sign in as any user",
+    "cognito-idp:AdminCreateUser + AdminInitiateAuth (+ AdminRespondToAuthChallenge): a user of its own",
+    "cognito-idp:AdminAddUserToGroup: any group for a user it holds",
+    "cognito-identity:UpdateIdentityPool + GetOpenIdTokenForDeveloperIdentity: credentials of any identity",
+    "cognito-identity:SetIdentityPoolRoles: any role trusting the pool for identities it holds",
+    "cognito-identity:UpdateIdentityPool: server-side token check off, so revoked tokens work again",
+    "s3:PutBucketPolicy / s3:DeleteBucketPolicy: any object of the bucket",
+    "iam:CreateAccessKey / CreateLoginProfile / UpdateLoginProfile / AttachUserPolicy / PutUserPolicy on an IAM user",
+    "sts:AssumeRole on an administrator role that trusts the account",
+] as const;
+
+/** A credential or power a person holds, with how they got it. */
+export type Holding =
+    | {
+          readonly kind: "token";
+          readonly stack: string;
+          /** `A`, `B`, … a known user; `any`: any user of the pool; `own`: a user the person created. */
+          readonly user: string;
+          readonly groups: readonly string[];
+          readonly revoked: boolean;
+          readonly chain: readonly string[];
+          /** Set when the credential lasts only until an IdToken issued before a change expires. */
+          readonly stale?: string;
+      }
+    | { readonly kind: "github"; readonly sub: string; readonly chain: readonly string[]; readonly stale?: string }
+    | {
+          readonly kind: "session";
+          readonly roleArn: string;
+          readonly policies: readonly object[];
+          readonly boundaries: readonly object[];
+          /** Identity id substituted for `${cognito-identity.amazonaws.com:sub}`; `any` for every identity. */
+          readonly identityId?: string;
+          readonly label: string;
+          readonly chain: readonly string[];
+          readonly stale?: string;
+      }
+    | { readonly kind: "power"; readonly power: "accountAdmin" | "bucketControl" | "poolControl"; readonly target: string; readonly chain: readonly string[]; readonly stale?: string };
+
+export interface Person {
+    readonly id: string;
+    readonly name: string;
+    /** The stage whose user pool the person is a user of, or whose pipeline the person is. */
+    readonly stage?: string;
+    readonly kind: "user" | "admin" | "demoted" | "signed-out" | "pr-author" | "pipeline" | "caller" | "outsider";
+    /** The user's letter in the identity ids (A, B, …), for user kinds. */
+    readonly user?: string;
+    readonly holds: readonly Holding[];
+}
+
+export type Cell = { readonly allowed: false } | { readonly allowed: true; readonly chain: readonly string[]; readonly stale?: string };
+
+export interface Reach {
+    readonly person: Person;
+    /** Column name → cell. */
+    readonly cells: Record<string, Cell>;
+    /** Every credential and power held at the fixed point. */
+    readonly holdings: readonly Holding[];
+}
+
+const ALLOW_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+const roleNameOf = (arn: string) => arn.split("/").pop() as string;
+const accountOf = (arn: string) => arn.split(":")[4];
+const sessionArn = (roleArn: string, name = "session") => `arn:aws:sts::${accountOf(roleArn)}:assumed-role/${roleNameOf(roleArn)}/${name}`;
+
+/** Identity ids of the model's users: one per stage and letter. */
+export function identityIdOf(stack: StackModel, user: string): string {
+    return `${stack.region}:${stack.stage}0000-0000-4000-8000-00000000000${user}`;
+}
+
+function keyOf(h: Holding): string {
+    switch (h.kind) {
+        case "token":
+            return `token|${h.stack}|${h.user}|${[...h.groups].sort().join(",")}|${h.revoked}|${h.stale ?? ""}`;
+        case "github":
+            return `github|${h.sub}`;
+        case "session":
+            return `session|${h.roleArn}|${h.identityId ?? ""}|${h.label}|${h.stale ?? ""}`;
+        case "power":
+            return `power|${h.power}|${h.target}|${h.stale ?? ""}`;
+    }
+}
+
+/** Context every request carries: TLS, the region. */
+function baseContext(region: string): Record<string, string> {
+    return { "aws:SecureTransport": "true", "aws:RequestedRegion": region };
+}
+
+export class ReachModel {
+    private readonly world: World;
+    private readonly region: string;
+    /** Roles outside the program that exist in most accounts, as escalation targets. */
+    private readonly sentinels: RoleModel[];
+
+    constructor(world: World) {
+        this.world = world;
+        this.region = world.stacks[0].region;
+        const a = world.account;
+        this.sentinels = [
+            {
+                stack: "",
+                arn: `arn:aws:iam::${a}:role/AccountAdministrator`,
+                name: "AccountAdministrator",
+                trust: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${a}:root` }, Action: "sts:AssumeRole" }] },
+                policies: [ALLOW_ALL],
+            },
+        ];
+    }
+
+    /** Can this session do `action` on `resource`? */
+    private async can(
+        s: Extract<Holding, { kind: "session" }>,
+        action: string,
+        resource: string,
+        extra: { context?: Record<string, string | string[]>; resourcePolicy?: object; identityId?: string } = {},
+    ): Promise<boolean> {
+        const identityId = extra.identityId ?? (s.identityId === "any" ? undefined : s.identityId);
+        const decision = await decide({
+            principal: sessionArn(s.roleArn),
+            action,
+            resource,
+            resourceAccount: resource.startsWith("arn:aws:s3:::") || resource === "*" ? this.world.account : undefined,
+            identityPolicies: s.policies,
+            permissionBoundaries: s.boundaries.length ? s.boundaries : undefined,
+            resourcePolicy: extra.resourcePolicy,
+            context: { ...baseContext(this.region), ...extra.context },
+            identityId,
+        });
+        return decision === "Allowed";
+    }
+
+    private stackOf(stage: string): StackModel {
+        return this.world.stacks.find((s) => s.stage === stage) as StackModel;
+    }
+
+    private tagContext(stack: StackModel, kind: "ResourceTag" | "RequestTag"): Record<string, string> {
+        return Object.fromEntries(Object.entries(stack.tags).map(([k, v]) => [`aws:${kind}/${k}`, v]));
+    }
+
+    private roleSession(role: RoleModel, label: string, chain: readonly string[], stale?: string, identityId?: string): Holding {
+        return {
+            kind: "session",
+            roleArn: role.arn,
+            policies: role.policies,
+            boundaries: role.boundary ? [role.boundary] : [],
+            identityId,
+            label,
+            chain,
+            stale,
+        };
+    }
+
+    /** Everything one holding leads to directly. */
+    private async expand(h: Holding, held: readonly Holding[]): Promise<Holding[]> {
+        const out: Holding[] = [];
+        const next = (step: string) => [...h.chain, step];
+        const roles = [...this.world.roles, ...this.sentinels];
+
+        if (h.kind === "token") {
+            const stack = this.stackOf(h.stack);
+            const pool = stack.identityPool;
+            const provider = stack.userPool.providerName;
+            // Identity pool: the first rule whose group the token carries chooses the role.
+            if (!h.revoked || !pool.serverSideTokenCheck) {
+                const rule = pool.rules.find((r) => r.claim === "cognito:groups" && r.matchType === "Contains" && h.groups.includes(r.value));
+                const role = rule && roles.find((r) => r.arn === rule.roleArn);
+                if (role) {
+                    const trusted = await decide({
+                        principal: "cognito-identity.amazonaws.com",
+                        action: "sts:AssumeRoleWithWebIdentity",
+                        resource: role.arn,
+                        resourcePolicy: role.trust,
+                        context: { "cognito-identity.amazonaws.com:aud": pool.id, "cognito-identity.amazonaws.com:amr": ["authenticated", provider] },
+                    });
+                    if (trusted === "Allowed") {
+                        const identityId = h.user === "any" ? "any" : identityIdOf(stack, h.user);
+                        out.push(this.roleSession(role, `${role.name} (identity ${h.user})`, next(`identity pool ${h.stack}: GetCredentialsForIdentity → ${role.name}`), h.stale, identityId));
+                    }
+                }
+            }
+            // The user pool as an IAM OIDC provider: STS checks signature and audience, not revocation.
+            for (const providerModel of this.world.providers.filter((p) => p.host === provider && p.clientIds.includes(stack.userPool.clientId))) {
+                for (const role of roles) {
+                    const decision = await decide({
+                        principal: providerModel.arn,
+                        action: "sts:AssumeRoleWithWebIdentity",
+                        resource: role.arn,
+                        resourcePolicy: role.trust,
+                        context: { [`${provider}:aud`]: stack.userPool.clientId, [`${provider}:sub`]: `sub-${h.user}` },
+                        webIdentityProvider: provider,
+                    });
+                    if (decision === "Allowed") {
+                        out.push(this.roleSession(role, role.name, next(`AssumeRoleWithWebIdentity (IdToken) → ${role.name}`), h.stale));
+                    }
+                }
+            }
+            return out;
+        }
+
+        if (h.kind === "github") {
+            const host = "token.actions.githubusercontent.com";
+            for (const providerModel of this.world.providers.filter((p) => p.host === host)) {
+                for (const role of roles) {
+                    const decision = await decide({
+                        principal: providerModel.arn,
+                        action: "sts:AssumeRoleWithWebIdentity",
+                        resource: role.arn,
+                        resourcePolicy: role.trust,
+                        context: { [`${host}:aud`]: "sts.amazonaws.com", [`${host}:sub`]: h.sub },
+                        webIdentityProvider: host,
+                    });
+                    if (decision === "Allowed") {
+                        out.push(this.roleSession(role, role.name, next(`AssumeRoleWithWebIdentity (${h.sub}) → ${role.name}`)));
+                    }
+                }
+            }
+            return out;
+        }
+
+        if (h.kind === "power") {
+            return out;
+        }
+
+        // --- A role session -------------------------------------------------------------------
+        const s = h;
+        const a = this.world.account;
+        const selfTrust = (roleArn: string) => ({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: roleArn }, Action: "sts:AssumeRole" }],
+        });
+
+        for (const role of roles) {
+            if (role.arn === s.roleArn) continue;
+            if (await this.can(s, "sts:AssumeRole", role.arn, { resourcePolicy: role.trust })) {
+                out.push(
+                    role.stack === ""
+                        ? { kind: "power", power: "accountAdmin", target: role.name, chain: next(`sts:AssumeRole → ${role.name}`), stale: s.stale }
+                        : this.roleSession(role, role.name, next(`sts:AssumeRole → ${role.name}`), s.stale),
+                );
+            }
+        }
+
+        // New roles: unbounded, or bounded by a boundary the person cannot lift.
+        const boundaries = this.world.managedPolicies.filter((p) => this.world.roles.some((r) => r.boundaryArn === p.arn));
+        const candidatePaths = ["/", ...new Set(this.world.stacks.map((st) => `/${st.project}/${st.stage}/`))];
+        for (const path of candidatePaths) {
+            const names = path === "/" ? ["escalation"] : this.world.stacks.filter((st) => path === `/${st.project}/${st.stage}/`).map((st) => `${st.project}-${st.stage}-escalation-fn`);
+            for (const name of names) {
+                const candidate = `arn:aws:iam::${a}:role${path}${name}`;
+                const options: { boundary?: { arn: string; doc: object } }[] = [{}, ...boundaries.map((b) => ({ boundary: b }))];
+                for (const option of options) {
+                    const context: Record<string, string> = option.boundary ? { "iam:PermissionsBoundary": option.boundary.arn } : {};
+                    if (!(await this.can(s, "iam:CreateRole", candidate, { context })) || !(await this.can(s, "iam:PutRolePolicy", candidate, { context }))) {
+                        continue;
+                    }
+                    const how = option.boundary ? `bounded by ${roleNameOf(option.boundary.arn)}` : "with no boundary";
+                    const usable =
+                        ((await this.can(s, "sts:AssumeRole", candidate, { resourcePolicy: selfTrust(s.roleArn) })) && `sts:AssumeRole on it`) ||
+                        ((await this.can(s, "iam:PassRole", candidate, { context: { "iam:PassedToService": "lambda.amazonaws.com" } })) &&
+                            (await this.firstCreatableFunction(s)));
+                    if (!usable) continue;
+                    const step = `iam:CreateRole ${path}${name} ${how} + iam:PutRolePolicy, then ${usable}`;
+                    if (!option.boundary) {
+                        out.push({ kind: "power", power: "accountAdmin", target: "new role", chain: next(step), stale: s.stale });
+                    } else {
+                        out.push({ kind: "session", roleArn: candidate, policies: [ALLOW_ALL], boundaries: [option.boundary.doc], label: `new role ${how}`, chain: next(step), stale: s.stale });
+                        if ((await this.can(s, "iam:CreatePolicyVersion", option.boundary.arn)) || (await this.can(s, "iam:SetDefaultPolicyVersion", option.boundary.arn))) {
+                            out.push({ kind: "power", power: "accountAdmin", target: "boundary rewritten", chain: next(`${step}; iam:CreatePolicyVersion on its boundary`), stale: s.stale });
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+
+        // Existing roles: rewrite their policies, their trust, or their boundary.
+        for (const role of this.world.roles) {
+            const context: Record<string, string> = role.boundaryArn ? { "iam:PermissionsBoundary": role.boundaryArn } : {};
+            const holdsIt = held.some((x) => x.kind === "session" && x.roleArn === role.arn);
+            const retrust = await this.can(s, "iam:UpdateAssumeRolePolicy", role.arn, { context });
+            if (retrust && (await this.can(s, "sts:AssumeRole", role.arn, { resourcePolicy: selfTrust(s.roleArn) }))) {
+                out.push(this.roleSession(role, role.name, next(`iam:UpdateAssumeRolePolicy on ${role.name} (trust itself) + sts:AssumeRole`), s.stale));
+            }
+            const rewrite =
+                (await this.can(s, "iam:PutRolePolicy", role.arn, { context })) ||
+                (await this.can(s, "iam:AttachRolePolicy", role.arn, { context: { ...context, "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" } }));
+            if (rewrite && holdsIt) {
+                const unbound =
+                    role.boundaryArn === undefined ||
+                    (await this.can(s, "iam:DeleteRolePermissionsBoundary", role.arn, { context })) ||
+                    (await this.can(s, "iam:PutRolePermissionsBoundary", role.arn, { context: { "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" } }));
+                if (unbound) {
+                    out.push({ kind: "power", power: "accountAdmin", target: role.name, chain: next(`iam:PutRolePolicy on ${role.name} with no boundary left`), stale: s.stale });
+                } else {
+                    out.push({
+                        kind: "session",
+                        roleArn: role.arn,
+                        policies: [ALLOW_ALL],
+                        boundaries: role.boundary ? [role.boundary] : [],
+                        label: `${role.name} rewritten`,
+                        chain: next(`iam:PutRolePolicy on ${role.name} (still bounded)`),
+                        stale: s.stale,
+                    });
+                }
+            }
+        }
+
+        // Code: replace a function's code, or pass a role to a function.
+        for (const fn of this.world.stacks.flatMap((st) => st.functions)) {
+            const role = this.world.roles.find((r) => r.arn === fn.roleArn);
+            if (role && (await this.can(s, "lambda:UpdateFunctionCode", fn.arn))) {
+                out.push(this.roleSession(role, role.name, next(`lambda:UpdateFunctionCode on ${fn.name} (runs as ${role.name})`), s.stale));
+            }
+        }
+        const creatable = await this.firstCreatableFunction(s);
+        for (const role of this.world.roles) {
+            if (!(await this.can(s, "iam:PassRole", role.arn, { context: { "iam:PassedToService": "lambda.amazonaws.com" } }))) continue;
+            const updatable = await this.firstUpdatableConfiguration(s);
+            const how = creatable || updatable;
+            if (how) {
+                out.push(this.roleSession(role, role.name, next(`iam:PassRole ${role.name} to Lambda + ${how}`), s.stale));
+            }
+        }
+
+        // Cognito user pools and identity pools.
+        const runsCode = creatable !== undefined || held.some((x) => x.kind === "session" && x.label.includes("UpdateFunctionCode"));
+        for (const stack of this.world.stacks) {
+            const pool = stack.userPool.arn;
+            const tags = { context: this.tagContext(stack, "ResourceTag") };
+            for (const takeover of ["cognito-idp:AdminSetUserPassword", "cognito-idp:AdminResetUserPassword", "cognito-idp:AdminUpdateUserAttributes"]) {
+                if (await this.can(s, takeover, pool, tags)) {
+                    out.push({ kind: "token", stack: stack.stage, user: "any", groups: ["admin"], revoked: false, chain: next(`${takeover} on the ${stack.stage} user pool: any user`), stale: s.stale });
+                    break;
+                }
+            }
+            if (runsCode && (await this.can(s, "cognito-idp:UpdateUserPool", pool, tags)) && (await this.can(s, "cognito-idp:UpdateUserPoolClient", pool, tags))) {
+                out.push({
+                    kind: "token",
+                    stack: stack.stage,
+                    user: "any",
+                    groups: ["admin"],
+                    revoked: false,
+                    chain: next(`cognito-idp:UpdateUserPool (custom auth triggers it runs) + UpdateUserPoolClient on the ${stack.stage} pool: sign in as any user`),
+                    stale: s.stale,
+                });
+            }
+            const creates =
+                (await this.can(s, "cognito-idp:AdminCreateUser", pool, tags)) &&
+                (await this.can(s, "cognito-idp:AdminInitiateAuth", pool, tags)) &&
+                ((await this.can(s, "cognito-idp:AdminRespondToAuthChallenge", pool, tags)) || (await this.can(s, "cognito-idp:AdminSetUserPassword", pool, tags)));
+            if (creates) {
+                const grouping = await this.can(s, "cognito-idp:AdminAddUserToGroup", pool, tags);
+                for (const groups of grouping ? [["user"], ["admin"]] : [[]]) {
+                    out.push({
+                        kind: "token",
+                        stack: stack.stage,
+                        user: `own-${stack.stage}`,
+                        groups,
+                        revoked: false,
+                        chain: next(`cognito-idp:AdminCreateUser + AdminInitiateAuth on the ${stack.stage} pool${groups.length ? ` + AdminAddUserToGroup ${groups[0]}` : ""}: a user of its own`),
+                        stale: s.stale,
+                    });
+                }
+            }
+            if (await this.can(s, "cognito-idp:AdminAddUserToGroup", pool, tags)) {
+                for (const token of held.filter((x): x is Extract<Holding, { kind: "token" }> => x.kind === "token" && x.stack === stack.stage && !x.groups.includes("admin"))) {
+                    out.push({ ...token, groups: ["admin"], chain: [...token.chain, ...s.chain.slice(-1), `cognito-idp:AdminAddUserToGroup admin`] });
+                }
+            }
+            const identityPool = stack.identityPool.arn;
+            const idTags = { context: this.tagContext(stack, "ResourceTag") };
+            const updatesPool = await this.can(s, "cognito-identity:UpdateIdentityPool", identityPool, idTags);
+            if (updatesPool && (await this.can(s, "cognito-identity:GetOpenIdTokenForDeveloperIdentity", identityPool, idTags))) {
+                const role = this.world.roles.find((r) => r.arn === stack.identityPool.authenticatedRoleArn);
+                if (role) {
+                    out.push(this.roleSession(role, `${role.name} (any identity)`, next(`cognito-identity:UpdateIdentityPool + GetOpenIdTokenForDeveloperIdentity on ${stack.stage}: any identity`), s.stale, "any"));
+                }
+            }
+            if (updatesPool) {
+                for (const token of held.filter((x): x is Extract<Holding, { kind: "token" }> => x.kind === "token" && x.stack === stack.stage && x.revoked)) {
+                    out.push({ ...token, revoked: false, chain: [...token.chain, `cognito-identity:UpdateIdentityPool: server-side token check off`] });
+                }
+            }
+            if (await this.can(s, "cognito-identity:SetIdentityPoolRoles", "*")) {
+                out.push({ kind: "power", power: "poolControl", target: stack.stage, chain: next(`cognito-identity:SetIdentityPoolRoles (any pool)`), stale: s.stale });
+            }
+        }
+
+        // Bucket policies.
+        for (const stack of this.world.stacks) {
+            for (const bucket of [stack.userFiles.bucket, stack.auditBucket?.bucket].filter((b): b is string => b !== undefined)) {
+                const arn = `arn:aws:s3:::${bucket}`;
+                if ((await this.can(s, "s3:PutBucketPolicy", arn)) || (await this.can(s, "s3:DeleteBucketPolicy", arn))) {
+                    out.push({ kind: "power", power: "bucketControl", target: bucket, chain: next(`s3:PutBucketPolicy on ${bucket}`), stale: s.stale });
+                }
+            }
+        }
+
+        // IAM users and managed policies of the account.
+        for (const [action, resource] of [
+            ["iam:CreateAccessKey", `arn:aws:iam::${a}:user/administrator`],
+            ["iam:CreateLoginProfile", `arn:aws:iam::${a}:user/administrator`],
+            ["iam:UpdateLoginProfile", `arn:aws:iam::${a}:user/administrator`],
+            ["iam:AttachUserPolicy", `arn:aws:iam::${a}:user/anyone`],
+            ["iam:PutUserPolicy", `arn:aws:iam::${a}:user/anyone`],
+            ["iam:CreatePolicyVersion", `arn:aws:iam::${a}:policy/AnyAttachedPolicy`],
+        ] as const) {
+            if (await this.can(s, action, resource)) {
+                out.push({ kind: "power", power: "accountAdmin", target: resource, chain: next(`${action} on ${resource}`), stale: s.stale });
+                break;
+            }
+        }
+        return out;
+    }
+
+    private async firstCreatableFunction(s: Extract<Holding, { kind: "session" }>): Promise<string | undefined> {
+        const candidates = [
+            `arn:aws:lambda:${this.region}:${this.world.account}:function:escalation`,
+            ...this.world.stacks.map((st) => `arn:aws:lambda:${this.region}:${this.world.account}:function:${st.project}-${st.stage}-escalation`),
+        ];
+        for (const fn of candidates) {
+            if (await this.can(s, "lambda:CreateFunction", fn)) return `lambda:CreateFunction ${fn.split(":").pop()}`;
+        }
+        return undefined;
+    }
+
+    private async firstUpdatableConfiguration(s: Extract<Holding, { kind: "session" }>): Promise<string | undefined> {
+        for (const fn of this.world.stacks.flatMap((st) => st.functions)) {
+            if ((await this.can(s, "lambda:UpdateFunctionConfiguration", fn.arn)) && (await this.can(s, "lambda:UpdateFunctionCode", fn.arn))) {
+                return `lambda:UpdateFunctionConfiguration + UpdateFunctionCode on ${fn.name}`;
+            }
+        }
+        return undefined;
+    }
+
+    /** The fixed point of a person's holdings. */
+    async holdings(person: Person): Promise<Holding[]> {
+        const held = new Map<string, Holding>();
+        const queue: Holding[] = [];
+        const add = (h: Holding) => {
+            const key = keyOf(h);
+            const existing = held.get(key);
+            // A shorter chain, or a lasting credential over a stale one, replaces what was found.
+            if (!existing || existing.chain.length > h.chain.length) {
+                held.set(key, h);
+                queue.push(h);
+            }
+        };
+        person.holds.forEach(add);
+        for (let rounds = 0; queue.length > 0; rounds++) {
+            if (rounds > 10_000) throw new Error(`reach: no fixed point for ${person.name}`);
+            const h = queue.shift() as Holding;
+            for (const found of await this.expand(h, [...held.values()])) {
+                add(found);
+            }
+            // Combined powers: SetIdentityPoolRoles with a held IdToken of that stage.
+            for (const power of [...held.values()].filter((x): x is Extract<Holding, { kind: "power" }> => x.kind === "power" && x.power === "poolControl")) {
+                const stack = this.stackOf(power.target);
+                for (const token of [...held.values()].filter((x): x is Extract<Holding, { kind: "token" }> => x.kind === "token" && x.stack === power.target && (!x.revoked || !stack.identityPool.serverSideTokenCheck))) {
+                    for (const role of this.world.roles) {
+                        const trusted = await decide({
+                            principal: "cognito-identity.amazonaws.com",
+                            action: "sts:AssumeRoleWithWebIdentity",
+                            resource: role.arn,
+                            resourcePolicy: role.trust,
+                            context: { "cognito-identity.amazonaws.com:aud": stack.identityPool.id, "cognito-identity.amazonaws.com:amr": ["authenticated", stack.userPool.providerName] },
+                        });
+                        if (trusted === "Allowed") {
+                            const identityId = token.user === "any" ? "any" : token.user.startsWith("own") ? undefined : identityIdOf(stack, token.user);
+                            add(this.roleSession(role, `${role.name} (mapped)`, [...power.chain, ...token.chain.slice(-1), `identity pool mapped to ${role.name}`], token.stale ?? power.stale, identityId));
+                        }
+                    }
+                }
+            }
+        }
+        return [...held.values()];
+    }
+
+    /** The capability columns, per stage, in a stable order. */
+    columns(): string[] {
+        const columns: string[] = [];
+        for (const stack of this.world.stacks) {
+            const p = `${stack.stage}:`;
+            columns.push(
+                `${p} read A's file`,
+                `${p} write A's folder`,
+                `${p} read B's file`,
+                `${p} list user files root`,
+                ...stack.api.routes.map((r) => `${p} invoke ${r}`),
+                `${p} /admin as an admin`,
+                `${p} sign in as any user`,
+                `${p} change resources`,
+                `${p} read function code`,
+                ...(stack.trailArn ? [`${p} stop the audit trail`] : []),
+            );
+        }
+        columns.push("account administrator");
+        return columns;
+    }
+
+    /** Decides every column for one person. */
+    async reach(person: Person): Promise<Reach> {
+        const holdings = await this.holdings(person);
+        const cells: Record<string, Cell> = {};
+        const grant = (column: string, h: Holding, step?: string) => {
+            const existing = cells[column];
+            const chain = step ? [...h.chain, step] : h.chain;
+            if (!existing?.allowed || (existing.stale && !h.stale) || (!!existing.stale === !!h.stale && existing.chain.length > chain.length)) {
+                cells[column] = { allowed: true, chain, ...(h.stale ? { stale: h.stale } : {}) };
+            }
+        };
+        for (const column of this.columns()) cells[column] = { allowed: false };
+
+        for (const h of holdings) {
+            if (h.kind === "power" && h.power === "accountAdmin") {
+                grant("account administrator", h);
+            }
+        }
+        for (const stack of this.world.stacks) {
+            const p = `${stack.stage}:`;
+            const { bucket, prefix, policy } = stack.userFiles;
+            const object = (user: string, file: string) => `arn:aws:s3:::${bucket}/${prefix}/${identityIdOf(stack, user)}/${file}`;
+            const objectColumns: [string, string, string, string][] = [
+                [`${p} read A's file`, "s3:GetObject", object("A", "data.txt"), "A"],
+                [`${p} write A's folder`, "s3:PutObject", object("A", "new.txt"), "A"],
+                [`${p} read B's file`, "s3:GetObject", object("B", "data.txt"), "B"],
+            ];
+            for (const h of holdings) {
+                if (h.kind === "power" && h.power === "bucketControl" && h.target === bucket) {
+                    for (const [column] of objectColumns) grant(column, h, "its own bucket policy statement");
+                    grant(`${p} list user files root`, h, "its own bucket policy statement");
+                }
+                if (h.kind === "token" && h.user === "any" && h.stack === stack.stage) {
+                    grant(`${p} sign in as any user`, h);
+                }
+                if (h.kind !== "session") continue;
+                for (const [column, action, resource, victim] of objectColumns) {
+                    const identityId = h.identityId === "any" ? identityIdOf(stack, victim) : undefined;
+                    if (await this.can(h, action, resource, { resourcePolicy: policy, identityId })) grant(column, h, `${action} ${resource.split("/").slice(-2).join("/")}`);
+                }
+                if (await this.can(h, "s3:ListBucket", `arn:aws:s3:::${bucket}`, { resourcePolicy: policy, context: { "s3:prefix": "" } })) {
+                    grant(`${p} list user files root`, h, "s3:ListBucket of the bucket root");
+                }
+                for (const route of stack.api.routes) {
+                    const [method, path] = route.split(" ");
+                    const arn = `${stack.api.executionArn}/$default/${method}${path}`;
+                    if (await this.can(h, "execute-api:Invoke", arn)) {
+                        grant(`${p} invoke ${route}`, h, `execute-api:Invoke ${route}`);
+                        if (route === "GET /admin" && h.roleArn === stack.adminRoleArn) grant(`${p} /admin as an admin`, h, "served: a session of the admin identity role");
+                    }
+                }
+                const tags = this.tagContext(stack, "ResourceTag");
+                const readFile = stack.functions.find((f) => f.name.endsWith("read-file")) ?? stack.functions[0];
+                const userRole = this.world.roles.find((r) => r.arn === stack.userRoleArn) as RoleModel;
+                const changes: [string, string, Record<string, string>][] = [
+                    ["lambda:UpdateFunctionCode", readFile.arn, {}],
+                    ["iam:PutRolePolicy", userRole.arn, userRole.boundaryArn ? { "iam:PermissionsBoundary": userRole.boundaryArn } : {}],
+                    ["iam:UpdateAssumeRolePolicy", userRole.arn, userRole.boundaryArn ? { "iam:PermissionsBoundary": userRole.boundaryArn } : {}],
+                    ["s3:PutBucketPolicy", `arn:aws:s3:::${bucket}`, {}],
+                    ["cognito-idp:UpdateUserPool", stack.userPool.arn, tags],
+                    ["cognito-identity:UpdateIdentityPool", stack.identityPool.arn, tags],
+                    // API Gateway management is not probed: the installed catalogue maps the shared
+                    // `apigateway:*` actions to REST API (V1) resources only, so the engine cannot decide
+                    // them for HTTP APIs; tests check the CI roles' API Gateway resources by ARN instead.
+                ];
+                for (const [action, resource, context] of changes) {
+                    if (await this.can(h, action, resource, { context })) {
+                        grant(`${p} change resources`, h, `${action} on ${resource.split(/[:/]/).pop()}`);
+                        break;
+                    }
+                }
+                if (await this.can(h, "lambda:GetFunction", readFile.arn)) grant(`${p} read function code`, h, `lambda:GetFunction ${readFile.name}`);
+                if (stack.trailArn) {
+                    const stops: [string, string][] = [
+                        ["cloudtrail:StopLogging", stack.trailArn],
+                        ["cloudtrail:DeleteTrail", stack.trailArn],
+                        ["cloudtrail:UpdateTrail", stack.trailArn],
+                        ["cloudtrail:PutEventSelectors", stack.trailArn],
+                        ...(stack.auditBucket
+                            ? ([
+                                  ["s3:PutBucketPolicy", `arn:aws:s3:::${stack.auditBucket.bucket}`],
+                                  ["s3:DeleteObject", `arn:aws:s3:::${stack.auditBucket.bucket}/AWSLogs/x`],
+                                  ["s3:PutLifecycleConfiguration", `arn:aws:s3:::${stack.auditBucket.bucket}`],
+                              ] as [string, string][])
+                            : []),
+                    ];
+                    for (const [action, resource] of stops) {
+                        if (await this.can(h, action, resource, { resourcePolicy: resource.startsWith("arn:aws:s3") ? stack.auditBucket?.policy : undefined })) {
+                            grant(`${p} stop the audit trail`, h, `${action} on ${resource.split(/[:/]/).pop()}`);
+                            break;
+                        }
+                    }
+                }
+            }
+            for (const h of holdings) {
+                if (h.kind === "power" && h.power === "bucketControl" && h.target === stack.auditBucket?.bucket) {
+                    grant(`${p} stop the audit trail`, h, "its own bucket policy statement");
+                }
+            }
+        }
+        return { person, cells, holdings };
+    }
+}

@@ -1,0 +1,428 @@
+/**
+ * Rights of a stage's CI roles, as plain policy documents. The deploy role reaches only what
+ * its stage owns: resources named with the stage's prefixes and paths, resources whose ids AWS
+ * generates by their `stage`/`project` tags, and the stage's API by its id. Every role it may
+ * create or change must carry the stage's permissions boundary, which it cannot change. The
+ * CI roles, the boundary, the identity-pool role mapping and the audit trail are managed by an
+ * administrator: the deploy role only reads them.
+ */
+import { PROJECT_TAG, STAGE_TAG } from "./naming";
+import { Condition, policy, PolicyDocument, PolicyStatement } from "./policies";
+
+/** What a stage owns, and how its CI roles can tell. */
+export interface StageScope {
+    readonly accountId: string;
+    readonly region: string;
+    readonly project: string;
+    readonly stage: string;
+    /** `<project>-<stage>`: start of the name of every role, function and trail of the stage. */
+    readonly namePrefix: string;
+    /** `/<project>/<stage>/`: path of every workload role. */
+    readonly workloadRolePath: string;
+    /** Workload roles outside that path (e.g. `ApiAllowByIamRoleDeve`, which callers name). */
+    readonly extraRoleNames: readonly string[];
+    /** `/<project>-ci/<stage>/`: path of the CI roles and the boundary, which CI only reads. */
+    readonly ciRolePath: string;
+    /** ARN of the managed policy every workload role must carry as its permissions boundary. */
+    readonly boundaryArn: string;
+    /** `<project>-<stage>-`: start of every bucket name of the stage. */
+    readonly bucketPrefix: string;
+    /** Start of the audit log bucket's name; CI never changes that bucket. */
+    readonly auditBucketPrefix: string;
+    /** `/<project>/<stage>/`: start of every log group name of the stage. */
+    readonly logGroupPrefix: string;
+    /** Id of the stage's HTTP API (its routes and integrations carry no tags of their own). */
+    readonly apiId: string;
+    /** Name of the audit trail, when the stage has one. */
+    readonly trailName?: string;
+    /** The account's GitHub OIDC provider, which CI reads during a refresh. */
+    readonly githubProviderArn: string;
+    /** Whether CI may delete the stage's resources (false in prod: data stays). */
+    readonly allowDeletes: boolean;
+    /** Bucket holding Pulumi state, when the stack uses an S3 backend. */
+    readonly stateBucket?: string;
+}
+
+/** Resource-tag and request-tag conditions naming the stage. */
+function tagged(scope: StageScope, kind: "ResourceTag" | "RequestTag"): Condition {
+    return { StringEquals: { [`aws:${kind}/${STAGE_TAG}`]: scope.stage, [`aws:${kind}/${PROJECT_TAG}`]: scope.project } };
+}
+
+function arns(scope: StageScope) {
+    const { accountId: a, region: r } = scope;
+    const role = (pathAndName: string) => `arn:aws:iam::${a}:role${pathAndName}`;
+    return {
+        workloadRoles: [role(`${scope.workloadRolePath}*`), ...scope.extraRoleNames.map((name) => role(`/${name}`))],
+        executionRoles: role(`${scope.workloadRolePath}${scope.namePrefix}-*-fn`),
+        ciRoles: role(`${scope.ciRolePath}*`),
+        userPoolOidcProviders: `arn:aws:iam::${a}:oidc-provider/cognito-idp.${r}.amazonaws.com/*`,
+        buckets: `arn:aws:s3:::${scope.bucketPrefix}*`,
+        objects: `arn:aws:s3:::${scope.bucketPrefix}*/*`,
+        auditBucket: `arn:aws:s3:::${scope.auditBucketPrefix}*`,
+        auditObjects: `arn:aws:s3:::${scope.auditBucketPrefix}*/*`,
+        userPools: `arn:aws:cognito-idp:${r}:${a}:userpool/*`,
+        identityPools: `arn:aws:cognito-identity:${r}:${a}:identitypool/*`,
+        functions: `arn:aws:lambda:${r}:${a}:function:${scope.namePrefix}-*`,
+        logGroups: `arn:aws:logs:${r}:${a}:log-group:${scope.logGroupPrefix}*`,
+        apis: `arn:aws:apigateway:${r}::/apis`,
+        api: [`arn:aws:apigateway:${r}::/apis/${scope.apiId}`, `arn:aws:apigateway:${r}::/apis/${scope.apiId}/*`],
+        routes: `arn:aws:apigateway:${r}::/apis/${scope.apiId}/routes*`,
+        apiTags: `arn:aws:apigateway:${r}::/tags/*`,
+        trail: scope.trailName ? `arn:aws:cloudtrail:${r}:${a}:trail/${scope.trailName}` : undefined,
+    };
+}
+
+/** Reads of a stage's IAM roles (a refresh of roles and their inline policies). */
+const ROLE_READS = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags"];
+
+/** Configuration reads of a bucket, as the provider refreshes it. */
+const BUCKET_CONFIG_READS = [
+    "s3:GetBucketPolicy",
+    "s3:GetBucketPublicAccessBlock",
+    "s3:GetBucketOwnershipControls",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetBucketVersioning",
+    "s3:GetLifecycleConfiguration",
+    "s3:GetBucketTagging",
+    "s3:GetBucketLocation",
+    "s3:GetBucketAcl",
+    "s3:GetBucketCORS",
+    "s3:GetBucketWebsite",
+    "s3:GetBucketLogging",
+    "s3:GetBucketObjectLockConfiguration",
+    "s3:GetBucketRequestPayment",
+    "s3:GetAccelerateConfiguration",
+    "s3:GetReplicationConfiguration",
+];
+
+const USER_POOL_READS = [
+    "cognito-idp:DescribeUserPool",
+    "cognito-idp:GetUserPoolMfaConfig",
+    "cognito-idp:DescribeUserPoolClient",
+    "cognito-idp:GetGroup",
+    "cognito-idp:ListTagsForResource",
+];
+const IDENTITY_POOL_READS = ["cognito-identity:DescribeIdentityPool", "cognito-identity:GetIdentityPoolRoles", "cognito-identity:ListTagsForResource"];
+const FUNCTION_READS = [
+    "lambda:GetFunction",
+    "lambda:GetFunctionConfiguration",
+    "lambda:GetFunctionCodeSigningConfig",
+    "lambda:ListVersionsByFunction",
+    "lambda:GetPolicy",
+    "lambda:ListTags",
+];
+const LOG_GROUP_READS = ["logs:ListTagsForResource"];
+const TRAIL_READS = ["cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:GetInsightSelectors", "cloudtrail:ListTags"];
+const TAGGING_ACTIONS = [
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:TagOpenIDConnectProvider",
+    "iam:UntagOpenIDConnectProvider",
+    "cognito-idp:TagResource",
+    "cognito-idp:UntagResource",
+    "cognito-identity:TagResource",
+    "cognito-identity:UntagResource",
+    "lambda:TagResource",
+    "lambda:UntagResource",
+    "logs:TagResource",
+    "logs:UntagResource",
+];
+const OIDC_PROVIDER_READS = ["iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags"];
+const BOUNDARY_READS = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags"];
+
+/** Pulumi state of an S3 backend: `read` reads it and takes the lock, `write` also updates it. */
+function stateStatements(stateBucket: string | undefined, mode: "read" | "write"): PolicyStatement[] {
+    if (!stateBucket) {
+        return [];
+    }
+    return [
+        { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${stateBucket}` },
+        { Sid: "StateRead", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${stateBucket}/.pulumi/*` },
+        {
+            Sid: "StateWrite",
+            Effect: "Allow",
+            Action: ["s3:PutObject", "s3:DeleteObject"],
+            Resource: mode === "write" ? `arn:aws:s3:::${stateBucket}/.pulumi/*` : `arn:aws:s3:::${stateBucket}/.pulumi/locks/*`,
+        },
+    ];
+}
+
+/** Reads both CI roles need for `pulumi preview --refresh` / `up --refresh` of administrator-managed parts. */
+function administeredReads(scope: StageScope): PolicyStatement[] {
+    const arn = arns(scope);
+    return [
+        { Sid: "ReadCiRoles", Effect: "Allow", Action: ROLE_READS, Resource: arn.ciRoles },
+        { Sid: "ReadBoundary", Effect: "Allow", Action: BOUNDARY_READS, Resource: scope.boundaryArn },
+        { Sid: "ReadGitHubProvider", Effect: "Allow", Action: OIDC_PROVIDER_READS, Resource: scope.githubProviderArn },
+        ...(arn.trail ? [{ Sid: "ReadAuditTrail", Effect: "Allow" as const, Action: TRAIL_READS, Resource: arn.trail }] : []),
+    ];
+}
+
+/**
+ * What `pulumi preview` (and `preview --refresh`) of one stage reads: the configuration of
+ * the stage's resources, never their data: no object reads or listings of the stage's
+ * buckets, no user records, no secrets.
+ */
+export function ciPreviewPolicy(scope: StageScope): PolicyDocument {
+    const arn = arns(scope);
+    return policy(
+        { Sid: "ReadStageRoles", Effect: "Allow", Action: ROLE_READS, Resource: arn.workloadRoles },
+        { Sid: "ReadUserPoolOidcProviders", Effect: "Allow", Action: OIDC_PROVIDER_READS, Resource: arn.userPoolOidcProviders, Condition: tagged(scope, "ResourceTag") },
+        { Sid: "ReadBucketConfiguration", Effect: "Allow", Action: BUCKET_CONFIG_READS, Resource: arn.buckets },
+        { Sid: "ReadUserPools", Effect: "Allow", Action: USER_POOL_READS, Resource: arn.userPools, Condition: tagged(scope, "ResourceTag") },
+        { Sid: "ReadIdentityPools", Effect: "Allow", Action: IDENTITY_POOL_READS, Resource: arn.identityPools, Condition: tagged(scope, "ResourceTag") },
+        { Sid: "ReadFunctions", Effect: "Allow", Action: FUNCTION_READS, Resource: arn.functions },
+        { Sid: "ReadLogGroups", Effect: "Allow", Action: LOG_GROUP_READS, Resource: arn.logGroups },
+        { Sid: "ReadApi", Effect: "Allow", Action: "apigateway:GET", Resource: arn.api },
+        {
+            // Calls IAM cannot scope to a resource.
+            Sid: "DescribeUnscoped",
+            Effect: "Allow",
+            Action: ["logs:DescribeLogGroups", "cloudtrail:DescribeTrails"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:RequestedRegion": scope.region } },
+        },
+        ...administeredReads(scope),
+        ...stateStatements(scope.stateBucket, "read"),
+    );
+}
+
+/**
+ * What `pulumi up` of one stage changes. Every role it creates or changes must carry the
+ * stage's permissions boundary (and it cannot remove or change that boundary); it passes only
+ * the stage's function execution roles, and only to Lambda; it cannot create a route that is
+ * not IAM-authorized; it cannot touch the audit trail or its bucket; outside prod it may
+ * delete the stage's resources (a destroy, a replacement, `forceDestroy` of a bucket).
+ */
+export function ciDeployPolicy(scope: StageScope): PolicyDocument {
+    const arn = arns(scope);
+    const bounded: Condition = { StringEquals: { "iam:PermissionsBoundary": scope.boundaryArn } };
+    const deletes = <T>(...values: T[]): T[] => (scope.allowDeletes ? values : []);
+    return policy(
+        {
+            Sid: "BoundedStageRoles",
+            Effect: "Allow",
+            Action: [
+                "iam:CreateRole",
+                "iam:PutRolePolicy",
+                "iam:DeleteRolePolicy",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:UpdateRole",
+                "iam:UpdateRoleDescription",
+                "iam:PutRolePermissionsBoundary",
+                "iam:DeleteRole",
+            ],
+            Resource: arn.workloadRoles,
+            Condition: bounded,
+        },
+        {
+            Sid: "StageRoleTagsAndReads",
+            Effect: "Allow",
+            Action: [...ROLE_READS, "iam:TagRole", "iam:UntagRole", "iam:ListInstanceProfilesForRole"],
+            Resource: arn.workloadRoles,
+        },
+        {
+            Sid: "PassExecutionRolesToLambda",
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: arn.executionRoles,
+            Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
+        },
+        {
+            Sid: "CreateUserPoolOidcProvider",
+            Effect: "Allow",
+            Action: ["iam:CreateOpenIDConnectProvider", "iam:TagOpenIDConnectProvider"],
+            Resource: arn.userPoolOidcProviders,
+            Condition: tagged(scope, "RequestTag"),
+        },
+        {
+            Sid: "ManageUserPoolOidcProvider",
+            Effect: "Allow",
+            Action: [
+                ...OIDC_PROVIDER_READS,
+                "iam:TagOpenIDConnectProvider",
+                "iam:UntagOpenIDConnectProvider",
+                "iam:UpdateOpenIDConnectProviderThumbprint",
+                "iam:AddClientIDToOpenIDConnectProvider",
+                "iam:RemoveClientIDFromOpenIDConnectProvider",
+                "iam:DeleteOpenIDConnectProvider",
+            ],
+            Resource: arn.userPoolOidcProviders,
+            Condition: tagged(scope, "ResourceTag"),
+        },
+        {
+            Sid: "ManageStageBuckets",
+            Effect: "Allow",
+            Action: [
+                "s3:CreateBucket",
+                "s3:ListBucket",
+                ...BUCKET_CONFIG_READS,
+                "s3:PutBucketPolicy",
+                "s3:DeleteBucketPolicy",
+                "s3:PutBucketPublicAccessBlock",
+                "s3:PutBucketOwnershipControls",
+                "s3:PutEncryptionConfiguration",
+                "s3:PutBucketVersioning",
+                "s3:PutLifecycleConfiguration",
+                "s3:PutBucketTagging",
+                ...deletes("s3:DeleteBucket", "s3:ListBucketVersions"),
+            ],
+            Resource: arn.buckets,
+        },
+        ...deletes<PolicyStatement>({
+            // forceDestroy empties a bucket before deleting it.
+            Sid: "EmptyStageBuckets",
+            Effect: "Allow",
+            Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+            Resource: arn.objects,
+        }),
+        {
+            Sid: "CreateTaggedPools",
+            Effect: "Allow",
+            Action: ["cognito-idp:CreateUserPool", "cognito-identity:CreateIdentityPool"],
+            Resource: "*",
+            Condition: tagged(scope, "RequestTag"),
+        },
+        {
+            Sid: "ManageStageUserPool",
+            Effect: "Allow",
+            Action: [
+                ...USER_POOL_READS,
+                "cognito-idp:UpdateUserPool",
+                "cognito-idp:SetUserPoolMfaConfig",
+                "cognito-idp:CreateUserPoolClient",
+                "cognito-idp:UpdateUserPoolClient",
+                "cognito-idp:DeleteUserPoolClient",
+                "cognito-idp:CreateGroup",
+                "cognito-idp:UpdateGroup",
+                "cognito-idp:DeleteGroup",
+                "cognito-idp:TagResource",
+                "cognito-idp:UntagResource",
+                ...deletes("cognito-idp:DeleteUserPool"),
+            ],
+            Resource: arn.userPools,
+            Condition: tagged(scope, "ResourceTag"),
+        },
+        {
+            Sid: "ManageStageIdentityPool",
+            Effect: "Allow",
+            Action: [
+                ...IDENTITY_POOL_READS,
+                "cognito-identity:UpdateIdentityPool",
+                "cognito-identity:TagResource",
+                "cognito-identity:UntagResource",
+                ...deletes("cognito-identity:DeleteIdentityPool"),
+            ],
+            Resource: arn.identityPools,
+            Condition: tagged(scope, "ResourceTag"),
+        },
+        {
+            Sid: "ManageStageFunctions",
+            Effect: "Allow",
+            Action: [
+                ...FUNCTION_READS,
+                "lambda:CreateFunction",
+                "lambda:UpdateFunctionCode",
+                "lambda:UpdateFunctionConfiguration",
+                "lambda:AddPermission",
+                "lambda:RemovePermission",
+                "lambda:TagResource",
+                "lambda:UntagResource",
+                "lambda:DeleteFunction",
+            ],
+            Resource: arn.functions,
+        },
+        {
+            Sid: "ManageStageLogGroups",
+            Effect: "Allow",
+            Action: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:UntagResource", ...LOG_GROUP_READS, ...deletes("logs:DeleteLogGroup")],
+            Resource: arn.logGroups,
+        },
+        {
+            Sid: "CreateTaggedApi",
+            Effect: "Allow",
+            Action: "apigateway:POST",
+            Resource: arn.apis,
+            Condition: tagged(scope, "RequestTag"),
+        },
+        {
+            Sid: "ManageStageApi",
+            Effect: "Allow",
+            Action: ["apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:PUT", "apigateway:DELETE"],
+            Resource: arn.api,
+        },
+        {
+            Sid: "TagStageApi",
+            Effect: "Allow",
+            Action: ["apigateway:POST", "apigateway:DELETE", "apigateway:GET"],
+            Resource: arn.apiTags,
+            Condition: tagged(scope, "ResourceTag"),
+        },
+        {
+            // The design's promise that every route is IAM-authorized holds for CI too.
+            Sid: "NoRouteWithoutIam",
+            Effect: "Deny",
+            Action: ["apigateway:POST", "apigateway:PATCH"],
+            Resource: arn.routes,
+            Condition: { StringNotEqualsIfExists: { "apigateway:Request/RouteAuthorizationType": "AWS_IAM" } },
+        },
+        {
+            // Calls IAM cannot scope to a resource; HTTP API access logging needs log deliveries.
+            Sid: "DescribeAndLogDeliveryUnscoped",
+            Effect: "Allow",
+            Action: [
+                "logs:DescribeLogGroups",
+                "logs:CreateLogDelivery",
+                "logs:GetLogDelivery",
+                "logs:UpdateLogDelivery",
+                "logs:DeleteLogDelivery",
+                "logs:ListLogDeliveries",
+                "logs:PutResourcePolicy",
+                "logs:DescribeResourcePolicies",
+                "cloudtrail:DescribeTrails",
+            ],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:RequestedRegion": scope.region } },
+        },
+        ...[STAGE_TAG, PROJECT_TAG].map(
+            (key): PolicyStatement => ({
+                // Never a tag change that moves a resource into or out of a stage.
+                Sid: `Keep${key[0].toUpperCase()}${key.slice(1)}Tag`,
+                Effect: "Deny",
+                Action: TAGGING_ACTIONS,
+                Resource: "*",
+                Condition: {
+                    "ForAnyValue:StringEquals": { "aws:TagKeys": key },
+                    StringNotEqualsIfExists: { [`aws:RequestTag/${key}`]: key === STAGE_TAG ? scope.stage : scope.project },
+                },
+            }),
+        ),
+        {
+            Sid: "AuditIsOutOfReach",
+            Effect: "Deny",
+            Action: [
+                "cloudtrail:StopLogging",
+                "cloudtrail:DeleteTrail",
+                "cloudtrail:UpdateTrail",
+                "cloudtrail:PutEventSelectors",
+                "cloudtrail:PutInsightSelectors",
+                "s3:PutBucketPolicy",
+                "s3:DeleteBucketPolicy",
+                "s3:DeleteBucket",
+                "s3:PutLifecycleConfiguration",
+                "s3:PutBucketVersioning",
+                "s3:DeleteObject",
+                "s3:DeleteObjectVersion",
+            ],
+            Resource: [`arn:aws:cloudtrail:*:${scope.accountId}:trail/*`, arn.auditBucket, arn.auditObjects],
+        },
+        {
+            Sid: "BoundariesStay",
+            Effect: "Deny",
+            Action: ["iam:DeleteRolePermissionsBoundary", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"],
+            Resource: "*",
+        },
+        ...administeredReads(scope),
+        ...stateStatements(scope.stateBucket, "write"),
+    );
+}
