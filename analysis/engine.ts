@@ -107,7 +107,23 @@ function withIdentityId(policy: object, identityId: string | undefined): object 
     return JSON.parse(text.split(IDENTITY_ID_VARIABLE).join(identityId));
 }
 
-export async function decide(question: AccessQuestion): Promise<Decision> {
+const decided = new Map<string, Promise<Decision>>();
+
+/**
+ * Decides one question. Decisions are pure functions of the question, so each distinct
+ * question is simulated once per process.
+ */
+export function decide(question: AccessQuestion): Promise<Decision> {
+    const key = JSON.stringify(question);
+    let decision = decided.get(key);
+    if (!decision) {
+        decision = simulate(question);
+        decided.set(key, decision);
+    }
+    return decision;
+}
+
+async function simulate(question: AccessQuestion): Promise<Decision> {
     const resourceAccount = question.resourceAccount ?? accountIn(question.resource) ?? accountIn(question.principal);
     if (!resourceAccount) {
         throw new Error(`decide: cannot tell the account owning ${question.resource}; pass resourceAccount`);

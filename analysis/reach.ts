@@ -87,6 +87,17 @@ const roleNameOf = (arn: string) => arn.split("/").pop() as string;
 const accountOf = (arn: string) => arn.split(":")[4];
 const sessionArn = (roleArn: string, name = "session") => `arn:aws:sts::${accountOf(roleArn)}:assumed-role/${roleNameOf(roleArn)}/${name}`;
 
+const wildcard = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+
+/** Whether any Allow statement of these policies could name `action` (a cheap pre-filter, never a decision). */
+function mayAllow(policies: readonly object[], action: string): boolean {
+    return policies.some((policy) =>
+        ([] as any[]).concat((policy as { Statement?: unknown }).Statement ?? []).some(
+            (st) => st.Effect === "Allow" && (st.NotAction !== undefined || ([] as string[]).concat(st.Action ?? []).some((a) => wildcard(a).test(action))),
+        ),
+    );
+}
+
 /** Identity ids of the model's users: one per stage and letter. */
 export function identityIdOf(stack: StackModel, user: string): string {
     return `${stack.region}:${stack.stage}0000-0000-4000-8000-00000000000${user}`;
@@ -138,6 +149,10 @@ export class ReachModel {
         resource: string,
         extra: { context?: Record<string, string | string[]>; resourcePolicy?: object; identityId?: string } = {},
     ): Promise<boolean> {
+        if (extra.resourcePolicy === undefined && !mayAllow(s.policies, action)) {
+            // Nothing but the caller's own policies could allow it, and none names the action.
+            return false;
+        }
         const identityId = extra.identityId ?? (s.identityId === "any" ? undefined : s.identityId);
         const decision = await decide({
             principal: sessionArn(s.roleArn),

@@ -142,7 +142,6 @@ export class HandlerFunction extends pulumi.ComponentResource {
         }
         checkRolePath(`HandlerFunction '${name}'`, args.rolePath);
         const codePathOptions = archiveOnly(args.bundledPackages ?? []);
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
 
         this.logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
@@ -156,7 +155,7 @@ export class HandlerFunction extends pulumi.ComponentResource {
                 path: args.rolePath,
                 permissionsBoundary: args.permissionsBoundary,
                 description: `Execution role of ${name}: writes its own logs, nothing else`,
-                assumeRolePolicy: account.apply((id) => JSON.stringify(lambdaTrustPolicy(id))),
+                assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()),
                 tags: args.tags,
             },
             { parent: this },

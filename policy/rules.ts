@@ -31,6 +31,7 @@ export function stackOf(urn: string): string {
 }
 
 const GITHUB_HOST = "token.actions.githubusercontent.com";
+const GITHUB_PULL_REQUEST_PATTERN = /^repo:[A-Za-z0-9-]+\/[A-Za-z0-9._-]+:pull_request:ref:refs\/pull\/\*\/merge$/;
 
 export const routesRequireIam: ResourceValidationPolicy = {
     name: "http-api-routes-iam-authorized",
@@ -57,7 +58,7 @@ export const identityPoolAuthenticatedOnly: ResourceValidationPolicy = {
 
 export const webIdentityTrustPinned: ResourceValidationPolicy = {
     name: "web-identity-trust-pinned",
-    description: "Roles assumable with a web identity pin the audience (and, for GitHub, the exact subject).",
+    description: "Roles assumable with a web identity pin the audience (and, for GitHub, the subject: exact, or open only in a pull request's number).",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         if (args.type !== "aws:iam/role:Role") return;
@@ -79,9 +80,12 @@ export const webIdentityTrustPinned: ResourceValidationPolicy = {
                 if (!equals[`${host}:aud`]) report(`trust in ${host} must pin ${host}:aud with StringEquals`);
                 if (host === GITHUB_HOST) {
                     const subjects = list(equals[`${host}:sub`]);
-                    if (subjects.length === 0) report(`GitHub trust must pin ${host}:sub with StringEquals`);
+                    const patterns = list(statement.Condition?.StringLike?.[`${host}:sub`]);
+                    if (subjects.length === 0 && patterns.length === 0) report(`GitHub trust must pin ${host}:sub`);
                     if (subjects.some((s) => /[*?]/.test(s))) report(`GitHub trust must name exact subjects, got ${subjects.join(", ")}`);
-                    if (statement.Condition?.StringLike?.[`${host}:sub`] !== undefined) report("GitHub trust must not match sub with StringLike");
+                    // A pattern may leave open the pull request number, and nothing else.
+                    const loose = patterns.filter((p) => !GITHUB_PULL_REQUEST_PATTERN.test(p));
+                    if (loose.length > 0) report(`GitHub trust may match only a pull request number with StringLike, got ${loose.join(", ")}`);
                 }
             }
         }

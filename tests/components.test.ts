@@ -72,7 +72,8 @@ describe("stack settings", () => {
             apiThrottleBurstLimit: 100,
             auditTrail: false,
             githubRepository: undefined,
-            githubOidcProviderArn: undefined,
+            githubOidcProvider: "create",
+            githubSubjectIncludesRef: true,
             githubDeployEnvironment: undefined,
             ciStateBucket: undefined,
         });
@@ -86,6 +87,25 @@ describe("stack settings", () => {
         assert.throws(
             () => parseStackSettings("deve", reader({ ...base, githubRepository: "example-org/*" }), reader({ region: "eu-west-1" })),
             /'federated-access:githubRepository' must be 'owner\/name' of a GitHub repository \(no wildcard\), got 'example-org\/\*'/,
+        );
+    });
+    it("refuses the example caller account and repository in a real deployment, saying what to set", () => {
+        const example = { userFilesPrefix: "f", callerAccountId: "210987654321", githubRepository: "example-org/federated-access" };
+        assert.doesNotThrow(() => parseStackSettings("deve", reader(example), reader({ region: "eu-west-1" })), "the mock engine runs the examples");
+        assert.throws(
+            () => parseStackSettings("deve", reader(example), reader({ region: "eu-west-1" }), { refuseExampleValues: true }),
+            (error: Error) => {
+                assert.match(error.message, /'federated-access:callerAccountId' is the example account 210987654321: set the account of the API's caller \(pulumi config set federated-access:callerAccountId <12-digit id>\)/);
+                assert.match(error.message, /'federated-access:githubRepository' is the example repository example-org\/federated-access: set yours/);
+                return true;
+            },
+        );
+        assert.doesNotThrow(() => parseStackSettings("deve", reader({ ...example, callerAccountId: "123456789012", githubRepository: "acme/infra" }), reader({ region: "eu-west-1" }), { refuseExampleValues: true }));
+    });
+    it("refuses an unknown GitHub provider mode", () => {
+        assert.throws(
+            () => parseStackSettings("deve", reader({ userFilesPrefix: "f", callerAccountId: "123456789012", githubRepository: "a/b", githubOidcProvider: "lookup" }), reader({ region: "eu-west-1" })),
+            /'federated-access:githubOidcProvider' must be create or existing, got 'lookup'/,
         );
     });
     it("refuses a region that is not one", () => {

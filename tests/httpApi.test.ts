@@ -16,7 +16,7 @@ const T = {
     stage: "aws:apigatewayv2/stage:Stage",
     permission: "aws:lambda/permission:Permission",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    trail: "awsx:cloudtrail:Trail",
+    trail: "aws:cloudtrail/trail:Trail",
 };
 const THROTTLE = { deve: [20, 40], stag: [50, 100], prod: [200, 400] } as const;
 
@@ -82,7 +82,10 @@ for (const stage of STAGES) {
 
         if (stage === "prod") {
             it("records management events and user-file data events in a retained, private log bucket", () => {
-                const trail = run.one(T.trail).inputs;
+                const trailResource = run.one(T.trail);
+                const trail = trailResource.inputs;
+                assert.strictEqual(trail.name, "federated-access-prod-audit");
+                assert.strictEqual(trail.enableLogging, true);
                 assert.strictEqual(trail.enableLogFileValidation, true);
                 assert.strictEqual(trail.isMultiRegionTrail, true);
                 const [management, data] = trail.advancedEventSelectors;
@@ -93,8 +96,14 @@ for (const stage of STAGES) {
                     { field: "resources.ARN", startsWiths: [`arn:aws:s3:::${run.outputs.userFilesBucket}/`] },
                 ]);
                 const logBucket = run.one("aws:s3/bucket:Bucket", "audit-logs-bucket");
-                assert.strictEqual(trail.s3Bucket.existing.name, logBucket.id);
+                assert.strictEqual(trail.s3BucketName, logBucket.id);
                 assert.strictEqual(logBucket.inputs.forceDestroy, false);
+                assert.deepStrictEqual([logBucket.options.protect, logBucket.options.retainOnDelete], [true, true], "the audit logs outlive the stack");
+                // CloudTrail checks the bucket policy when the trail is created: the trail waits for it.
+                const policy = run.one("aws:s3/bucketPolicy:BucketPolicy", "audit-logs-policy");
+                assert.ok(trailResource.options.dependsOn.some((urn) => urn.endsWith(`::${policy.name}`)), trailResource.options.dependsOn.join("\n"));
+                assert.strictEqual(run.resources.filter((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.inputs.bucket === logBucket.id).length, 1, "one policy on the log bucket: nothing replaces it");
+                assert.ok(run.resources.every((r) => !r.options.remote), "no opaque component hides resources from the tests");
                 const access = run.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "audit-logs-public-access").inputs;
                 assert.ok(access.blockPublicAcls && access.blockPublicPolicy && access.ignorePublicAcls && access.restrictPublicBuckets);
                 assert.ok(run.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "audit-logs-encryption"));

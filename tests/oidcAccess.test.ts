@@ -1,18 +1,18 @@
 /**
  * OIDC federation and keyless CI, decided by the IAM policy engine over the synthesized
- * trust and identity policies.
+ * trust and identity policies (the people model in people.test.ts checks what these add up
+ * to; these pin each role's own trust and rights).
  */
 import * as assert from "assert";
 
+import { decide, Decision, mapWebIdentityKeys, sessionOf } from "../analysis/engine";
 import { GITHUB_OIDC_HOST, githubSubjects } from "../components/githubCi";
 import { identityPoolTrustPolicy } from "../components/policies";
 import { Stage, STAGES } from "../components/stage";
 import { ACCOUNT_ID, policiesOfRole, policyOf, ProgramRun, runProgram, stackRun } from "./harness";
-import { decide, Decision, mapWebIdentityKeys, sessionOf } from "../analysis/engine";
 
-const REPO = "example-org/federated-access"; // as in the stack files
 const roleNameOf = (arn: string) => arn.split("/").pop() as string;
-const TLS = { "aws:SecureTransport": "true" };
+const TLS = { "aws:SecureTransport": "true", "aws:RequestedRegion": "ap-northeast-1" };
 
 describe("web identity key mapping (policy engine helper)", () => {
     it("changes no decision for keys the engine already evaluates", async () => {
@@ -62,8 +62,10 @@ describe("web identity key mapping (policy engine helper)", () => {
 for (const stage of STAGES) {
     describe(`OIDC federation and CI roles (${stage})`, () => {
         let run: ProgramRun;
+        let repository: string;
         before(async () => {
             run = await stackRun(stage);
+            repository = run.config["federated-access:githubRepository"];
         });
 
         describe("user pool IdToken → AssumeRoleWithWebIdentity", () => {
@@ -71,7 +73,7 @@ for (const stage of STAGES) {
                 decide({
                     principal: providerArn,
                     action: "sts:AssumeRoleWithWebIdentity",
-                    resource: run.outputs.oidcReaderRoleArn,
+                    resource: run.outputs.oidcRoleArn,
                     resourcePolicy: policyOf(run.one("aws:iam/role:Role", "oidc-role"), "assumeRolePolicy"),
                     context: { [`${provider}:aud`]: aud, [`${provider}:sub`]: "5f1c0b3e-user" },
                     webIdentityProvider: provider,
@@ -92,113 +94,180 @@ for (const stage of STAGES) {
                 );
             });
 
-            it("reads the user files bucket, and cannot write it or touch another bucket", async () => {
+            it("reaches no user data, not even the token holder's own, and may only ask /whoami", async () => {
+                const role = run.outputs.oidcRoleArn as string;
                 const ask = (action: string, resource: string, context: Record<string, string> = {}) =>
                     decide({
-                        principal: sessionOf(run.outputs.oidcReaderRoleArn, "web-identity"),
+                        principal: sessionOf(role, "web-identity"),
                         action,
                         resource,
-                        identityPolicies: policiesOfRole(run, roleNameOf(run.outputs.oidcReaderRoleArn)),
+                        identityPolicies: policiesOfRole(run, roleNameOf(role)),
+                        permissionBoundaries: [policyOf(run.one("aws:iam/policy:Policy", "boundary-policy"))],
                         resourcePolicy: policyOf(run.one("aws:s3/bucketPolicy:BucketPolicy", "user-files-policy")),
                         context: { ...TLS, ...context },
+                        identityId: "ap-northeast-1:aaaaaaaa-0000-4000-8000-000000000001",
                     });
                 const bucket = run.outputs.userFilesBucket;
-                assert.strictEqual(await ask("s3:GetObject", `arn:aws:s3:::${bucket}/cognito-test/any/data.txt`), "Allowed");
-                assert.strictEqual(await ask("s3:ListBucket", `arn:aws:s3:::${bucket}`, { "s3:prefix": "" }), "Allowed");
-                for (const action of ["s3:PutObject", "s3:DeleteObject"]) {
-                    assert.notStrictEqual(await ask(action, `arn:aws:s3:::${bucket}/cognito-test/any/data.txt`), "Allowed", action);
+                for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]) {
+                    assert.notStrictEqual(await ask(action, `arn:aws:s3:::${bucket}/cognito-test/ap-northeast-1:aaaaaaaa-0000-4000-8000-000000000001/data.txt`), "Allowed", action);
                 }
-                assert.notStrictEqual(await ask("s3:GetObject", "arn:aws:s3:::another-bucket/data.txt"), "Allowed");
-                assert.notStrictEqual(await ask("s3:ListAllMyBuckets", "*"), "Allowed");
+                assert.notStrictEqual(await ask("s3:ListBucket", `arn:aws:s3:::${bucket}`, { "s3:prefix": "" }), "Allowed");
+                const route = (r: string) => `arn:aws:execute-api:ap-northeast-1:${ACCOUNT_ID}:${run.outputs.apiId}/$default/${r}`;
+                assert.strictEqual(await ask("execute-api:Invoke", route("GET/whoami")), "Allowed");
+                assert.notStrictEqual(await ask("execute-api:Invoke", route("GET/read-file")), "Allowed");
+                assert.notStrictEqual(await ask("execute-api:Invoke", route("GET/admin")), "Allowed");
             });
         });
 
         describe("GitHub Actions → CI roles", () => {
-            const subjects = () => githubSubjects({ repository: REPO, deployEnvironment: stage });
-            const assume = (kind: "preview" | "deploy", sub: string, aud = "sts.amazonaws.com") =>
+            const assume = (kind: "preview" | "deploy" | "smoke", sub: string, aud = "sts.amazonaws.com") =>
                 decide({
                     principal: run.outputs.githubOidcProviderArn,
                     action: "sts:AssumeRoleWithWebIdentity",
-                    resource: run.outputs[kind === "preview" ? "ciPreviewRoleArn" : "ciDeployRoleArn"],
+                    resource: run.outputs[`ci${kind[0].toUpperCase()}${kind.slice(1)}RoleArn`],
                     resourcePolicy: policyOf(run.one("aws:iam/role:Role", `ci-${kind}`), "assumeRolePolicy"),
                     context: { [`${GITHUB_OIDC_HOST}:aud`]: aud, [`${GITHUB_OIDC_HOST}:sub`]: sub },
                     webIdentityProvider: GITHUB_OIDC_HOST,
                 });
+            const onMain = () => `repo:${repository}:environment:${stage}:ref:refs/heads/main`;
 
             it("a pull-request token of the repository gets the preview role only", async () => {
-                assert.strictEqual(await assume("preview", `repo:${REPO}:pull_request`), "Allowed");
-                assert.notStrictEqual(await assume("deploy", `repo:${REPO}:pull_request`), "Allowed");
+                for (const pr of [1, 42, 1234]) {
+                    const sub = `repo:${repository}:pull_request:ref:refs/pull/${pr}/merge`;
+                    assert.strictEqual(await assume("preview", sub), "Allowed", sub);
+                    assert.notStrictEqual(await assume("deploy", sub), "Allowed");
+                    assert.notStrictEqual(await assume("smoke", sub), "Allowed");
+                }
             });
-            it(`a job of the '${stage}' environment gets the deploy role, not the preview role`, async () => {
-                assert.strictEqual(subjects().deploy, `repo:${REPO}:environment:${stage}`);
-                assert.strictEqual(await assume("deploy", subjects().deploy), "Allowed");
-                assert.notStrictEqual(await assume("preview", subjects().deploy), "Allowed");
+            it(`a job of the '${stage}' environment on main gets the deploy and smoke roles, not the preview role`, async () => {
+                assert.deepStrictEqual(githubSubjects({ repository, deployEnvironment: stage }).deploy, { sub: [onMain()] });
+                assert.strictEqual(await assume("deploy", onMain()), "Allowed");
+                assert.strictEqual(await assume("smoke", onMain()), "Allowed");
+                assert.notStrictEqual(await assume("preview", onMain()), "Allowed");
             });
-            it("the deploy role refuses other branches, other environments and plain pushes", async () => {
+            it("the deploy and smoke roles refuse other branches (a dispatch or push naming the environment), other environments and plain pushes", async () => {
+                const other = STAGES.find((s) => s !== stage);
                 for (const sub of [
-                    `repo:${REPO}:ref:refs/heads/feature`,
-                    `repo:${REPO}:ref:refs/heads/main`,
-                    `repo:${REPO}:environment:${stage}-copy`,
-                    `repo:${REPO}:environment:${STAGES.find((s) => s !== stage)}`,
+                    `repo:${repository}:environment:${stage}:ref:refs/heads/feature`,
+                    `repo:${repository}:environment:${stage}:ref:refs/tags/v1`,
+                    `repo:${repository}:environment:${stage}`,
+                    `repo:${repository}:ref:refs/heads/main:ref:refs/heads/main`,
+                    `repo:${repository}:environment:${stage}-copy:ref:refs/heads/main`,
+                    `repo:${repository}:environment:${other}:ref:refs/heads/main`,
                 ]) {
                     assert.notStrictEqual(await assume("deploy", sub), "Allowed", sub);
+                    assert.notStrictEqual(await assume("smoke", sub), "Allowed", sub);
                 }
             });
-            it("a token of another repository (or a look-alike) gets neither role", async () => {
-                for (const repo of ["other-org/federated-access", "example-org/federated-access-fork", "example-org/federated"]) {
-                    assert.notStrictEqual(await assume("preview", `repo:${repo}:pull_request`), "Allowed", repo);
-                    assert.notStrictEqual(await assume("deploy", `repo:${repo}:environment:${stage}`), "Allowed", repo);
+            it("a token of another repository (or a look-alike) gets no role", async () => {
+                for (const repo of ["other-org/federated-access", `${repository}-fork`, repository.slice(0, -1)]) {
+                    assert.notStrictEqual(await assume("preview", `repo:${repo}:pull_request:ref:refs/pull/1/merge`), "Allowed", repo);
+                    assert.notStrictEqual(await assume("deploy", `repo:${repo}:environment:${stage}:ref:refs/heads/main`), "Allowed", repo);
                 }
             });
-            it("a token for another audience gets neither role", async () => {
-                assert.notStrictEqual(await assume("preview", `repo:${REPO}:pull_request`, "https://github.com/example-org"), "Allowed");
-                assert.notStrictEqual(await assume("deploy", subjects().deploy, "https://github.com/example-org"), "Allowed");
+            it("a token for another audience gets no role", async () => {
+                assert.notStrictEqual(await assume("preview", `repo:${repository}:pull_request:ref:refs/pull/1/merge`, "https://github.com/example-org"), "Allowed");
+                assert.notStrictEqual(await assume("deploy", onMain(), "https://github.com/example-org"), "Allowed");
             });
         });
 
         describe("CI roles' rights", () => {
-            const ask = (kind: "preview" | "deploy", action: string, resource: string, context: Record<string, string> = {}) =>
+            const arnOf = (kind: "preview" | "deploy" | "smoke") => run.outputs[`ci${kind[0].toUpperCase()}${kind.slice(1)}RoleArn`] as string;
+            const ask = (kind: "preview" | "deploy" | "smoke", action: string, resource: string, context: Record<string, string | string[]> = {}) =>
                 decide({
-                    principal: sessionOf(run.outputs[kind === "preview" ? "ciPreviewRoleArn" : "ciDeployRoleArn"], "ci"),
+                    principal: sessionOf(arnOf(kind), "ci"),
                     action,
                     resource,
-                    identityPolicies: policiesOfRole(run, roleNameOf(run.outputs[kind === "preview" ? "ciPreviewRoleArn" : "ciDeployRoleArn"])),
-                    context: { ...TLS, "aws:RequestedRegion": "ap-northeast-1", ...context },
+                    identityPolicies: policiesOfRole(run, roleNameOf(arnOf(kind))),
+                    context: { ...TLS, ...context },
                 });
             const bucket = () => run.outputs.userFilesBucket as string;
+            const boundary = () => run.outputs.permissionsBoundaryArn as string;
+            const tagsOf = (tagStage: string) => ({ "aws:ResourceTag/stage": tagStage, "aws:ResourceTag/project": "federated-access" });
+            const other = () => STAGES.find((s) => s !== stage) as Stage;
 
-            it("neither reads nor writes user files", async () => {
-                for (const kind of ["preview", "deploy"] as const) {
-                    for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]) {
+            it("none reads or writes user files", async () => {
+                for (const kind of ["preview", "deploy", "smoke"] as const) {
+                    for (const action of ["s3:GetObject", "s3:PutObject"]) {
                         assert.notStrictEqual(await ask(kind, action, `arn:aws:s3:::${bucket()}/cognito-test/x/data.txt`), "Allowed", `${kind} ${action}`);
                     }
                 }
             });
-            it("preview reads the stage's configuration and changes nothing", async () => {
+            it("preview reads the stage's configuration, never its data, and changes nothing", async () => {
                 assert.strictEqual(await ask("preview", "s3:GetBucketPolicy", `arn:aws:s3:::${bucket()}`), "Allowed");
                 assert.strictEqual(await ask("preview", "iam:GetRole", run.outputs.userRoleArn), "Allowed");
+                assert.strictEqual(await ask("preview", "cognito-idp:DescribeUserPool", `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/p`, tagsOf(stage)), "Allowed");
+                assert.notStrictEqual(await ask("preview", "cognito-idp:DescribeUserPool", `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/p`, tagsOf(other())), "Allowed");
+                assert.notStrictEqual(await ask("preview", "s3:ListBucket", `arn:aws:s3:::${bucket()}`, { "s3:prefix": "" }), "Allowed", "listing shows identity ids and file names");
+                assert.notStrictEqual(await ask("preview", "lambda:GetFunction", `arn:aws:lambda:ap-northeast-1:${ACCOUNT_ID}:function:federated-access-${other()}-read-file`), "Allowed");
+                assert.notStrictEqual(await ask("preview", "cognito-idp:ListUsers", `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/p`, tagsOf(stage)), "Allowed");
                 assert.notStrictEqual(await ask("preview", "s3:PutBucketPolicy", `arn:aws:s3:::${bucket()}`), "Allowed");
-                assert.notStrictEqual(await ask("preview", "iam:PutRolePolicy", run.outputs.userRoleArn), "Allowed");
-                assert.notStrictEqual(await ask("preview", "lambda:UpdateFunctionCode", `arn:aws:lambda:ap-northeast-1:${ACCOUNT_ID}:function:x`), "Allowed");
+                assert.notStrictEqual(await ask("preview", "iam:PutRolePolicy", run.outputs.userRoleArn, { "iam:PermissionsBoundary": boundary() }), "Allowed");
             });
-            it("deploy manages the stage's roles and buckets, not the CI roles or another stage's", async () => {
-                assert.strictEqual(await ask("deploy", "iam:PutRolePolicy", run.outputs.userRoleArn), "Allowed");
-                assert.strictEqual(await ask("deploy", "iam:UpdateAssumeRolePolicy", run.outputs.stageAccessRoleArn), "Allowed");
-                assert.strictEqual(await ask("deploy", "s3:PutBucketPolicy", `arn:aws:s3:::${bucket()}`), "Allowed");
-                for (const ciRole of [run.outputs.ciDeployRoleArn, run.outputs.ciPreviewRoleArn]) {
-                    assert.notStrictEqual(await ask("deploy", "iam:PutRolePolicy", ciRole), "Allowed", `may not change ${ciRole}`);
-                    assert.notStrictEqual(await ask("deploy", "iam:UpdateAssumeRolePolicy", ciRole), "Allowed");
+            it("deploy changes the stage's roles only with the stage's boundary, and never lifts it", async () => {
+                const role = run.outputs.userRoleArn as string;
+                assert.strictEqual(await ask("deploy", "iam:PutRolePolicy", role, { "iam:PermissionsBoundary": boundary() }), "Allowed");
+                assert.notStrictEqual(await ask("deploy", "iam:PutRolePolicy", role), "Allowed", "a role without the boundary");
+                assert.notStrictEqual(await ask("deploy", "iam:CreateRole", `arn:aws:iam::${ACCOUNT_ID}:role/federated-access/${stage}/new`), "Allowed", "a new role without it");
+                assert.strictEqual(await ask("deploy", "iam:CreateRole", `arn:aws:iam::${ACCOUNT_ID}:role/federated-access/${stage}/new`, { "iam:PermissionsBoundary": boundary() }), "Allowed");
+                assert.notStrictEqual(await ask("deploy", "iam:DeleteRolePermissionsBoundary", role, { "iam:PermissionsBoundary": boundary() }), "Allowed");
+                assert.notStrictEqual(await ask("deploy", "iam:CreatePolicyVersion", boundary()), "Allowed");
+                assert.notStrictEqual(await ask("deploy", "sts:AssumeRole", role), "Allowed");
+            });
+            it("deploy cannot touch the CI roles or another stage's roles", async () => {
+                for (const ciRole of [arnOf("deploy"), arnOf("preview"), arnOf("smoke")]) {
+                    assert.notStrictEqual(await ask("deploy", "iam:PutRolePolicy", ciRole, { "iam:PermissionsBoundary": boundary() }), "Allowed", `may not change ${ciRole}`);
+                    assert.notStrictEqual(await ask("deploy", "iam:UpdateAssumeRolePolicy", ciRole, { "iam:PermissionsBoundary": boundary() }), "Allowed");
                 }
-                const other = STAGES.find((s) => s !== stage) as Stage;
-                assert.notStrictEqual(await ask("deploy", "iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT_ID}:role/federated-access/${other}/x`), "Allowed");
-                assert.notStrictEqual(await ask("deploy", "s3:DeleteBucket", `arn:aws:s3:::federated-access-${other}-user-files-x`), "Allowed");
-                assert.notStrictEqual(await ask("deploy", "iam:CreateRole", `arn:aws:iam::${ACCOUNT_ID}:role/AnyRole`), "Allowed");
+                assert.notStrictEqual(await ask("deploy", "iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT_ID}:role/federated-access/${other()}/x`, { "iam:PermissionsBoundary": boundary() }), "Allowed");
+                assert.notStrictEqual(await ask("deploy", "s3:DeleteBucket", `arn:aws:s3:::federated-access-${other()}-user-files-x`), "Allowed");
+                assert.notStrictEqual(await ask("deploy", "lambda:UpdateFunctionCode", `arn:aws:lambda:ap-northeast-1:${ACCOUNT_ID}:function:federated-access-${other()}-read-file`), "Allowed");
             });
-            it("deploy passes the stage's roles to Lambda and Cognito Identity only", async () => {
-                const pass = (service: string) => ask("deploy", "iam:PassRole", run.outputs.userRoleArn, { "iam:PassedToService": service });
-                assert.strictEqual(await pass("lambda.amazonaws.com"), "Allowed");
-                assert.strictEqual(await pass("cognito-identity.amazonaws.com"), "Allowed");
-                assert.notStrictEqual(await pass("ec2.amazonaws.com"), "Allowed");
+            it("deploy manages user and identity pools by the stage tag only, with no user impersonation", async () => {
+                const pool = `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/p`;
+                const identityPool = `arn:aws:cognito-identity:ap-northeast-1:${ACCOUNT_ID}:identitypool/ap-northeast-1:x`;
+                assert.strictEqual(await ask("deploy", "cognito-idp:UpdateUserPool", pool, tagsOf(stage)), "Allowed");
+                assert.notStrictEqual(await ask("deploy", "cognito-idp:UpdateUserPool", pool, tagsOf(other())), "Allowed");
+                assert.notStrictEqual(await ask("deploy", "cognito-idp:UpdateUserPool", pool), "Allowed", "an untagged pool");
+                for (const action of ["cognito-idp:AdminSetUserPassword", "cognito-idp:AdminInitiateAuth", "cognito-idp:AdminCreateUser", "cognito-idp:AdminUpdateUserAttributes"]) {
+                    assert.notStrictEqual(await ask("deploy", action, pool, tagsOf(stage)), "Allowed", action);
+                }
+                assert.strictEqual(await ask("deploy", "cognito-identity:UpdateIdentityPool", identityPool, tagsOf(stage)), "Allowed");
+                assert.notStrictEqual(await ask("deploy", "cognito-identity:GetOpenIdTokenForDeveloperIdentity", identityPool, tagsOf(stage)), "Allowed");
+                assert.notStrictEqual(await ask("deploy", "cognito-identity:SetIdentityPoolRoles", "*"), "Allowed", "the role mapping is administrator-managed");
+            });
+            it("deploy passes only the stage's function roles, only to Lambda", async () => {
+                const execRole = run.one("aws:iam/role:Role", "read-file-role").state.arn;
+                const pass = (role: string, service: string) => ask("deploy", "iam:PassRole", role, { "iam:PassedToService": service });
+                assert.strictEqual(await pass(execRole, "lambda.amazonaws.com"), "Allowed");
+                assert.notStrictEqual(await pass(execRole, "ec2.amazonaws.com"), "Allowed");
+                assert.notStrictEqual(await pass(run.outputs.adminRoleArn, "lambda.amazonaws.com"), "Allowed", "identity roles run in no function");
+            });
+            it("deploy can neither stop the audit trail nor delete its logs", async () => {
+                const trail = `arn:aws:cloudtrail:ap-northeast-1:${ACCOUNT_ID}:trail/federated-access-${stage}-audit`;
+                for (const action of ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"]) {
+                    assert.notStrictEqual(await ask("deploy", action, trail), "Allowed", action);
+                }
+                assert.notStrictEqual(await ask("deploy", "s3:DeleteObject", `arn:aws:s3:::federated-access-${stage}-audit-logs-x/AWSLogs/1`), "Allowed");
+                assert.notStrictEqual(await ask("deploy", "s3:PutBucketPolicy", `arn:aws:s3:::federated-access-${stage}-audit-logs-x`), "Allowed");
+                const deletes = await ask("deploy", "logs:DeleteLogGroup", `arn:aws:logs:ap-northeast-1:${ACCOUNT_ID}:log-group:/federated-access/${stage}/lambda/read-file`);
+                assert.strictEqual(deletes === "Allowed", stage !== "prod", "outside prod a destroy removes the stage's own log groups; in prod nothing is deleted");
+                assert.notStrictEqual(await ask("deploy", "logs:DeleteLogGroup", `arn:aws:logs:ap-northeast-1:${ACCOUNT_ID}:log-group:/another-team/x`), "Allowed");
+            });
+            it("smoke manages temporary users of the stage's pool, without taking over anyone", async () => {
+                const pool = run.one("aws:cognito/userPool:UserPool").state.arn;
+                for (const action of ["cognito-idp:AdminCreateUser", "cognito-idp:AdminInitiateAuth", "cognito-idp:AdminRespondToAuthChallenge", "cognito-idp:AdminDeleteUser"]) {
+                    assert.strictEqual(await ask("smoke", action, pool), "Allowed", action);
+                }
+                for (const action of ["cognito-idp:AdminSetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminResetUserPassword"]) {
+                    assert.notStrictEqual(await ask("smoke", action, pool), "Allowed", action);
+                }
+                assert.notStrictEqual(await ask("smoke", "cognito-idp:AdminCreateUser", `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/another`), "Allowed");
+                const identityPool = run.one("aws:cognito/identityPool:IdentityPool").state.arn;
+                assert.strictEqual(await ask("smoke", "cognito-identity:DeleteIdentities", "*", { "cognito-identity:IdentityPoolArn": identityPool }), "Allowed");
+                assert.notStrictEqual(await ask("smoke", "cognito-identity:DeleteIdentities", "*", { "cognito-identity:IdentityPoolArn": `${identityPool}x` }), "Allowed");
+                assert.strictEqual(await ask("smoke", "s3:PutObject", `arn:aws:s3:::${bucket()}/smoke-runs/run.json`), "Allowed");
+                assert.notStrictEqual(await ask("smoke", "s3:ListBucket", `arn:aws:s3:::${bucket()}`, { "s3:prefix": "cognito-test/" }), "Allowed");
             });
         });
     });
@@ -219,23 +288,25 @@ describe("CI roles without a deploy environment", () => {
             webIdentityProvider: GITHUB_OIDC_HOST,
         });
 
-    it("trusts pushes to main only", async () => {
-        assert.strictEqual(await assumeDeploy(`repo:${REPO}:ref:refs/heads/main`), "Allowed");
-        for (const sub of [`repo:${REPO}:ref:refs/heads/mainline`, `repo:${REPO}:pull_request`, `repo:${REPO}:ref:refs/tags/main`]) {
+    it("trusts runs on main only", async () => {
+        const repo = run.config["federated-access:githubRepository"];
+        assert.strictEqual(await assumeDeploy(`repo:${repo}:ref:refs/heads/main:ref:refs/heads/main`), "Allowed");
+        for (const sub of [`repo:${repo}:ref:refs/heads/mainline:ref:refs/heads/mainline`, `repo:${repo}:pull_request:ref:refs/pull/1/merge`, `repo:${repo}:ref:refs/tags/main:ref:refs/tags/main`]) {
             assert.notStrictEqual(await assumeDeploy(sub), "Allowed", sub);
         }
     });
 });
 
 describe("CI roles with an existing GitHub provider, or none", () => {
-    it("uses the configured provider instead of creating one", async () => {
-        const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${GITHUB_OIDC_HOST}`;
-        const run = await runProgram("stag", { overrides: { "federated-access:githubOidcProviderArn": arn } });
+    it("names the account's provider instead of creating one", async () => {
+        const run = await runProgram("stag", { overrides: { "federated-access:githubOidcProvider": "existing" } });
         assert.strictEqual(run.ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider").filter((p) => String(p.inputs.url).includes("github")).length, 0);
+        const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${GITHUB_OIDC_HOST}`;
         assert.strictEqual(policyOf(run.one("aws:iam/role:Role", "ci-preview"), "assumeRolePolicy").Statement[0].Principal.Federated, arn);
+        assert.strictEqual(run.outputs.githubOidcProviderArn, arn);
     });
     it("creates no CI role when no repository is configured", async () => {
-        const run = await runProgram("stag", { overrides: { "federated-access:githubRepository": undefined, "federated-access:githubDeployEnvironment": undefined } });
+        const run = await runProgram("stag", { overrides: { "federated-access:githubRepository": undefined, "federated-access:githubDeployEnvironment": undefined, "federated-access:githubSubjectIncludesRef": undefined, "federated-access:githubOidcProvider": undefined } });
         assert.strictEqual(run.ofType("federated-access:ci:GitHubCiRoles").length, 0);
         assert.strictEqual(run.outputs.ciDeployRoleArn, undefined);
     });

@@ -32,7 +32,7 @@ function policyResources(run: ProgramRun, replace: (r: RecordedResource) => Prop
             name: r.name,
             urn: urnOf(run, r),
             props: { id: r.id, ...r.state, ...(replace(r) ?? {}) },
-            opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
+            opts: { protect: r.options.protect, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
             dependencies: [] as PolicyResource[],
             propertyDependencies: {} as Record<string, PolicyResource[]>,
         }));
@@ -80,7 +80,8 @@ describe("CrossGuard policy pack", () => {
     const each = async (rule: ResourceValidationPolicy, type: string, config: object = {}) => {
         const all: string[] = [];
         for (const r of run.ofType(type)) {
-            all.push(...(await violationsOfResource(rule, run, { ...r, props: r.state, protect: true }, config)));
+            // The options the program really registered, never a stand-in.
+            all.push(...(await violationsOfResource(rule, run, { ...r, props: r.state, protect: r.options.protect }, config)));
         }
         return all;
     };
@@ -115,8 +116,12 @@ describe("CrossGuard policy pack", () => {
         assert.match((await violationsOfResource(webIdentityTrustPinned, run, noAud))[0], /must pin cognito-idp\..*:aud/);
         const wildcardSub = withTrust("ci-deploy", (t) => (t.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] = "repo:example-org/*"));
         assert.deepStrictEqual(await violationsOfResource(webIdentityTrustPinned, run, wildcardSub), ["GitHub trust must name exact subjects, got repo:example-org/*"]);
-        const noSub = withTrust("ci-preview", (t) => delete t.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]);
-        assert.deepStrictEqual(await violationsOfResource(webIdentityTrustPinned, run, noSub), ["GitHub trust must pin token.actions.githubusercontent.com:sub with StringEquals"]);
+        const noSub = withTrust("ci-deploy", (t) => delete t.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]);
+        assert.deepStrictEqual(await violationsOfResource(webIdentityTrustPinned, run, noSub), ["GitHub trust must pin token.actions.githubusercontent.com:sub"]);
+        const anyRef = withTrust("ci-preview", (t) => (t.Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"] = "repo:example-org/federated-access:*"));
+        assert.deepStrictEqual(await violationsOfResource(webIdentityTrustPinned, run, anyRef), [
+            "GitHub trust may match only a pull request number with StringLike, got repo:example-org/federated-access:*",
+        ]);
         const anyAmr = withTrust("identities-user", (t) => delete t.Statement[0].Condition["ForAnyValue:StringLike"]);
         assert.deepStrictEqual(await violationsOfResource(webIdentityTrustPinned, run, anyAmr), ["identity-pool trust must require amr 'authenticated'"]);
     });
@@ -177,8 +182,8 @@ describe("CrossGuard policy pack", () => {
     it("prod-data-protected: passes protected prod data, fails unprotected data in prod only", async () => {
         const pool = run.one("aws:cognito/userPool:UserPool");
         const bucket = run.one("aws:s3/bucket:Bucket", "user-files-bucket");
-        assert.deepStrictEqual(await violationsOfResource(prodDataProtected, run, { ...pool, props: pool.state, protect: true }), []);
-        assert.deepStrictEqual(await violationsOfResource(prodDataProtected, run, { ...bucket, props: bucket.state, protect: true }), []);
+        assert.deepStrictEqual(await each(prodDataProtected, "aws:cognito/userPool:UserPool"), [], "with the options the program registers");
+        assert.deepStrictEqual(await each(prodDataProtected, "aws:s3/bucket:Bucket"), [], "with the options the program registers");
         assert.deepStrictEqual(await violationsOfResource(prodDataProtected, run, { ...pool, props: { ...pool.state, deletionProtection: "INACTIVE" }, protect: false }), [
             "user pool must have deletionProtection ACTIVE",
             "user pool must be protected (protect: true)",

@@ -137,14 +137,20 @@ for (const stage of STAGES) {
         });
 
         it(stage === "prod" ? "protects production data" : "leaves data destroyable outside prod", () => {
-            const pool = run.one(T.userPool).inputs;
-            const bucket = run.one(T.bucket, "user-files-bucket").inputs;
+            const pool = run.one(T.userPool);
+            const bucket = run.one(T.bucket, "user-files-bucket");
+            // The resource options as registered with the engine: what `pulumi destroy` would honour.
+            const protection = (r: typeof pool) => ({ protect: r.options.protect, retainOnDelete: r.options.retainOnDelete });
             if (stage === "prod") {
-                assert.strictEqual(pool.deletionProtection, "ACTIVE");
-                assert.strictEqual(bucket.forceDestroy, false);
+                assert.strictEqual(pool.inputs.deletionProtection, "ACTIVE");
+                assert.strictEqual(bucket.inputs.forceDestroy, false);
+                assert.deepStrictEqual(protection(pool), { protect: true, retainOnDelete: false });
+                assert.deepStrictEqual(protection(bucket), { protect: true, retainOnDelete: true });
             } else {
-                assert.strictEqual(pool.deletionProtection, "INACTIVE");
-                assert.strictEqual(bucket.forceDestroy, true);
+                assert.strictEqual(pool.inputs.deletionProtection, "INACTIVE");
+                assert.strictEqual(bucket.inputs.forceDestroy, true);
+                assert.deepStrictEqual(protection(pool), { protect: false, retainOnDelete: false });
+                assert.deepStrictEqual(protection(bucket), { protect: false, retainOnDelete: false });
             }
         });
     });

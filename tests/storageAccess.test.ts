@@ -140,18 +140,14 @@ for (const stage of STAGES) {
                 assert.notStrictEqual(await ask(`arn:aws:logs:ap-northeast-1:${ACCOUNT_ID}:log-group:other:log-stream:x`), "Allowed");
             });
 
-            it("is assumable by Lambda of this account only", async () => {
+            it("is assumable by the Lambda service only", async () => {
                 const trust = policyOf(run.one("aws:iam/role:Role", "read-file-role"), "assumeRolePolicy");
-                const ask = (account: string) =>
-                    decide({
-                        principal: "lambda.amazonaws.com",
-                        action: "sts:AssumeRole",
-                        resource: `arn:aws:iam::${ACCOUNT_ID}:role/read-file-role`,
-                        resourcePolicy: trust,
-                        context: { "aws:SourceAccount": account },
-                    });
-                assert.strictEqual(await ask(ACCOUNT_ID), "Allowed");
-                assert.notStrictEqual(await ask("999988887777"), "Allowed");
+                const ask = (principal: string) =>
+                    decide({ principal, action: "sts:AssumeRole", resource: `arn:aws:iam::${ACCOUNT_ID}:role/read-file-role`, resourcePolicy: trust });
+                assert.strictEqual(await ask("lambda.amazonaws.com"), "Allowed");
+                for (const other of ["ec2.amazonaws.com", "apigateway.amazonaws.com", `arn:aws:iam::${ACCOUNT_ID}:role/SomeAdmin`, "arn:aws:iam::999988887777:role/x"]) {
+                    assert.notStrictEqual(await ask(other), "Allowed", other);
+                }
             });
         });
     });

@@ -51,21 +51,31 @@ export interface ProgramRun {
     one(type: string, name?: string): RecordedResource;
 }
 
-/** The raw config of a stack file, values as the engine hands them to the program (strings). */
-export function stackFileConfig(stack: string): Record<string, string> {
+/**
+ * Stands in for an encrypted (`secure:`) value, which only the Pulumi CLI can decrypt: the
+ * program sees a value of the right shape, handed over as a secret, and the plan shows it as
+ * `[secret]`.
+ */
+export const SECRET_PLACEHOLDER = "offline-secret-placeholder";
+
+/** The config of a stack file, values as the engine hands them to the program (strings), and which are secrets. */
+export function stackFileConfig(stack: string): { config: Record<string, string>; secretKeys: string[] } {
     const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
-        return {};
+        return { config: {}, secretKeys: [] };
     }
     const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
     const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
     for (const [key, value] of Object.entries(doc?.config ?? {})) {
         if (value !== null && typeof value === "object" && "secure" in (value as object)) {
-            continue; // encrypted values cannot be read here; tests pass them through `overrides`
+            config[key] = SECRET_PLACEHOLDER;
+            secretKeys.push(key);
+            continue;
         }
         config[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
-    return config;
+    return { config, secretKeys };
 }
 
 function shortHash(text: string, length = 8): string {
@@ -162,7 +172,8 @@ export interface RunOptions {
  * its configuration.
  */
 export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
-    const config = stackFileConfig(stack);
+    const fromFile = stackFileConfig(stack);
+    const config = fromFile.config;
     for (const [key, value] of Object.entries(options.overrides ?? {})) {
         if (value === undefined) {
             delete config[key];
@@ -173,7 +184,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     const region = config["aws:region"] ?? "ap-northeast-1";
     const resources: RecordedResource[] = [];
 
-    pulumi.runtime.setAllConfig(config, options.secretKeys ?? []);
+    pulumi.runtime.setAllConfig(config, [...fromFile.secretKeys, ...(options.secretKeys ?? [])]);
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {

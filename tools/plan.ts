@@ -1,23 +1,43 @@
 /**
  * `npm run plan -- --stack <stage> | --all [--format text|json|markdown] [--write-expected]`
  *
- * Runs the real program for a stack on Pulumi's mock engine (no cloud account, no CLI)
- * and prints what it would create, grouped by component, with each resource's key
- * settings, the stack outputs, and the access matrix: who can do what, decided by the IAM
- * policy engine from the synthesized policies. `--write-expected` records the matrices as
- * the reviewed expectation the tests compare against.
+ * Runs the real program for every stack on Pulumi's mock engine (no cloud account, no CLI)
+ * and prints, for the stacks asked for, what it would create grouped by component with each
+ * resource's key settings, the stack outputs, and who can reach what: every person of the
+ * access model × every capability of the stack, each allowed cell with the chain that gets
+ * there, decided by the IAM policy engine over the synthesized policies of all stacks placed
+ * in one account. `--write-expected` records the reviewed expectation the tests compare with.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { parseArgs } from "util";
 
-import { STAGES } from "../components/stage";
-import { AccessMatrix, accessMatrix } from "./accessMatrix";
-import { ProgramRun, RecordedResource, ROOT, runProgram } from "./mockRun";
+import { AccessReport, accessReport, columnsOf, expectationOf, formatViolation } from "../analysis/access";
+import { isStage, Stage, STAGES } from "../components/stage";
+import { ACCOUNT_ID, isSecretInput, ProgramRun, RecordedResource, ROOT, runProgram } from "./mockRun";
 
-/** The reviewed access matrices, one per stack. */
-export const EXPECTED_ACCESS_FILE = path.join(ROOT, "tests", "expected", "access-matrix.json");
+/** The reviewed reach of every person, one table per stack. */
+export const EXPECTED_REACH_FILE = path.join(ROOT, "tests", "expected", "reach.json");
 
-type Format = "text" | "json" | "markdown";
+const FORMATS = ["text", "json", "markdown"] as const;
+type Format = (typeof FORMATS)[number];
+
+const USAGE = `usage: npm run plan -- (--stack <${STAGES.join("|")}> ... | --all) [--format text|json|markdown] [--write-expected]
+
+Runs the program of each stack on Pulumi's mock engine and prints its resources, outputs and
+who can reach what (no AWS account or Pulumi CLI needed).
+
+options:
+  --stack <stage>     a stack to print (repeat for several)
+  --all               every stack
+  --format <format>   text (default), json, or markdown (for a pull-request comment)
+  --write-expected    record the printed reach as the reviewed expectation of the tests
+  -h, --help          this help
+
+examples:
+  npm run plan -- --stack deve
+  npm run plan -- --all --format markdown >> "$GITHUB_STEP_SUMMARY"
+`;
 
 interface PlannedResource {
     readonly type: string;
@@ -29,13 +49,13 @@ interface StackPlan {
     readonly stack: string;
     readonly components: { readonly type: string; readonly name: string; readonly resources: PlannedResource[] }[];
     readonly outputs: Record<string, unknown>;
-    readonly access: AccessMatrix;
 }
 
 /** The settings of a resource a reviewer looks at first. */
 function keySettings(resource: RecordedResource): Record<string, unknown> {
     const i = resource.inputs;
     const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => i[k] !== undefined).map((k) => [k, i[k]]));
+    const options = { ...(resource.options.protect ? { protect: true } : {}), ...(resource.options.retainOnDelete ? { retainOnDelete: true } : {}) };
     switch (resource.type) {
         case "aws:cognito/userPool:UserPool":
             return {
@@ -43,6 +63,7 @@ function keySettings(resource: RecordedResource): Record<string, unknown> {
                 mfa: i.mfaConfiguration,
                 minPasswordLength: i.passwordPolicy?.minimumLength,
                 deletionProtection: i.deletionProtection,
+                ...options,
             };
         case "aws:cognito/userPoolClient:UserPoolClient":
             return pick("generateSecret", "explicitAuthFlows", "idTokenValidity");
@@ -56,25 +77,28 @@ function keySettings(resource: RecordedResource): Record<string, unknown> {
                 ambiguous: i.roleMappings?.[0]?.ambiguousRoleResolution,
             };
         case "aws:s3/bucket:Bucket":
-            return pick("forceDestroy");
+            return { ...pick("forceDestroy"), ...options };
         case "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
             return pick("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets");
         case "aws:iam/role:Role":
-            return { name: resource.state.name, maxSessionDuration: i.maxSessionDuration };
+            return { name: resource.state.name, boundary: i.permissionsBoundary ? String(i.permissionsBoundary).split("/").pop() : undefined, maxSessionDuration: i.maxSessionDuration };
         case "aws:iam/rolePolicy:RolePolicy":
+        case "aws:iam/policy:Policy":
             return {
-                actions: [...new Set((JSON.parse(i.policy).Statement as any[]).flatMap((s) => [].concat(s.Action)))],
+                actions: isSecretInput(i.policy) ? "[secret]" : [...new Set((JSON.parse(i.policy).Statement as any[]).flatMap((s) => [].concat(s.Action ?? s.NotAction)))].length + " actions",
             };
         case "aws:lambda/function:Function":
-            return pick("runtime", "architectures", "memorySize", "timeout");
+            return pick("name", "runtime", "architectures", "memorySize", "timeout");
         case "aws:cloudwatch/logGroup:LogGroup":
-            return pick("retentionInDays");
+            return pick("name", "retentionInDays");
+        case "aws:cloudtrail/trail:Trail":
+            return pick("name", "isMultiRegionTrail", "enableLogFileValidation");
         default:
             return {};
     }
 }
 
-export async function planOf(run: ProgramRun): Promise<StackPlan> {
+function planOf(run: ProgramRun): StackPlan {
     const components = run.resources.filter((r) => !r.custom);
     const ownerOf = (resource: RecordedResource) =>
         components
@@ -89,39 +113,57 @@ export async function planOf(run: ProgramRun): Promise<StackPlan> {
                 .filter((r) => r.custom && ownerOf(r) === component)
                 .map((r) => ({ type: r.type, name: r.name, settings: keySettings(r) })),
         })),
-        outputs: run.outputs,
-        access: await accessMatrix(run),
+        outputs: Object.fromEntries(Object.entries(run.outputs).map(([k, v]) => [k, isSecretInput(v) ? "[secret]" : v])),
     };
 }
 
-function renderAccess(matrix: AccessMatrix, md: boolean): string[] {
+const compact = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+const mark = (cell: string, md: boolean) => (cell === "Denied" ? "·" : cell === "Allowed" ? (md ? "✅" : "Y") : md ? "⏳" : "t");
+
+function renderReach(report: AccessReport, stage: string, md: boolean): string[] {
+    const columns = columnsOf(report, stage);
+    const lines: string[] = [];
     if (md) {
-        return [
-            "### Access matrix",
-            "",
-            `| principal | ${matrix.columns.join(" | ")} |`,
-            `| --- | ${matrix.columns.map(() => ":-:").join(" | ")} |`,
-            ...matrix.rows.map((r) => `| ${r.principal} | ${matrix.columns.map((c) => (r.cells[c] === "Allowed" ? "✅" : "·")).join(" | ")} |`),
-            "",
-        ];
+        lines.push("### Who reaches what", "", `| person | ${columns.map((c) => c.replace(`${stage}: `, "")).join(" | ")} |`, `| --- | ${columns.map(() => ":-:").join(" | ")} |`);
+        lines.push(...report.rows.map((r) => `| ${r.person} | ${columns.map((c) => mark(r.cells[c], true)).join(" | ")} |`), "", "✅ allowed · ⏳ allowed until an IdToken issued before a change expires", "");
+        lines.push("<details><summary>How each person gets there</summary>", "");
+        for (const row of report.rows) {
+            for (const column of columns.filter((c) => row.chains[c])) {
+                lines.push(`- **${row.person}** → ${column}: ${row.chains[column].join(" → ")}`);
+            }
+        }
+        lines.push("", "</details>", "");
+    } else {
+        const width = Math.max(...report.rows.map((r) => r.person.length));
+        lines.push("  Who reaches what (Y = allowed, t = until an IdToken issued before a change expires, . = denied)");
+        lines.push(`    ${"".padEnd(width)} ${columns.map((_, i) => String(i + 1).padStart(3)).join("")}`);
+        lines.push(...report.rows.map((r) => `    ${r.person.padEnd(width)} ${columns.map((c) => mark(r.cells[c], false).replace("·", ".").padStart(3)).join("")}`), "");
+        lines.push(...columns.map((c, i) => `    ${String(i + 1).padStart(3)}  ${c}`), "", "  How each person gets there");
+        for (const row of report.rows) {
+            for (const column of columns.filter((c) => row.chains[c])) {
+                lines.push(`    ${row.person} → ${column}: ${row.chains[column].join(" → ")}`);
+            }
+        }
+        lines.push("");
     }
-    const width = Math.max(...matrix.rows.map((r) => r.principal.length));
-    const numbers = matrix.columns.map((_, i) => String(i + 1).padStart(3)).join("");
-    return [
-        "  Access matrix (Y = allowed, . = denied)",
-        `    ${"".padEnd(width)} ${numbers}`,
-        ...matrix.rows.map((r) => `    ${r.principal.padEnd(width)} ${matrix.columns.map((c) => (r.cells[c] === "Allowed" ? "Y" : ".").padStart(3)).join("")}`),
-        "",
-        ...matrix.columns.map((c, i) => `    ${String(i + 1).padStart(3)}  ${c}`),
-        "",
-    ];
+    const broken = report.violations.filter((v) => v.column.startsWith(`${stage}: `) || !v.column.includes(": "));
+    lines.push(md ? `**Broken promises: ${broken.length}**` : `  Broken promises: ${broken.length}`);
+    lines.push(...broken.map((v) => `${md ? "- " : "    "}${formatViolation(v)}`), "");
+    return lines;
 }
 
-const compact = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
-
-function render(plans: StackPlan[], format: Format): string {
+function render(plans: StackPlan[], report: AccessReport, format: Format): string {
     if (format === "json") {
-        return JSON.stringify(plans, null, 2);
+        return JSON.stringify(
+            {
+                stacks: plans.map((plan) => ({ ...plan, reach: expectationOf(report, plan.stack) })),
+                people: report.rows,
+                violations: report.violations,
+                escalationMethods: report.escalationMethods,
+            },
+            null,
+            2,
+        );
     }
     const md = format === "markdown";
     const lines: string[] = [];
@@ -137,70 +179,108 @@ function render(plans: StackPlan[], format: Format): string {
                     .filter(([, v]) => v !== undefined)
                     .map(([k, v]) => `${k}=${compact(v)}`)
                     .join(" ");
-                lines.push(md ? `| ${r.name} | \`${r.type}\` | ${settings} |` : `    ${r.name.padEnd(28)} ${r.type.padEnd(62)} ${settings}`);
+                lines.push(md ? `| ${r.name} | \`${r.type}\` | ${settings} |` : `    ${r.name.padEnd(30)} ${r.type.padEnd(62)} ${settings}`);
             }
             lines.push("");
         }
         lines.push(md ? "### Outputs\n\n| output | value |\n| --- | --- |" : "  Outputs");
         for (const [key, value] of Object.entries(plan.outputs)) {
-            lines.push(md ? `| ${key} | \`${compact(value)}\` |` : `    ${key.padEnd(24)} ${compact(value)}`);
+            lines.push(md ? `| ${key} | \`${compact(value)}\` |` : `    ${key.padEnd(26)} ${compact(value)}`);
         }
         lines.push("");
-        lines.push(...renderAccess(plan.access, md));
+        lines.push(...renderReach(report, plan.stack, md));
     }
+    lines.push(md ? `_${report.escalationMethods.length} escalation methods modelled._` : `Escalation methods modelled: ${report.escalationMethods.length}`);
     return lines.join("\n");
 }
 
-function usage(message: string): never {
-    process.stderr.write(`${message}\nusage: npm run plan -- --stack <${STAGES.join("|")}> | --all [--format text|json|markdown] [--write-expected]\n`);
-    process.exit(2);
+class UsageError extends Error {}
+
+function options(argv: string[]): { stacks: Stage[]; format: Format; writeExpected: boolean } | "help" {
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args: argv,
+            options: {
+                stack: { type: "string", multiple: true },
+                all: { type: "boolean" },
+                format: { type: "string" },
+                "write-expected": { type: "boolean" },
+                help: { type: "boolean", short: "h" },
+            },
+            strict: true,
+            allowPositionals: false,
+        }).values;
+    } catch (error) {
+        throw new UsageError((error as Error).message);
+    }
+    if (parsed.help) return "help";
+    const format = parsed.format ?? "text";
+    if (!(FORMATS as readonly string[]).includes(format)) {
+        throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got '${format}'`);
+    }
+    for (const stack of parsed.stack ?? []) {
+        if (!isStage(stack)) throw new UsageError(`unknown stack '${stack}': the stacks are ${STAGES.join(", ")}`);
+        if (!fs.existsSync(path.join(ROOT, `Pulumi.${stack}.yaml`))) {
+            throw new UsageError(`no stack file Pulumi.${stack}.yaml: create it with 'pulumi stack init ${stack}' and its configuration`);
+        }
+    }
+    const stacks = parsed.all ? [...STAGES] : [...new Set(parsed.stack ?? [])].filter(isStage);
+    if (stacks.length === 0) throw new UsageError("name a stack with --stack <stage>, or use --all");
+    return { stacks, format: format as Format, writeExpected: parsed["write-expected"] === true };
 }
 
-async function main(argv: string[]) {
-    let stacks: string[] = [];
-    let format: Format = "text";
-    let writeExpected = false;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--all") {
-            stacks = [...STAGES];
-        } else if (arg === "--stack") {
-            const stack = argv[++i];
-            if (!stack) usage("--stack needs a stack name");
-            stacks.push(stack);
-        } else if (arg === "--write-expected") {
-            writeExpected = true;
-        } else if (arg === "--format") {
-            const value = argv[++i];
-            if (value !== "text" && value !== "json" && value !== "markdown") usage(`unknown format '${value ?? ""}'`);
-            format = value;
-        } else {
-            usage(`unknown argument '${arg}'`);
+async function main(argv: string[]): Promise<number> {
+    let chosen;
+    try {
+        chosen = options(argv);
+    } catch (error) {
+        if (error instanceof UsageError) {
+            process.stderr.write(`plan: ${error.message}\n${USAGE}`);
+            return 2;
         }
+        throw error;
     }
-    if (stacks.length === 0) usage("name a stack with --stack, or use --all");
-
-    const plans: StackPlan[] = [];
-    for (const stack of stacks) {
+    if (chosen === "help") {
+        process.stdout.write(USAGE);
+        return 0;
+    }
+    const progress = (line: string) => {
+        if (process.stderr.isTTY) process.stderr.write(`${line}\n`);
+    };
+    // The people model needs every stack: a pipeline or a user of one stage must not reach another.
+    const runs: ProgramRun[] = [];
+    for (const stack of STAGES) {
+        progress(`plan: running the program of stack ${stack} on the mock engine…`);
         try {
-            plans.push(await planOf(await runProgram(stack)));
+            runs.push(await runProgram(stack));
         } catch (error) {
             process.stderr.write(`plan: stack '${stack}': ${(error as Error).message}\n`);
-            process.exit(1);
+            return 1;
         }
     }
-    process.stdout.write(`${render(plans, format)}\n`);
-    if (writeExpected) {
-        const expected = fs.existsSync(EXPECTED_ACCESS_FILE) ? JSON.parse(fs.readFileSync(EXPECTED_ACCESS_FILE, "utf8")) : {};
-        for (const plan of plans) {
-            expected[plan.stack] = plan.access;
+    progress("plan: deciding who reaches what…");
+    const report = await accessReport(runs, ACCOUNT_ID);
+    const plans = runs.filter((r) => chosen.stacks.includes(r.stack as Stage)).map(planOf);
+    process.stdout.write(`${render(plans, report, chosen.format)}\n`);
+    if (chosen.writeExpected) {
+        const expected = fs.existsSync(EXPECTED_REACH_FILE) ? JSON.parse(fs.readFileSync(EXPECTED_REACH_FILE, "utf8")) : {};
+        for (const stack of chosen.stacks) {
+            expected[stack] = expectationOf(report, stack);
         }
-        fs.mkdirSync(path.dirname(EXPECTED_ACCESS_FILE), { recursive: true });
-        fs.writeFileSync(EXPECTED_ACCESS_FILE, `${JSON.stringify(expected, null, 2)}\n`);
-        process.stderr.write(`plan: wrote the access matrices of ${plans.map((p) => p.stack).join(", ")} to ${path.relative(process.cwd(), EXPECTED_ACCESS_FILE)}\n`);
+        fs.mkdirSync(path.dirname(EXPECTED_REACH_FILE), { recursive: true });
+        fs.writeFileSync(EXPECTED_REACH_FILE, `${JSON.stringify(expected, null, 2)}\n`);
+        process.stderr.write(`plan: wrote the reach of ${chosen.stacks.join(", ")} to ${path.relative(process.cwd(), EXPECTED_REACH_FILE)}\n`);
     }
+    return report.violations.length > 0 ? 1 : 0;
 }
 
 if (require.main === module) {
-    void main(process.argv.slice(2));
+    main(process.argv.slice(2)).then(
+        (code) => (process.exitCode = code),
+        (error) => {
+            process.stderr.write(`plan: ${(error as Error).stack ?? error}\n`);
+            process.exitCode = 1;
+        },
+    );
 }
