@@ -8,7 +8,8 @@ import { Stage, STAGES } from "../components/stage";
 import { ACCOUNT_ID, isSecretInput, policiesOfRole, policyOf, ProgramRun, runProgram, stackRun } from "./harness";
 import { decide, sessionOf } from "../analysis/engine";
 
-const CALLER_ACCOUNT = "210987654321"; // as in the stack files
+/** The caller account a stack is configured with (the stack files, or a user's real value). */
+const callerAccount = (run: ProgramRun) => run.config["federated-access:callerAccountId"];
 const OTHER_ACCOUNT = "999988887777";
 
 /** What the caller's account grants its own roles: assuming any ApiAllowByIamRole*. */
@@ -48,7 +49,7 @@ describe("cross-account access to the HTTP API", () => {
             for (const callerRole of ["LambdaRoleDeve", "LambdaRoleProd"]) {
                 const allowed = expectedCaller[stage] === callerRole;
                 it(`${allowed ? "lets" : "refuses"} ${callerRole} of the caller account assume its role`, async () => {
-                    const decision = await assume(runs[stage], CALLER_ACCOUNT, callerRole);
+                    const decision = await assume(runs[stage], callerAccount(runs[stage]), callerRole);
                     assert.strictEqual(decision === "Allowed", allowed, decision);
                 });
             }
@@ -58,9 +59,9 @@ describe("cross-account access to the HTTP API", () => {
             });
 
             it("refuses another role and the root of the caller account", async () => {
-                assert.notStrictEqual(await assume(runs[stage], CALLER_ACCOUNT, "Admin"), "Allowed");
+                assert.notStrictEqual(await assume(runs[stage], callerAccount(runs[stage]), "Admin"), "Allowed");
                 const root = await decide({
-                    principal: `arn:aws:iam::${CALLER_ACCOUNT}:root`,
+                    principal: `arn:aws:iam::${callerAccount(runs[stage])}:root`,
                     action: "sts:AssumeRole",
                     resource: runs[stage].outputs.stageAccessRoleArn,
                     identityPolicies: [CALLER_SIDE_POLICY],
@@ -127,11 +128,11 @@ describe("cross-account access to the HTTP API", () => {
         });
 
         it("admits the caller role presenting it", async () => {
-            assert.strictEqual(await assume(run, CALLER_ACCOUNT, "LambdaRoleDeve", { "sts:ExternalId": "correct-horse-battery" }), "Allowed");
+            assert.strictEqual(await assume(run, callerAccount(run), "LambdaRoleDeve", { "sts:ExternalId": "correct-horse-battery" }), "Allowed");
         });
         it("refuses the caller role without it or with a wrong one", async () => {
-            assert.notStrictEqual(await assume(run, CALLER_ACCOUNT, "LambdaRoleDeve"), "Allowed");
-            assert.notStrictEqual(await assume(run, CALLER_ACCOUNT, "LambdaRoleDeve", { "sts:ExternalId": "wrong" }), "Allowed");
+            assert.notStrictEqual(await assume(run, callerAccount(run), "LambdaRoleDeve"), "Allowed");
+            assert.notStrictEqual(await assume(run, callerAccount(run), "LambdaRoleDeve", { "sts:ExternalId": "wrong" }), "Allowed");
         });
         it("keeps the external id secret: in the trust policy's state and out of plain outputs", () => {
             assert.ok(isSecretInput(run.one("aws:iam/role:Role", "stage-access-role").inputs.assumeRolePolicy));

@@ -77,7 +77,10 @@ for (const stage of STAGES) {
         it("exports the endpoint, routes and the stage role", () => {
             assert.match(run.outputs.apiEndpoint, /^https:\/\/.+\.execute-api\.ap-northeast-1\.amazonaws\.com$/);
             assert.match(run.outputs.stageAccessRoleArn, /:role\/ApiAllowByIamRole/);
-            assert.strictEqual(run.outputs.stageAccessTrustedCaller, `arn:aws:iam::210987654321:role/${stage === "prod" ? "LambdaRoleProd" : "LambdaRoleDeve"}`);
+            assert.strictEqual(
+                run.outputs.stageAccessTrustedCaller,
+                `arn:aws:iam::${run.config["federated-access:callerAccountId"]}:role/${run.config[`federated-access:${stage === "prod" ? "callerProdRoleName" : "callerDevRoleName"}`]}`,
+            );
         });
 
         if (stage === "prod") {
@@ -181,7 +184,8 @@ describe("StageAccessRole", () => {
     it("trusts exactly the caller role's ARN, never an account root or wildcard", async () => {
         const run = await stackRun("prod");
         const trust = policyOf(run.one("aws:iam/role:Role", "stage-access-role"), "assumeRolePolicy");
-        assert.deepStrictEqual(trust.Statement.map((s: any) => s.Principal), [{ AWS: "arn:aws:iam::210987654321:role/LambdaRoleProd" }]);
+        const caller = `arn:aws:iam::${run.config["federated-access:callerAccountId"]}:role/${run.config["federated-access:callerProdRoleName"]}`;
+        assert.deepStrictEqual(trust.Statement.map((s: any) => s.Principal), [{ AWS: caller }]);
         assert.strictEqual(run.one("aws:iam/role:Role", "stage-access-role").inputs.maxSessionDuration, 3600);
     });
 });
