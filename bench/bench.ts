@@ -1,13 +1,14 @@
 /**
- * `npm run bench [-- --runs N --seconds S --tests]`
+ * `npm run bench [-- --runs N --seconds S --tests]` (`--help` explains the flags)
  *
  * Measures, in one run and against the baselines named:
- *  - archive size of each handler: ours (only the packages it loads; the AWS SDK from the
- *    runtime) vs CallbackFunction's default packaging (every dependency);
+ *  - archive size of each handler under each packaging;
  *  - AWS calls per GET /read-file: first and warm requests, vs the original per-request flow;
- *  - cold start: lay the archive out in a fresh folder, start Node, load the serialized handler
- *    and serve the first request (AWS answered on loopback), median of N, ours vs default;
- *  - warm throughput in one process, ours vs the original flow;
+ *  - cold start of the read-file function: its archive, built by CallbackFunction's steps, laid
+ *    out in a fresh folder; a new Node process loads it and serves the first request (AWS
+ *    answered on loopback). Median, min and max of N runs per packaging, against a bare
+ *    `node -e 0`; then warm requests per second and CPU time per request in that process;
+ *  - warm throughput in one process, the handler vs the original flow;
  *  - with --tests, the wall time of `npm test`.
  * Figures are printed, never asserted: machines are noisy.
  */
@@ -22,44 +23,27 @@ import { promisify } from "util";
 
 import { CognitoIdentityClient } from "@aws-sdk/client-cognito-identity";
 import { S3Client } from "@aws-sdk/client-s3";
-import * as pulumi from "@pulumi/pulumi";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { ZipFile } from "yazl";
 
-import { archiveOnly } from "../components/handlerFunction";
+import { handlerCode, HandlerFunctionArgs } from "../components/handlerFunction";
 import { adminCallbackFactory, whoamiCallbackFactory } from "../lambdas/apiFunctions";
 import { createReadFileHandler } from "../lambdas/readFile";
 import { readFileCallbackFactory } from "../lambdas/readFileFunction";
 import { FakeAws, identityIdFor, startFakeAws } from "../tests/support/fakeAws";
-import { invokeInFreshProcess, serializeHandler } from "../tests/support/freshProcess";
+import { archiveFiles, CallbackCode, invokeInFreshProcess, layOut } from "../tests/support/freshProcess";
 import { CLIENT_ID, idToken, makeSigningKey, PROVIDER_NAME, REGION, USER_POOL_ID } from "../tests/support/tokens";
 import { ROOT } from "../tools/mockRun";
+import { parseBenchArgs } from "./args";
 import { createArticleFlowHandler } from "./articleFlow";
 
 const run = promisify(execFile);
 const BUCKET = "bench-user-files";
 const PREFIX = "cognito-test";
 const IDENTITY_POOL_ID = `${REGION}:00000000-1111-4222-8333-444444444444`;
-
-interface Options {
-    runs: number;
-    seconds: number;
-    tests: boolean;
-}
-
-function parseArgs(argv: string[]): Options {
-    const options: Options = { runs: 15, seconds: 3, tests: false };
-    for (let i = 0; i < argv.length; i++) {
-        const flag = argv[i];
-        if (flag === "--runs") options.runs = Number(argv[++i]);
-        else if (flag === "--seconds") options.seconds = Number(argv[++i]);
-        else if (flag === "--tests") options.tests = true;
-        else throw new Error(`unknown argument '${flag}' (use --runs N, --seconds S, --tests)`);
-    }
-    if (!(options.runs >= 1) || !(options.seconds > 0)) throw new Error("--runs and --seconds must be positive");
-    return options;
-}
+/** Warm runs per packaging, interleaved: one run is at the mercy of whatever else the machine does. */
+const WARM_ROUNDS = 3;
 
 const median = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -68,24 +52,54 @@ const median = (values: number[]) => {
 };
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
-/** Files of an archive: the serialized handler plus the package folders of `computeCodePaths`. */
-async function archiveFiles(indexJs: string, codePathOptions: pulumi.runtime.CodePathOptions): Promise<Map<string, string | Buffer>> {
-    const files = new Map<string, string | Buffer>([["__index.js", indexJs]]);
-    const paths = await pulumi.runtime.computeCodePaths(codePathOptions);
-    const walk = (archivePath: string, diskPath: string) => {
-        const stat = fs.statSync(diskPath);
-        if (stat.isDirectory()) {
-            for (const entry of fs.readdirSync(diskPath)) walk(`${archivePath}/${entry}`, path.join(diskPath, entry));
-        } else {
-            files.set(archivePath, fs.readFileSync(diskPath));
-        }
-    };
-    for (const [archivePath, asset] of paths) {
-        const diskPath = (asset as { path?: Promise<string> | string }).path;
-        walk(archivePath, path.resolve(ROOT, await diskPath!));
-    }
-    return files;
+function projectDependencies(): string[] {
+    return Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: object }).dependencies);
 }
+
+type Factory = HandlerFunctionArgs["callbackFactory"];
+
+/**
+ * The packagings compared. `sdk` says where the AWS SDK comes from: the archive, or the
+ * runtime (here: a folder on NODE_PATH that links to the project's copy, as Lambda's runtime
+ * provides its own outside the archive).
+ */
+interface Packaging {
+    readonly name: string;
+    readonly sdk: "archive" | "runtime";
+    code(factory: Factory, packages: string[]): CallbackCode;
+}
+
+const PACKAGINGS: Packaging[] = [
+    {
+        name: "bundle, SDK bundled (deployed)",
+        sdk: "archive",
+        code: (factory, packages) => handlerCode(factory, { bundledPackages: packages, sdk: "bundled" }),
+    },
+    {
+        name: "bundle, SDK from the runtime",
+        sdk: "runtime",
+        code: (factory, packages) => handlerCode(factory, { bundledPackages: packages, sdk: "runtime" }),
+    },
+    {
+        // The packaging before bundles: the closure serializer carries the handler's code; the archive
+        // adds the CommonJS build of each package (aws-jwt-verify has no dependencies of its own).
+        name: "serialized closure + CJS packages",
+        sdk: "runtime",
+        code: (factory, packages) => ({
+            callbackFactory: factory,
+            codePathOptions: {
+                extraIncludePaths: packages.flatMap((pkg) => ["package.json", "dist/cjs", "LICENSE"].map((file) => `node_modules/${pkg}/${file}`)),
+                extraExcludePackages: projectDependencies(),
+            },
+        }),
+    },
+    {
+        // What CallbackFunction does with no codePathOptions: every dependency, the SDK included.
+        name: "CallbackFunction default",
+        sdk: "archive",
+        code: (factory) => ({ callbackFactory: factory }),
+    },
+];
 
 function zipSize(files: Map<string, string | Buffer>): Promise<number> {
     return new Promise((resolve, reject) => {
@@ -99,27 +113,10 @@ function zipSize(files: Map<string, string | Buffer>): Promise<number> {
     });
 }
 
-function layOut(files: Map<string, string | Buffer>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-archive-"));
-    for (const [name, content] of files) {
-        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-        fs.writeFileSync(path.join(dir, name), content);
-    }
-    return dir;
-}
-
-/** One cold start: a fresh Node process loads the handler and serves one request. */
-async function coldStart(dir: string, fake: FakeAws, event: object, runtimeSdk: boolean): Promise<{ wallMs: number; status: number }> {
-    const { wallMs, responses } = await invokeInFreshProcess({
-        archiveDir: dir,
-        fake,
-        bucket: BUCKET,
-        prefix: PREFIX,
-        events: [event],
-        // Ours: the AWS SDK comes from the runtime (here: the project's copy, as /var/runtime would).
-        nodePath: runtimeSdk ? path.join(ROOT, "node_modules") : undefined,
-    });
-    return { wallMs, status: responses[0].statusCode };
+async function bareNode(): Promise<number> {
+    const started = process.hrtime.bigint();
+    await run(process.execPath, ["-e", "0"]);
+    return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
 async function throughput(handler: (event: object) => Promise<{ statusCode: number }>, event: object, seconds: number) {
@@ -134,49 +131,60 @@ async function throughput(handler: (event: object) => Promise<{ statusCode: numb
     return count / seconds;
 }
 
-async function main() {
-    const options = parseArgs(process.argv.slice(2));
-    const lines: string[] = [];
-    const print = (line = "") => {
-        lines.push(line);
-        process.stdout.write(`${line}\n`);
-    };
-    print(`bench: node ${process.version}, ${os.cpus().length} cores, ${options.runs} cold starts each, ${options.seconds} s per throughput run`);
+/** The real Cognito verifier, fetching its JWKS over HTTP from the loopback fake (which counts it). */
+function verifierFetchingFrom(fake: FakeAws) {
+    const jwksCache = new SimpleJwksCache({
+        fetcher: { fetch: async () => (await fetch(`${fake.url}/${USER_POOL_ID}/.well-known/jwks.json`)).arrayBuffer() },
+    });
+    return CognitoJwtVerifier.create({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, tokenUse: "id" }, { jwksCache });
+}
 
-    // --- Archive size -------------------------------------------------------------------
-    const defaultPackaging = { extraExcludePackages: ["aws-sdk"] }; // what CallbackFunction adds on its own
-    const handlers: [string, () => unknown, string[]][] = [
+async function main(): Promise<number> {
+    const parsed = parseBenchArgs(process.argv.slice(2));
+    if ("exit" in parsed) {
+        (parsed.exit === 0 ? process.stdout : process.stderr).write(parsed.text.endsWith("\n") ? parsed.text : `${parsed.text}\n`);
+        return parsed.exit;
+    }
+    const options = parsed.options;
+    const print = (line = "") => process.stdout.write(`${line}\n`);
+    print(`bench: node ${process.version}, ${os.cpus().length} cores, ${options.runs} cold starts per variant, ${options.seconds} s per throughput run`);
+
+    // --- Archive size -------------------------------------------------------------------------
+    const handlers: [string, Factory, string[]][] = [
         ["read-file", readFileCallbackFactory, ["aws-jwt-verify"]],
         ["whoami", whoamiCallbackFactory, []],
         ["admin", adminCallbackFactory, []],
     ];
+    const readFileArchives = new Map<Packaging, Map<string, Buffer>>();
+    const sizes = new Map<Packaging, number>();
     print("");
-    print("Archive size (zip)           ours        default     smaller by");
-    const readFileArchives: { ours?: Map<string, string | Buffer>; default?: Map<string, string | Buffer> } = {};
-    for (const [name, factory, bundled] of handlers) {
-        const indexJs = await serializeHandler(factory);
-        const ours = await archiveFiles(indexJs, archiveOnly(bundled));
-        const all = await archiveFiles(indexJs, defaultPackaging);
-        const [oursSize, allSize] = [await zipSize(ours), await zipSize(all)];
-        print(`  ${name.padEnd(26)} ${kb(oursSize).padStart(10)}  ${kb(allSize).padStart(10)}     ${(allSize / oursSize).toFixed(0)}x`);
-        if (name === "read-file") {
-            readFileArchives.ours = ours;
-            readFileArchives.default = all;
+    print(`Archive size (zip)        ${handlers.map(([name]) => name.padStart(12)).join("")}`);
+    for (const packaging of PACKAGINGS) {
+        const cells: string[] = [];
+        for (const [name, factory, packages] of handlers) {
+            const files = await archiveFiles(packaging.code(factory, packages), ROOT);
+            const size = await zipSize(files);
+            cells.push(kb(size).padStart(12));
+            if (name === "read-file") {
+                readFileArchives.set(packaging, files);
+                sizes.set(packaging, size);
+            }
         }
+        print(`  ${packaging.name.padEnd(33)}${cells.join("")}`);
     }
 
-    // --- AWS calls per request ------------------------------------------------------------
+    // --- AWS calls per request ------------------------------------------------------------------
     const key = makeSigningKey("bench-key");
     const fake = await startFakeAws({ jwks: { keys: [key.jwk] }, region: REGION, bucket: BUCKET, prefix: PREFIX });
     const users = Array.from({ length: 3 }, (_, i) => `bench-user-${i}`);
     for (const user of users) fake.objects.set(`${PREFIX}/${identityIdFor(REGION, user)}/data.txt`, `data of ${user}`);
-    const event = (user: string) => ({ headers: { idtoken: idToken(key, user, { claims: { "cognito:username": user } }) }, requestContext: { requestId: "bench" } });
+    const tokens = new Map(users.map((user) => [user, idToken(key, user, { claims: { "cognito:username": user } })]));
+    const event = (user: string) => ({ headers: { idtoken: tokens.get(user) }, requestContext: { requestId: "bench" } });
 
-    const verifier = verifierFetchingFrom(fake);
     const ours = createReadFileHandler(
         { identityPoolId: IDENTITY_POOL_ID, providerName: PROVIDER_NAME, bucket: BUCKET, prefix: PREFIX },
         {
-            verifier,
+            verifier: verifierFetchingFrom(fake),
             identity: new CognitoIdentityClient({ region: REGION, endpoint: fake.url }),
             s3For: (credentials) => new S3Client({ region: REGION, endpoint: fake.url, forcePathStyle: true, credentials }),
             log: () => undefined,
@@ -187,72 +195,101 @@ async function main() {
         { idp: fake.url, identity: fake.url, s3: fake.url },
         { accessKeyId: "AKIAEXECUTIONROLE", secretAccessKey: "execution-role-secret" },
     );
-    const callsFor = async (handler: (e: object) => Promise<unknown>, user: string) => {
+    const callsFor = async (handler: (e: object) => Promise<unknown>, e: object) => {
         const before = fake.calls.length;
-        await handler(event(user));
+        await handler(e);
         return fake.calls.slice(before).map((c) => c.split(" ")[0]);
     };
+    const renewed = { headers: { idtoken: idToken(key, users[0], { claims: { iat: Math.floor(Date.now() / 1000) - 60 } }) }, requestContext: { requestId: "bench" } };
     print("");
     print("AWS calls per GET /read-file");
-    print(`  ours, first request of a container   ${(await callsFor(ours, users[0])).join(", ")}`);
-    print(`  ours, the same user again (warm)     ${(await callsFor(ours, users[0])).join(", ")}`);
-    print(`  ours, a new user (warm container)    ${(await callsFor(ours, users[1])).join(", ")}`);
-    print(`  original flow, every request         ${(await callsFor(article, users[0])).join(", ")}`);
+    print(`  ours, first request of a container      ${(await callsFor(ours, event(users[0]))).join(", ")}`);
+    print(`  ours, the same token again (warm)       ${(await callsFor(ours, event(users[0]))).join(", ")}`);
+    print(`  ours, a new token of that user (warm)   ${(await callsFor(ours, renewed)).join(", ")}`);
+    print(`  ours, a new user (warm container)       ${(await callsFor(ours, event(users[1]))).join(", ")}`);
+    print(`  original flow, every request            ${(await callsFor(article, event(users[0]))).join(", ")}`);
 
-    // --- Cold start -------------------------------------------------------------------------
-    const oursDir = layOut(readFileArchives.ours!);
-    const defaultDir = layOut(readFileArchives.default!);
-    const cold = { ours: [] as number[], default: [] as number[] };
+    // --- Cold start and warm rate of each packaging ---------------------------------------------------
+    const runtimeSdk = layOut(new Map(), "bench-runtime-sdk-");
+    fs.symlinkSync(path.join(ROOT, "node_modules", "@aws-sdk"), path.join(runtimeSdk, "@aws-sdk"));
+    const dirs = new Map([...readFileArchives].map(([packaging, files]) => [packaging, layOut(files, "bench-archive-")]));
+    const invoke = (packaging: Packaging, warmSeconds = 0) =>
+        invokeInFreshProcess({
+            archiveDir: dirs.get(packaging)!,
+            fake,
+            bucket: BUCKET,
+            prefix: PREFIX,
+            events: [event(users[2])],
+            nodePath: packaging.sdk === "runtime" ? runtimeSdk : undefined,
+            warmSeconds,
+        });
+    const cold = new Map<Packaging | "bare", { wall: number[]; load: number[]; first: number[] }>(
+        [...PACKAGINGS, "bare" as const].map((variant) => [variant, { wall: [], load: [], first: [] }]),
+    );
+    // Interleaved, so a slow spell of the machine spreads over every variant.
     for (let i = 0; i < options.runs; i++) {
-        for (const variant of ["ours", "default"] as const) {
-            const result = await coldStart(variant === "ours" ? oursDir : defaultDir, fake, event(users[2]), variant === "ours");
-            if (result.status !== 200) throw new Error(`cold start (${variant}) answered ${result.status}`);
-            cold[variant].push(result.wallMs);
+        cold.get("bare")!.wall.push(await bareNode());
+        for (const packaging of PACKAGINGS) {
+            const result = await invoke(packaging);
+            if (result.responses[0].statusCode !== 200) throw new Error(`cold start (${packaging.name}) answered ${result.responses[0].statusCode}`);
+            const figures = cold.get(packaging)!;
+            figures.wall.push(result.wallMs);
+            figures.load.push(result.loadMs);
+            figures.first.push(result.timings[0]);
         }
     }
-    const bare: number[] = [];
-    for (let i = 0; i < options.runs; i++) {
-        const started = process.hrtime.bigint();
-        await run(process.execPath, ["-e", "0"]);
-        bare.push(Number(process.hrtime.bigint() - started) / 1e6);
+    const warm = new Map(PACKAGINGS.map((packaging) => [packaging, { rate: [] as number[], cpu: [] as number[] }]));
+    for (let round = 0; round < WARM_ROUNDS; round++) {
+        for (const packaging of PACKAGINGS) {
+            const result = await invoke(packaging, options.seconds);
+            warm.get(packaging)!.rate.push(result.warmRate!);
+            warm.get(packaging)!.cpu.push(result.warmCpuMs!);
+        }
     }
-    fs.rmSync(oursDir, { recursive: true, force: true });
-    fs.rmSync(defaultDir, { recursive: true, force: true });
-    print("");
-    print("Cold start: new Node process, load the handler, serve the first request (median)");
-    print(`  ours                     ${median(cold.ours).toFixed(0)} ms   (min ${Math.min(...cold.ours).toFixed(0)}, max ${Math.max(...cold.ours).toFixed(0)})`);
-    print(`  default packaging        ${median(cold.default).toFixed(0)} ms   (min ${Math.min(...cold.default).toFixed(0)}, max ${Math.max(...cold.default).toFixed(0)})`);
-    print(`  ratio default / ours     ${(median(cold.default) / median(cold.ours)).toFixed(2)}`);
-    print(`  (reference: a bare 'node -e 0' takes ${median(bare).toFixed(0)} ms here; Lambda also unpacks the archive first, 36 KB vs 3.5 MB)`);
+    const bare = median(cold.get("bare")!.wall);
 
-    // --- Throughput ---------------------------------------------------------------------------
+    print("");
+    print(`Cold start of read-file: new Node process, load the archive, serve the first request (${options.runs} runs; ms)`);
+    const row = (name: string, cells: string[]) => `  ${name.padEnd(35)}${cells.map((c, i) => c.padStart(i === 8 ? 11 : 9)).join("")}`;
+    print(row("", ["median", "min", "max", "x bare", "load", "1st req", "warm/s", "CPU/req", "zip"]));
+    for (const variant of [...PACKAGINGS, "bare" as const]) {
+        const { wall, load, first } = cold.get(variant)!;
+        const name = variant === "bare" ? "bare node -e 0" : variant.name;
+        const cells = [median(wall).toFixed(0), Math.min(...wall).toFixed(0), Math.max(...wall).toFixed(0), (median(wall) / bare).toFixed(2)];
+        if (variant !== "bare") {
+            const { rate, cpu } = warm.get(variant)!;
+            cells.push(median(load).toFixed(1), median(first).toFixed(1), median(rate).toFixed(0), median(cpu).toFixed(2), kb(sizes.get(variant)!));
+        }
+        print(row(name, cells));
+    }
+    print("  load: require of __index.js; 1st req: the first request, its four round trips to the loopback AWS included;");
+    print(`  warm/s, CPU/req: then the same request again for ${options.seconds} s, median of ${WARM_ROUNDS} processes (req/s; CPU ms per request)`);
+    for (const dir of [...dirs.values(), runtimeSdk]) fs.rmSync(dir, { recursive: true, force: true });
+
+    // --- Throughput in this process ------------------------------------------------------------------
     const oursRate = await throughput(ours, event(users[0]), options.seconds);
     const articleRate = await throughput(article, event(users[0]), options.seconds);
     print("");
-    print("Warm throughput in one process (AWS answered on loopback)");
+    print("Warm throughput in this process (handler from source, AWS answered on loopback)");
     print(`  ours                     ${oursRate.toFixed(0)} requests/s`);
     print(`  original flow            ${articleRate.toFixed(0)} requests/s`);
     print(`  ratio                    ${(oursRate / articleRate).toFixed(1)}x`);
     await fake.close();
 
-    // --- Test suite ---------------------------------------------------------------------------
+    // --- Test suite ------------------------------------------------------------------------------------
     if (options.tests) {
         const started = Date.now();
         const result = spawnSync("npm", ["test", "--silent"], { cwd: ROOT, stdio: "ignore" });
         print("");
         print(`npm test: ${((Date.now() - started) / 1000).toFixed(1)} s wall (exit ${result.status})`);
     }
+    return 0;
 }
 
-/** The real Cognito verifier, fetching its JWKS over HTTP from the loopback fake (which counts it). */
-function verifierFetchingFrom(fake: FakeAws) {
-    const jwksCache = new SimpleJwksCache({
-        fetcher: { fetch: async () => (await fetch(`${fake.url}/${USER_POOL_ID}/.well-known/jwks.json`)).arrayBuffer() },
-    });
-    return CognitoJwtVerifier.create({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, tokenUse: "id" }, { jwksCache });
-}
-
-main().catch((error) => {
-    process.stderr.write(`bench: ${(error as Error).stack ?? error}\n`);
-    process.exit(1);
-});
+main().then(
+    (code) => process.exit(code),
+    (error) => {
+        process.stderr.write(`bench: ${(error as Error).stack ?? error}\n`);
+        process.exit(1);
+    },
+);

@@ -1,7 +1,6 @@
 /**
  * HTTP plumbing shared by the handlers: API Gateway payload 2.0 shapes, JSON responses
- * and the mapping of failures onto status codes. Functions only (no classes), so the
- * closure serializer of `CallbackFunction` can carry them into the Lambda archive.
+ * and the mapping of failures onto status codes.
  */
 
 /** The parts of an API Gateway HTTP API (payload 2.0) event the handlers read. */
@@ -62,7 +61,6 @@ export function header(event: HttpEvent, name: string): string | undefined {
 /** How a failed AWS call should be answered. */
 export type AwsFailure = "throttled" | "unavailable" | "access-denied" | "not-found" | "expired-credentials" | "not-authorized" | "other";
 
-// Arrays, not Sets: the closure serializer does not carry a Set's contents.
 const THROTTLING: readonly string[] = [
     "ThrottlingException",
     "Throttling",

@@ -1,3 +1,5 @@
+import { createHash } from "crypto";
+
 import { GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
 
 /** Temporary credentials of one identity-pool identity, as the AWS SDK v3 takes them. */
@@ -13,15 +15,27 @@ export interface CognitoIdentitySender {
     send(command: GetIdCommand | GetCredentialsForIdentityCommand): Promise<unknown>;
 }
 
+/** The claims of a verified IdToken the exchange relies on. */
+export interface VerifiedClaims {
+    readonly sub: string;
+    /** Expiry of the token, in seconds since the epoch. */
+    readonly exp: number;
+}
+
 export interface IdentityExchangeOptions {
     readonly identity: CognitoIdentitySender;
     readonly identityPoolId: string;
     /** `cognito-idp.<region>.amazonaws.com/<poolId>`: the key of the `Logins` map. */
     readonly providerName: string;
-    /** Most users whose identity and credentials are kept; the least recently used goes first. */
-    readonly maxEntries: number;
+    /** Most users whose identity id is kept, and most tokens whose credentials are kept; the least recently used go first. */
+    readonly cacheEntries: number;
     /** Credentials closer than this to expiry are replaced before use. */
     readonly refreshMarginMs: number;
+    /**
+     * Longest time credentials issued for a token are reused before the identity pool is asked
+     * again, so that its server-side token check sees every token at least this often.
+     */
+    readonly revalidateAfterMs: number;
     readonly now: () => number;
 }
 
@@ -34,51 +48,87 @@ export interface IdentitySession<Client> {
 
 export interface IdentityExchange<Client> {
     /**
-     * The identity id and live credentials of the user `subject`, whose verified IdToken is
-     * `idToken`. Costs nothing when both are cached, one call (credentials) when only the
-     * identity id is, two otherwise.
+     * The identity id and live credentials for the verified IdToken `idToken` with claims
+     * `claims`. Costs nothing while credentials issued for this exact token are still within
+     * their bound, one call (GetCredentialsForIdentity) when only the user's identity id is
+     * known, two otherwise.
      */
-    sessionFor(subject: string, idToken: string): Promise<IdentitySession<Client>>;
-    /** Drops a user's credentials (kept: the identity id, which never changes). */
-    forgetCredentials(subject: string): void;
-    size(): number;
+    sessionFor(claims: VerifiedClaims, idToken: string): Promise<IdentitySession<Client>>;
+    /** Drops the credentials issued for a token (kept: the user's identity id, which never changes). */
+    forgetCredentials(idToken: string): void;
 }
 
-interface Entry<Client> {
-    identityId: string;
-    session?: IdentitySession<Client>;
+interface CachedSession<Client> {
+    readonly session: IdentitySession<Client>;
+    /** Epoch ms after which the identity pool is asked again. */
+    readonly validUntil: number;
+}
+
+/** A map that forgets its least recently used keys beyond `capacity`. */
+function boundedLru<V>(capacity: number) {
+    const entries = new Map<string, V>();
+    return {
+        get(key: string): V | undefined {
+            const value = entries.get(key);
+            if (value !== undefined) {
+                entries.delete(key);
+                entries.set(key, value);
+            }
+            return value;
+        },
+        set(key: string, value: V): void {
+            entries.delete(key);
+            entries.set(key, value);
+            while (entries.size > capacity) {
+                entries.delete(entries.keys().next().value as string);
+            }
+        },
+        delete(key: string): void {
+            entries.delete(key);
+        },
+    };
+}
+
+/** A token's credentials are found by its digest: the cache never holds bearer tokens. */
+function tokenKey(idToken: string): string {
+    return createHash("sha256").update(idToken).digest("base64url");
 }
 
 /**
- * Exchanges verified IdTokens for identity-pool credentials, remembering per user (by the
- * token's `sub`) the identity id and the credentials until shortly before they expire,
- * in a cache bounded to `maxEntries` users.
+ * Exchanges verified IdTokens for identity-pool credentials. The identity id is remembered
+ * per user (`sub`), since it never changes; credentials are remembered per exact token and
+ * reused only until the earliest of: their expiry less `refreshMarginMs`, the token's `exp`,
+ * and `revalidateAfterMs` after they were issued. A new token (for example one carrying other
+ * groups) never receives another token's credentials, and the identity pool's server-side
+ * token check sees every token again within `revalidateAfterMs`.
  */
 export function createIdentityExchange<Client>(
     options: IdentityExchangeOptions,
     clientFor: (credentials: TemporaryCredentials) => Client,
 ): IdentityExchange<Client> {
-    if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) {
-        throw new Error(`maxEntries must be a positive integer, got '${options.maxEntries}'`);
+    if (!Number.isInteger(options.cacheEntries) || options.cacheEntries < 1) {
+        throw new Error(`cacheEntries must be a positive integer, got '${options.cacheEntries}'`);
     }
-    const entries = new Map<string, Entry<Client>>();
-
-    function touch(subject: string, entry: Entry<Client>): void {
-        entries.delete(subject);
-        entries.set(subject, entry);
-        while (entries.size > options.maxEntries) {
-            entries.delete(entries.keys().next().value as string);
-        }
+    if (!Number.isFinite(options.revalidateAfterMs) || options.revalidateAfterMs < 0) {
+        throw new Error(`revalidateAfterMs must be a non-negative number, got '${options.revalidateAfterMs}'`);
     }
+    const identityIds = boundedLru<string>(options.cacheEntries);
+    const sessions = boundedLru<CachedSession<Client>>(options.cacheEntries);
 
-    async function sessionFor(subject: string, idToken: string): Promise<IdentitySession<Client>> {
-        const logins = { [options.providerName]: idToken };
-        const cached = entries.get(subject);
-        if (cached?.session && cached.session.credentials.expiration.getTime() - options.refreshMarginMs > options.now()) {
-            touch(subject, cached);
+    async function sessionFor(claims: VerifiedClaims, idToken: string): Promise<IdentitySession<Client>> {
+        const key = tokenKey(idToken);
+        const requestedAt = options.now();
+        const cached = sessions.get(key);
+        if (cached && requestedAt < cached.validUntil) {
+            // Keeps an active user's identity id among the most recently used.
+            identityIds.get(claims.sub);
             return cached.session;
         }
-        let identityId = cached?.identityId;
+        // Past its bound an entry is never served again, whatever the identity pool answers next.
+        sessions.delete(key);
+
+        const logins = { [options.providerName]: idToken };
+        let identityId = identityIds.get(claims.sub);
         if (identityId === undefined) {
             const got = (await options.identity.send(
                 new GetIdCommand({ IdentityPoolId: options.identityPoolId, Logins: logins }),
@@ -87,7 +137,7 @@ export function createIdentityExchange<Client>(
                 throw new Error("GetId returned no IdentityId");
             }
             identityId = got.IdentityId;
-            touch(subject, { identityId });
+            identityIds.set(claims.sub, identityId);
         }
         const issued = (await options.identity.send(
             new GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: logins }),
@@ -105,18 +155,21 @@ export function createIdentityExchange<Client>(
             expiration: new Date(c.Expiration),
         };
         const session = { identityId, credentials, client: clientFor(credentials) };
-        touch(subject, { identityId, session });
+        const validUntil = Math.min(
+            credentials.expiration.getTime() - options.refreshMarginMs,
+            claims.exp * 1000,
+            requestedAt + options.revalidateAfterMs,
+        );
+        if (validUntil > requestedAt) {
+            sessions.set(key, { session, validUntil });
+        }
         return session;
     }
 
     return {
         sessionFor,
-        forgetCredentials(subject: string): void {
-            const entry = entries.get(subject);
-            if (entry) {
-                entry.session = undefined;
-            }
+        forgetCredentials(idToken: string): void {
+            sessions.delete(tokenKey(idToken));
         },
-        size: () => entries.size,
     };
 }

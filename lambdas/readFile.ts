@@ -2,11 +2,11 @@ import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { FetchError } from "aws-jwt-verify/error";
 
 import { classifyAwsError, errorResponse, header, HttpEvent, HttpResponse, jsonResponse, RETRY_AFTER_SECONDS } from "./http";
-import { CognitoIdentitySender, createIdentityExchange, TemporaryCredentials } from "./identityCredentials";
+import { CognitoIdentitySender, createIdentityExchange, TemporaryCredentials, VerifiedClaims } from "./identityCredentials";
 
 /** Verifies an IdToken (signature, issuer, client id, token use, expiry) and returns its claims. */
 export interface IdTokenVerifier {
-    verify(token: string): Promise<{ readonly sub: string }>;
+    verify(token: string): Promise<VerifiedClaims>;
 }
 
 /** The minimum of an S3 client the handler needs (a real client or a mock). */
@@ -24,8 +24,14 @@ export interface ReadFileSettings {
     readonly fileName?: string;
     /** Largest file returned, in bytes; Lambda responses are capped at 6 MB. @default 1 MiB */
     readonly maxBytes?: number;
-    /** Users whose identity and credentials a warm container remembers. @default 1000 */
+    /** Users whose identity id, and tokens whose credentials, a warm container remembers. @default 1000 */
     readonly cacheEntries?: number;
+    /**
+     * Longest time a container reuses the credentials issued for one token before asking the
+     * identity pool again, which refuses tokens of users signed out globally or deleted.
+     * @default 5 minutes
+     */
+    readonly revalidateAfterMs?: number;
 }
 
 export interface ReadFileDeps {
@@ -60,8 +66,9 @@ export function createReadFileHandler(settings: ReadFileSettings, deps: ReadFile
             identity: deps.identity,
             identityPoolId: settings.identityPoolId,
             providerName: settings.providerName,
-            maxEntries: settings.cacheEntries ?? 1000,
+            cacheEntries: settings.cacheEntries ?? 1000,
             refreshMarginMs: 5 * 60 * 1000,
+            revalidateAfterMs: settings.revalidateAfterMs ?? 5 * 60 * 1000,
             now,
         },
         deps.s3For,
@@ -157,9 +164,9 @@ export function createReadFileHandler(settings: ReadFileSettings, deps: ReadFile
             };
         }
 
-        let subject: string;
+        let claims: VerifiedClaims;
         try {
-            subject = (await deps.verifier.verify(token)).sub;
+            claims = await deps.verifier.verify(token);
         } catch (error) {
             if (error instanceof FetchError) {
                 return {
@@ -178,7 +185,7 @@ export function createReadFileHandler(settings: ReadFileSettings, deps: ReadFile
         for (let attempt = 0; ; attempt++) {
             let session;
             try {
-                session = await exchange.sessionFor(subject, token);
+                session = await exchange.sessionFor(claims, token);
             } catch (error) {
                 return awsFailure(error, requestId, "identity");
             }
@@ -188,7 +195,7 @@ export function createReadFileHandler(settings: ReadFileSettings, deps: ReadFile
             } catch (error) {
                 const kind = classifyAwsError(error);
                 if (kind === "expired-credentials" && attempt === 0) {
-                    exchange.forgetCredentials(subject);
+                    exchange.forgetCredentials(token);
                     continue;
                 }
                 const outcome = kind === "access-denied" ? await absentOrDenied(session.client, key, requestId) : awsFailure(error, requestId, "s3");

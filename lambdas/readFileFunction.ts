@@ -3,7 +3,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 
 import { requireEnv } from "./env";
-import { createReadFileHandler } from "./readFile";
+import { CognitoIdentitySender } from "./identityCredentials";
+import { createReadFileHandler, IdTokenVerifier } from "./readFile";
 
 /** Environment variables the `GET /read-file` function is deployed with. */
 export const READ_FILE_ENV = [
@@ -18,21 +19,26 @@ export const READ_FILE_ENV = [
 const REQUEST_HANDLER = { connectionTimeout: 1000, requestTimeout: 3000 };
 
 /**
- * The `callbackFactory` of the read-file function: runs once per container, building the
- * verifier and clients that the returned handler reuses across invocations.
+ * The `callbackFactory` of the read-file function: runs once per container. It only reads
+ * the configuration; the verifier and the Cognito client are built by the first request that
+ * needs them (a request without a token needs neither) and reused by every later one.
  */
 export function readFileCallbackFactory() {
     const env = requireEnv([...READ_FILE_ENV, "AWS_REGION"]);
     const region = env.AWS_REGION;
-    const verifier = CognitoJwtVerifier.create({
-        userPoolId: env.USER_POOL_ID,
-        clientId: env.USER_POOL_CLIENT_ID,
-        tokenUse: "id",
-    });
-    // Fetch the JWKS during container init, before the first request needs it; a failure
-    // here is retried by the first verify().
-    verifier.hydrate().catch(() => undefined);
-    const identity = new CognitoIdentityClient({ region, maxAttempts: 2, requestHandler: REQUEST_HANDLER });
+    let verifier: IdTokenVerifier | undefined;
+    let identity: CognitoIdentityClient | undefined;
+    const lazyVerifier: IdTokenVerifier = {
+        verify: (token) =>
+            (verifier ??= CognitoJwtVerifier.create({
+                userPoolId: env.USER_POOL_ID,
+                clientId: env.USER_POOL_CLIENT_ID,
+                tokenUse: "id",
+            })).verify(token),
+    };
+    const lazyIdentity: CognitoIdentitySender = {
+        send: (command) => (identity ??= new CognitoIdentityClient({ region, maxAttempts: 2, requestHandler: REQUEST_HANDLER })).send(command as never),
+    };
     return createReadFileHandler(
         {
             identityPoolId: env.IDENTITY_POOL_ID,
@@ -41,8 +47,8 @@ export function readFileCallbackFactory() {
             prefix: env.USER_FILES_PREFIX,
         },
         {
-            verifier,
-            identity,
+            verifier: lazyVerifier,
+            identity: lazyIdentity,
             s3For: (credentials) => new S3Client({ region, credentials, maxAttempts: 2, requestHandler: REQUEST_HANDLER }),
         },
     );

@@ -12,7 +12,7 @@ import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
 import { Readable } from "stream";
 
-import { createReadFileHandler } from "../lambdas/readFile";
+import { createReadFileHandler, IdTokenVerifier } from "../lambdas/readFile";
 import {
     hs256Token,
     idToken,
@@ -45,7 +45,12 @@ function s3Error(name: string, status: number) {
     return new S3ServiceException({ name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status }, message: name });
 }
 
-/** Cognito that knows every user, handing out credentials whose key id names the user. */
+const groupsOf = (token: string): string[] => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString())["cognito:groups"] ?? [];
+
+/**
+ * Cognito that knows every user, handing out credentials whose key id names the user and
+ * the role its token's groups map to (as the identity pool's rules on `cognito:groups` do).
+ */
 function cognitoKnowsEveryone() {
     cognito.on(GetIdCommand).callsFake((input) => {
         const token = input.Logins[PROVIDER_NAME];
@@ -55,7 +60,7 @@ function cognitoKnowsEveryone() {
     cognito.on(GetCredentialsForIdentityCommand).callsFake((input) => ({
         IdentityId: input.IdentityId,
         Credentials: {
-            AccessKeyId: `ASIA-${input.IdentityId}`,
+            AccessKeyId: `ASIA-${groupsOf(input.Logins[PROVIDER_NAME]).includes("admin") ? "admin" : "user"}-${input.IdentityId}`,
             SecretKey: "secret",
             SessionToken: "session",
             Expiration: new Date(Date.now() + 3600_000),
@@ -63,13 +68,27 @@ function cognitoKnowsEveryone() {
     }));
 }
 
-function makeHandler(options: { cacheEntries?: number; now?: () => number } = {}) {
+interface HandlerOptions {
+    cacheEntries?: number;
+    revalidateAfterMs?: number;
+    now?: () => number;
+    verifier?: IdTokenVerifier;
+}
+
+function makeHandler(options: HandlerOptions = {}) {
     const { verifier, fetches } = localVerifier([signingKey]);
     const logs: Record<string, unknown>[] = [];
     const handler = createReadFileHandler(
-        { identityPoolId: IDENTITY_POOL_ID, providerName: PROVIDER_NAME, bucket: BUCKET, prefix: PREFIX, cacheEntries: options.cacheEntries },
         {
-            verifier,
+            identityPoolId: IDENTITY_POOL_ID,
+            providerName: PROVIDER_NAME,
+            bucket: BUCKET,
+            prefix: PREFIX,
+            cacheEntries: options.cacheEntries,
+            revalidateAfterMs: options.revalidateAfterMs,
+        },
+        {
+            verifier: options.verifier ?? verifier,
             identity: new CognitoIdentityClient({ region: REGION }),
             s3For: (credentials) => new S3Client({ region: REGION, credentials }),
             now: options.now,
@@ -77,6 +96,12 @@ function makeHandler(options: { cacheEntries?: number; now?: () => number } = {}
         },
     );
     return { handler, fetches, logs };
+}
+
+/** The access key id the S3 client of the `index`th GetObject signed with. */
+async function readWithKey(index: number): Promise<string> {
+    const client = s3.commandCalls(GetObjectCommand)[index].thisValue as S3Client;
+    return (await (client.config.credentials as () => Promise<{ accessKeyId: string }>)()).accessKeyId;
 }
 
 const request = (token?: string, headerName = "idtoken") => ({
@@ -110,9 +135,14 @@ describe("GET /read-file handler", () => {
 
         const read = s3.commandCalls(GetObjectCommand)[0];
         assert.deepStrictEqual(read.args[0].input, { Bucket: BUCKET, Key: keyOf("alice") });
-        const client = read.thisValue as S3Client;
-        const used = await (client.config.credentials as () => Promise<{ accessKeyId: string }>)();
-        assert.strictEqual(used.accessKeyId, `ASIA-${identityIdOf("alice")}`, "S3 must be read with the user's identity-pool credentials");
+        assert.strictEqual(await readWithKey(0), `ASIA-user-${identityIdOf("alice")}`, "S3 must be read with the user's identity-pool credentials");
+    });
+
+    it("refuses cache settings that cannot bound anything, naming the setting and the value", () => {
+        assert.throws(() => makeHandler({ cacheEntries: 0 }), /cacheEntries must be a positive integer, got '0'/);
+        assert.throws(() => makeHandler({ cacheEntries: 1.5 }), /cacheEntries must be a positive integer, got '1.5'/);
+        assert.throws(() => makeHandler({ revalidateAfterMs: -1 }), /revalidateAfterMs must be a non-negative number, got '-1'/);
+        assert.throws(() => makeHandler({ revalidateAfterMs: Number.NaN }), /revalidateAfterMs must be a non-negative number, got 'NaN'/);
     });
 
     it("finds the idToken header whatever its case", async () => {
@@ -151,6 +181,53 @@ describe("GET /read-file handler", () => {
             assert.ok(!JSON.stringify(logs).includes("eyJ"), "tokens never reach the logs");
         });
     }
+
+    describe("the token shape guard", () => {
+        /** A verifier that accepts anything and counts calls: only the handler's own guard can refuse. */
+        function countingVerifier() {
+            const seen: string[] = [];
+            const verifier: IdTokenVerifier = {
+                verify: async (token) => {
+                    seen.push(token);
+                    return { sub: "alice", exp: Math.floor(Date.now() / 1000) + 3600 };
+                },
+            };
+            return { verifier, seen };
+        }
+        const segment = (length: number) => "a".repeat(length);
+        const malformed: Record<string, string> = {
+            "one segment": "not-a-jwt",
+            "two segments": "aaa.bbb",
+            "four segments": "aaa.bbb.ccc.ddd",
+            "an empty segment": "aaa..ccc",
+            "standard base64 characters": "aa+a.bb/b.ccc",
+            "base64 padding": "aaa.bbb.ccc=",
+            "inner whitespace": "aaa.b bb.ccc",
+            "a quote": 'aaa.bbb.ccc"',
+            "8193 characters": `${segment(8189)}.b.c`,
+            "a megabyte": `${segment(1 << 20)}.b.c`,
+        };
+        for (const [kind, token] of Object.entries(malformed)) {
+            it(`refuses a token with ${kind} as invalid_token without calling the verifier`, async () => {
+                const { verifier, seen } = countingVerifier();
+                const { handler, logs } = makeHandler({ verifier });
+                const response = await handler(request(token));
+                assert.strictEqual(response.statusCode, 401);
+                assert.strictEqual(parsed(response).error, "invalid_token");
+                assert.deepStrictEqual(seen, [], "a malformed token must not reach the verifier");
+                assert.strictEqual(awsCalls(), 0);
+                assert.strictEqual(logs[0].reason, "malformed-token");
+            });
+        }
+
+        it("passes a well-formed token of exactly 8192 characters to the verifier", async () => {
+            const { verifier, seen } = countingVerifier();
+            const { handler } = makeHandler({ verifier });
+            const token = `${segment(8188)}.b.c`;
+            await handler(request(token));
+            assert.deepStrictEqual(seen, [token]);
+        });
+    });
 
     it("answers 403 when S3 denies the read and the caller may not list the key", async () => {
         s3.on(GetObjectCommand).rejects(s3Error("AccessDenied", 403));
@@ -210,6 +287,9 @@ describe("GET /read-file handler", () => {
     });
 
     describe("AWS calls per request", () => {
+        const getIds = () => cognito.commandCalls(GetIdCommand).length;
+        const issues = () => cognito.commandCalls(GetCredentialsForIdentityCommand).length;
+
         it("costs three calls (GetId, GetCredentialsForIdentity, GetObject) and one JWKS fetch for a first request", async () => {
             const { handler, fetches } = makeHandler();
             await handler(request(idToken(signingKey, "alice")));
@@ -220,26 +300,93 @@ describe("GET /read-file handler", () => {
             assert.strictEqual(fetches.count, 1);
         });
 
-        it("costs exactly one call (the S3 read) for a user the warm container has seen", async () => {
-            const { handler, fetches } = makeHandler();
-            await handler(request(idToken(signingKey, "alice")));
+        it("costs exactly one call (the S3 read) for the same token within the revalidation window", async () => {
+            let clock = Date.now();
+            const { handler, fetches } = makeHandler({ now: () => clock });
+            const token = idToken(signingKey, "alice");
+            await handler(request(token));
+            clock += 5 * 60 * 1000 - 1;
             const before = awsCalls();
-            const response = await handler(request(idToken(signingKey, "alice")));
+            const response = await handler(request(token));
             assert.strictEqual(response.statusCode, 200);
             assert.strictEqual(awsCalls() - before, 1);
             assert.strictEqual(s3.commandCalls(GetObjectCommand).length, 2);
             assert.strictEqual(fetches.count, 1, "the JWKS is fetched once per container");
         });
 
-        it("replaces credentials about to expire, keeping the identity id (one Cognito call)", async () => {
+        it("GIVEN an admin demoted to user WHEN their new token arrives THEN new credentials are issued for it, never the admin's", async () => {
+            const { handler } = makeHandler();
+            const asAdmin = idToken(signingKey, "alice", { claims: { "cognito:groups": ["admin"] } });
+            const asUser = idToken(signingKey, "alice", { claims: { "cognito:groups": ["user"], iat: Math.floor(Date.now() / 1000) + 1 } });
+            assert.strictEqual((await handler(request(asAdmin))).statusCode, 200);
+            assert.strictEqual(await readWithKey(0), `ASIA-admin-${identityIdOf("alice")}`);
+
+            const response = await handler(request(asUser));
+            assert.strictEqual(response.statusCode, 200);
+            assert.strictEqual(issues(), 2, "the new token is exchanged with the identity pool");
+            assert.strictEqual(getIds(), 1, "the identity id is remembered per user");
+            assert.strictEqual(cognito.commandCalls(GetCredentialsForIdentityCommand)[1].args[0].input.Logins?.[PROVIDER_NAME], asUser);
+            assert.strictEqual(await readWithKey(1), `ASIA-user-${identityIdOf("alice")}`, "the new token must not get the admin credentials");
+        });
+
+        it("asks the identity pool again for the same token once the revalidation window has passed", async () => {
             let clock = Date.now();
             const { handler } = makeHandler({ now: () => clock });
-            await handler(request(idToken(signingKey, "alice")));
-            clock += 56 * 60 * 1000; // credentials expire in 60 minutes; refreshed 5 minutes early
-            const before = { getId: cognito.commandCalls(GetIdCommand).length, creds: cognito.commandCalls(GetCredentialsForIdentityCommand).length };
-            await handler(request(idToken(signingKey, "alice")));
-            assert.strictEqual(cognito.commandCalls(GetIdCommand).length, before.getId);
-            assert.strictEqual(cognito.commandCalls(GetCredentialsForIdentityCommand).length, before.creds + 1);
+            const token = idToken(signingKey, "alice");
+            await handler(request(token));
+            clock += 5 * 60 * 1000;
+            assert.strictEqual((await handler(request(token))).statusCode, 200);
+            assert.strictEqual(issues(), 2);
+            assert.strictEqual(getIds(), 1);
+        });
+
+        it("answers 401, and keeps no credentials, when the identity pool refuses a token at revalidation (signed out, revoked)", async () => {
+            let clock = Date.now();
+            const { handler } = makeHandler({ now: () => clock, revalidateAfterMs: 60_000 });
+            const token = idToken(signingKey, "alice");
+            assert.strictEqual((await handler(request(token))).statusCode, 200);
+
+            cognito
+                .on(GetCredentialsForIdentityCommand)
+                .rejects(new NotAuthorizedException({ message: "Token is revoked", $metadata: { httpStatusCode: 400 } }));
+            clock += 60_000;
+            const refused = await handler(request(token));
+            assert.strictEqual(refused.statusCode, 401);
+            assert.strictEqual(parsed(refused).error, "invalid_token");
+
+            const again = await handler(request(token));
+            assert.strictEqual(again.statusCode, 401, "refused credentials are not served from the cache afterwards");
+            assert.strictEqual(issues(), 3);
+            assert.strictEqual(s3.commandCalls(GetObjectCommand).length, 1);
+        });
+
+        it("never reuses credentials past the token's exp, whatever the revalidation window", async () => {
+            let clock = Date.now();
+            const { handler } = makeHandler({ now: () => clock, revalidateAfterMs: 2 * 3600_000 });
+            const exp = Math.floor(clock / 1000) + 10 * 60;
+            const token = idToken(signingKey, "alice", { claims: { exp } });
+            await handler(request(token));
+            clock = exp * 1000 - 1;
+            await handler(request(token));
+            assert.strictEqual(issues(), 1, "reused until just before exp");
+            // The verifier reads the real clock, so the token still verifies: only the cache bound is tested.
+            clock = exp * 1000;
+            assert.strictEqual((await handler(request(token))).statusCode, 200);
+            assert.strictEqual(issues(), 2);
+        });
+
+        it("replaces credentials five minutes before they expire, keeping the identity id (one Cognito call)", async () => {
+            let clock = Date.now();
+            const { handler } = makeHandler({ now: () => clock, revalidateAfterMs: 2 * 3600_000 });
+            const token = idToken(signingKey, "alice", { claims: { exp: Math.floor(clock / 1000) + 2 * 3600 } });
+            await handler(request(token));
+            clock += 55 * 60 * 1000 - 1000; // credentials expire in 60 minutes
+            await handler(request(token));
+            assert.strictEqual(issues(), 1);
+            clock += 2000; // the fake issued them a few milliseconds after the clock was read
+            await handler(request(token));
+            assert.strictEqual(getIds(), 1);
+            assert.strictEqual(issues(), 2);
         });
 
         it("recovers once from expired credentials by fetching new ones", async () => {
@@ -249,7 +396,7 @@ describe("GET /read-file handler", () => {
             const { handler } = makeHandler();
             const response = await handler(request(idToken(signingKey, "alice")));
             assert.strictEqual(response.statusCode, 200);
-            assert.strictEqual(cognito.commandCalls(GetCredentialsForIdentityCommand).length, 2);
+            assert.strictEqual(issues(), 2);
         });
 
         it("does not loop when fresh credentials are refused as expired too", async () => {
@@ -260,19 +407,32 @@ describe("GET /read-file handler", () => {
             assert.strictEqual(s3.commandCalls(GetObjectCommand).length, 2);
         });
 
-        it("keeps at most cacheEntries users, evicting the least recently used", async () => {
+        it("keeps the identity ids of at most cacheEntries users, evicting the least recently used", async () => {
             s3.on(GetObjectCommand).callsFake(() => ({ Body: body("x"), ContentLength: 1 }));
             const { handler } = makeHandler({ cacheEntries: 2 });
             for (const user of ["u1", "u2", "u1", "u3"]) {
                 await handler(request(idToken(signingKey, user)));
             }
             // u2 was least recently used when u3 arrived: it costs GetId again, u1 does not.
-            const getIds = () => cognito.commandCalls(GetIdCommand).length;
             const beforeU1 = getIds();
             await handler(request(idToken(signingKey, "u1")));
             assert.strictEqual(getIds(), beforeU1);
             await handler(request(idToken(signingKey, "u2")));
             assert.strictEqual(getIds(), beforeU1 + 1);
+        });
+
+        it("keeps the credentials of at most cacheEntries tokens, evicting the least recently used", async () => {
+            s3.on(GetObjectCommand).callsFake(() => ({ Body: body("x"), ContentLength: 1 }));
+            const { handler } = makeHandler({ cacheEntries: 2 });
+            const tokens = Object.fromEntries(["t1", "t2", "t3"].map((user) => [user, idToken(signingKey, user)]));
+            for (const user of ["t1", "t2", "t1", "t3"]) {
+                await handler(request(tokens[user]));
+            }
+            const before = issues();
+            await handler(request(tokens.t1));
+            assert.strictEqual(issues(), before);
+            await handler(request(tokens.t2));
+            assert.strictEqual(issues(), before + 1);
         });
     });
 });

@@ -1,64 +1,76 @@
 /**
- * The inline callback survives serialization: it is serialized exactly as CallbackFunction
- * does it, loaded in a fresh Node process and invoked, with AWS answered on loopback.
+ * The read-file function as it is deployed: the archive a HandlerFunction's CallbackFunction
+ * assembles (captured from its own calls, on the mock engine), laid out in a folder outside the
+ * project and run in a fresh Node process that cannot reach the project's node_modules, with
+ * AWS answered on loopback.
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 
-import * as pulumi from "@pulumi/pulumi";
-
-import { archiveOnly } from "../components/handlerFunction";
+import { HandlerFunction, handlerCode, HandlerCode } from "../components/handlerFunction";
 import { readFileCallbackFactory } from "../lambdas/readFileFunction";
-import { ROOT } from "./harness";
+import { ROOT, runProgram } from "./harness";
 import { FakeAws, identityIdFor, startFakeAws } from "./support/fakeAws";
-import { invokeInFreshProcess, serializeHandler } from "./support/freshProcess";
-import { idToken, makeSigningKey, REGION } from "./support/tokens";
+import { archiveFiles, callbackFunctionArchive, invokeInFreshProcess, layOut } from "./support/freshProcess";
+import { CLIENT_ID, idToken, makeSigningKey, REGION } from "./support/tokens";
 
 const BUCKET = "user-files-serialized";
 const PREFIX = "cognito-test";
 
+const event = (token?: string) => ({ headers: token ? { idtoken: token } : {}, requestContext: { requestId: "r" } });
 
-describe("read-file callback serialization", () => {
+describe("read-file function as deployed (bundled, fresh process)", () => {
     const key = makeSigningKey("serialized-key");
     let fake: FakeAws;
+    let code: HandlerCode;
+    let files: Map<string, Buffer>;
     let dir: string;
 
     before(async () => {
         fake = await startFakeAws({ jwks: { keys: [key.jwk] }, region: REGION, bucket: BUCKET, prefix: PREFIX });
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "read-file-archive-"));
-        fs.writeFileSync(path.join(dir, "__index.js"), await serializeHandler(readFileCallbackFactory));
+        await runProgram("deve"); // installs the mocks the function registers against
+        const args = { callbackFactory: readFileCallbackFactory, bundledPackages: ["aws-jwt-verify"], description: "read-file, as index.ts builds it" };
+        files = await callbackFunctionArchive(() => new HandlerFunction("serialized-read-file", args), ROOT);
+        code = handlerCode(args.callbackFactory, { bundledPackages: args.bundledPackages });
+        dir = layOut(files, "read-file-archive-");
     });
+    beforeEach(() => fake.calls.splice(0));
     after(async () => {
         await fake.close();
         fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    const invokeFresh = (events: object[], nodePath = path.join(ROOT, "node_modules"), archiveDir = dir) =>
-        invokeInFreshProcess({ archiveDir, fake, bucket: BUCKET, prefix: PREFIX, events, nodePath });
+    const invokeFresh = (events: object[]) => invokeInFreshProcess({ archiveDir: dir, fake, bucket: BUCKET, prefix: PREFIX, events });
 
-    it("is plain JavaScript that names its packages instead of inlining them", async () => {
-        const text = fs.readFileSync(path.join(dir, "__index.js"), "utf8");
-        assert.match(text, /require\("aws-jwt-verify"\)/);
-        assert.match(text, /require\("@aws-sdk\/client-s3(\/dist-cjs\/index.js)?"\)/);
-        assert.ok(!text.includes("@pulumi/"), "no Pulumi code may reach the function");
+    it("is a loader and one bundle: no package folder, no Pulumi code", () => {
+        assert.ok(code.bundle, "an exported factory is bundled");
+        assert.deepStrictEqual([...files.keys()].sort(), ["__index.js", code.bundle.file]);
+        const index = files.get("__index.js")!.toString();
+        assert.deepStrictEqual(index.match(/require\([^)]*\)/g), ["require(request)"]);
+        assert.ok(index.includes(JSON.stringify(`./${code.bundle.file}`)), "the loader names the bundle's archive path");
+        const bundle = files.get(code.bundle.file)!.toString();
+        assert.ok(!/@pulumi\//.test(bundle) && !code.bundle.packages.some((p) => p.startsWith("@pulumi/")), "no Pulumi code may reach the function");
+        assert.ok(code.bundle.packages.includes("aws-jwt-verify") && code.bundle.packages.includes("@aws-sdk/client-s3"));
     });
 
-    it("serves a first and a warm request in a fresh process: own file with own credentials, others refused", async () => {
+    it("is the archive that handlerCode and CallbackFunction's steps give (as the benchmark builds them)", async () => {
+        assert.deepStrictEqual(await archiveFiles(code, ROOT), files);
+    });
+
+    it("cannot reach the project's packages from where it runs", () => {
+        assert.throws(() => require.resolve("aws-jwt-verify", { paths: [dir] }), /Cannot find module/);
+        assert.ok(path.relative(ROOT, dir).startsWith(`..${path.sep}`), "the archive lies outside the project");
+    });
+
+    it("serves a first and a warm request: own file with own credentials, others refused", async () => {
         fake.objects.set(`${PREFIX}/${identityIdFor(REGION, "alice")}/data.txt`, "hello alice");
-        const event = (token?: string) => ({ headers: token ? { idtoken: token } : {}, requestContext: { requestId: "r" } });
-        const { responses } = await invokeFresh([
-            event(idToken(key, "alice")),
-            event(idToken(key, "alice")),
-            event(),
-            event("garbage"),
-            event(idToken(key, "bob")),
-        ]);
+        const alice = idToken(key, "alice");
+        const { responses } = await invokeFresh([event(alice), event(alice), event("garbage"), event(idToken(key, "bob"))]);
 
         assert.deepStrictEqual(
             responses.map((r) => r.statusCode),
-            [200, 200, 401, 401, 404],
+            [200, 200, 401, 404],
         );
         assert.deepStrictEqual(JSON.parse(responses[0].body), { status: "success", data: "hello alice" });
         assert.deepStrictEqual(fake.calls, [
@@ -73,36 +85,52 @@ describe("read-file callback serialization", () => {
         ]);
     });
 
-    it("ships only aws-jwt-verify from node_modules; the AWS SDK comes from the runtime", async () => {
-        const paths = await pulumi.runtime.computeCodePaths(archiveOnly(["aws-jwt-verify"]));
-        assert.deepStrictEqual([...paths.keys()].sort(), [
-            "node_modules/aws-jwt-verify/LICENSE",
-            "node_modules/aws-jwt-verify/dist/cjs",
-            "node_modules/aws-jwt-verify/package.json",
-        ]);
+    it("answers a request without a token with no network call at all (nothing is fetched at start)", async () => {
+        const { responses } = await invokeFresh([event()]);
+        assert.strictEqual(responses[0].statusCode, 401);
+        assert.strictEqual(JSON.parse(responses[0].body).error, "missing_token");
+        assert.deepStrictEqual(fake.calls, []);
     });
 
-    it("runs from the trimmed archive alone: aws-jwt-verify from the archive, the AWS SDK from the runtime", async () => {
-        // Lay the archive out as Lambda would, with the SDK reachable only as the runtime provides it.
-        const archive = fs.mkdtempSync(path.join(os.tmpdir(), "read-file-trimmed-"));
-        try {
-            fs.copyFileSync(path.join(dir, "__index.js"), path.join(archive, "__index.js"));
-            for (const [archivePath] of await pulumi.runtime.computeCodePaths(archiveOnly(["aws-jwt-verify"]))) {
-                fs.cpSync(path.join(ROOT, archivePath), path.join(archive, archivePath), { recursive: true });
-            }
-            const runtime = fs.mkdtempSync(path.join(os.tmpdir(), "runtime-sdk-"));
-            // The runtime's SDK (its own dependencies resolve from where the link points).
-            fs.symlinkSync(path.join(ROOT, "node_modules", "@aws-sdk"), path.join(runtime, "@aws-sdk"));
-            const { responses } = await invokeFresh([{ headers: {}, requestContext: { requestId: "r" } }], runtime, archive);
-            assert.strictEqual(responses[0].statusCode, 401);
-            fs.rmSync(runtime, { recursive: true, force: true });
-        } finally {
-            fs.rmSync(archive, { recursive: true, force: true });
-        }
+    it("refuses an access token of the app client and an IdToken of another client before any identity-pool call", async () => {
+        const accessToken = idToken(key, "alice", { claims: { token_use: "access", aud: undefined, client_id: CLIENT_ID, scope: "aws.cognito.signin.user.admin" } });
+        const otherClient = idToken(key, "alice", { claims: { aud: "anotherclient0123456789ab" } });
+        const { responses } = await invokeFresh([event(accessToken), event(otherClient)]);
+
+        assert.deepStrictEqual(
+            responses.map((r) => [r.statusCode, JSON.parse(r.body).error]),
+            [
+                [401, "invalid_token"],
+                [401, "invalid_token"],
+            ],
+        );
+        assert.deepStrictEqual(fake.calls, ["jwks"], "only the keys are fetched: no GetId, no credentials");
+    });
+});
+
+describe("read-file bundle with the runtime's AWS SDK", () => {
+    const key = makeSigningKey("runtime-sdk-key");
+    let fake: FakeAws;
+    let dir: string;
+    let runtime: string;
+
+    before(async () => {
+        fake = await startFakeAws({ jwks: { keys: [key.jwk] }, region: REGION, bucket: BUCKET, prefix: PREFIX });
+        dir = layOut(await archiveFiles(handlerCode(readFileCallbackFactory, { bundledPackages: ["aws-jwt-verify"], sdk: "runtime" }), ROOT));
+        // The runtime's SDK, reachable only through NODE_PATH as in Lambda (its own dependencies resolve from where the link points).
+        runtime = layOut(new Map(), "runtime-sdk-");
+        fs.symlinkSync(path.join(ROOT, "node_modules", "@aws-sdk"), path.join(runtime, "@aws-sdk"));
+    });
+    after(async () => {
+        await fake.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.rmSync(runtime, { recursive: true, force: true });
     });
 
-    it("refuses to bundle a package that is not a dependency or that the runtime provides", () => {
-        assert.throws(() => archiveOnly(["left-pad"]), /'left-pad' is not in package.json dependencies/);
-        assert.throws(() => archiveOnly(["@aws-sdk/client-s3"]), /provided by the nodejs22.x runtime/);
+    it("leaves the SDK out and serves with the runtime's copy", async () => {
+        fake.objects.set(`${PREFIX}/${identityIdFor(REGION, "carol")}/data.txt`, "hello carol");
+        const { responses } = await invokeInFreshProcess({ archiveDir: dir, fake, bucket: BUCKET, prefix: PREFIX, events: [event(idToken(key, "carol"))], nodePath: runtime });
+        assert.strictEqual(responses[0].statusCode, 200);
+        assert.deepStrictEqual(JSON.parse(responses[0].body).data, "hello carol");
     });
 });

@@ -1,9 +1,11 @@
 /**
- * Runs a serialized read-file handler (`__index.js` of an archive laid out on disk) in a
- * fresh Node process, as Lambda would: configured by environment variables, its AWS calls
- * and the JWKS fetch answered by the loopback fake AWS.
+ * Runs a handler archive laid out on disk (`__index.js` and whatever else it carries) in a
+ * fresh Node process, as Lambda would: configured by environment variables, its AWS calls and
+ * the JWKS fetch answered by the loopback fake AWS.
  */
 import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 
@@ -25,8 +27,91 @@ export async function serializeHandler(factory: () => unknown): Promise<string> 
     return closure.text;
 }
 
+/** What `CallbackFunction` is given to build an archive from. */
+export interface CallbackCode {
+    readonly callbackFactory: () => unknown;
+    readonly codePathOptions?: pulumi.runtime.CodePathOptions;
+}
+
+type CodePaths = Map<string, pulumi.asset.Asset | pulumi.asset.Archive>;
+
+/** The archive's files: `__index.js` and, read from disk, every path of `computeCodePaths`. */
+async function filesOf(indexJs: string, paths: CodePaths, root: string): Promise<Map<string, Buffer>> {
+    const files = new Map<string, Buffer>([["__index.js", Buffer.from(indexJs)]]);
+    const walk = (archivePath: string, diskPath: string) => {
+        if (fs.statSync(diskPath).isDirectory()) {
+            for (const entry of fs.readdirSync(diskPath)) {
+                walk(`${archivePath}/${entry}`, path.join(diskPath, entry));
+            }
+        } else {
+            files.set(archivePath, fs.readFileSync(diskPath));
+        }
+    };
+    for (const [archivePath, asset] of paths) {
+        walk(archivePath, path.resolve(root, await (asset as pulumi.asset.FileAsset).path));
+    }
+    return files;
+}
+
+/**
+ * The files of the archive `aws.lambda.CallbackFunction` builds from `code`, by its own steps:
+ * the serialized factory as `__index.js`, then `computeCodePaths` of the code path options
+ * with `aws-sdk` excluded, as CallbackFunction adds.
+ */
+export async function archiveFiles(code: CallbackCode, root: string): Promise<Map<string, Buffer>> {
+    const options = code.codePathOptions ?? {};
+    const paths = await pulumi.runtime.computeCodePaths({
+        ...options,
+        extraExcludePackages: [...(options.extraExcludePackages ?? []), "aws-sdk"],
+    });
+    return filesOf(await serializeHandler(code.callbackFactory), paths, root);
+}
+
+/**
+ * The files of the archive that the one `aws.lambda.CallbackFunction` created by `construct`
+ * assembles, taken from the two calls it makes: `serializeFunction` (its `__index.js`) and
+ * `computeCodePaths` (everything else). Needs the mock engine in place.
+ */
+export async function callbackFunctionArchive(construct: () => void, root: string): Promise<Map<string, Buffer>> {
+    const runtime = pulumi.runtime as { serializeFunction: typeof pulumi.runtime.serializeFunction; computeCodePaths: typeof pulumi.runtime.computeCodePaths };
+    const { serializeFunction, computeCodePaths } = runtime;
+    const closures: ReturnType<typeof serializeFunction>[] = [];
+    let computed!: (paths: Promise<CodePaths>) => void;
+    const paths = new Promise<Promise<CodePaths>>((resolve) => (computed = resolve));
+    runtime.serializeFunction = (...args) => {
+        closures.push(serializeFunction(...args));
+        return closures[closures.length - 1];
+    };
+    // CallbackFunction computes its code paths once the serialization has settled.
+    runtime.computeCodePaths = ((...args: Parameters<typeof computeCodePaths>) => {
+        const result = computeCodePaths(...args);
+        computed(result);
+        return result;
+    }) as typeof computeCodePaths;
+    try {
+        construct();
+        if (closures.length !== 1) {
+            throw new Error(`expected one serialized function, got ${closures.length}`);
+        }
+        return await filesOf((await closures[0]).text, await (await paths), root);
+    } finally {
+        runtime.serializeFunction = serializeFunction;
+        runtime.computeCodePaths = computeCodePaths;
+    }
+}
+
+/** Writes archive files into a new folder outside the project, so no project node_modules is in reach. */
+export function layOut(files: Map<string, Buffer | string>, prefix = "handler-archive-"): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    for (const [name, content] of files) {
+        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        fs.writeFileSync(path.join(dir, name), content);
+    }
+    return dir;
+}
+
 export interface FreshInvocation {
-    /** Folder holding `__index.js` (and, for a full archive, its node_modules). */
+    /** Folder holding `__index.js` and the rest of the archive. */
     readonly archiveDir: string;
     readonly fake: FakeAws;
     readonly bucket: string;
@@ -34,12 +119,24 @@ export interface FreshInvocation {
     readonly events: object[];
     /** Where packages the archive lacks come from (the runtime's AWS SDK). @default none */
     readonly nodePath?: string;
+    /** After the events, repeats the last one for this long and counts the responses. @default 0 */
+    readonly warmSeconds?: number;
+    /** More environment variables for the function. @default {} */
+    readonly env?: Record<string, string>;
 }
 
 export interface FreshResult {
     readonly responses: { statusCode: number; body: string }[];
     /** Spawn to exit, in ms. */
     readonly wallMs: number;
+    /** Time `require` of `__index.js` took, in ms. */
+    readonly loadMs: number;
+    /** Time each event took, in ms. */
+    readonly timings: number[];
+    /** Requests per second of the warm run, when asked for. */
+    readonly warmRate?: number;
+    /** CPU time of the function's process per warm request, in ms, when asked for. */
+    readonly warmCpuMs?: number;
 }
 
 export async function invokeInFreshProcess(invocation: FreshInvocation): Promise<FreshResult> {
@@ -53,11 +150,14 @@ export async function invokeInFreshProcess(invocation: FreshInvocation): Promise
             path.join(__dirname, "invokeSerialized.js"),
             path.join(invocation.archiveDir, "__index.js"),
             JSON.stringify(invocation.events),
+            String(invocation.warmSeconds ?? 0),
         ],
         {
             cwd: invocation.archiveDir,
             env: {
                 PATH: process.env.PATH,
+                // Node also looks for packages under $HOME: point it at the archive.
+                HOME: invocation.archiveDir,
                 ...(invocation.nodePath ? { NODE_PATH: invocation.nodePath } : {}),
                 FAKE_AWS_PORT: String(fake.port),
                 AWS_REGION: REGION,
@@ -71,11 +171,13 @@ export async function invokeInFreshProcess(invocation: FreshInvocation): Promise
                 IDENTITY_POOL_ID: `${REGION}:00000000-1111-4222-8333-444444444444`,
                 USER_FILES_BUCKET: invocation.bucket,
                 USER_FILES_PREFIX: invocation.prefix,
+                ...invocation.env,
             },
+            maxBuffer: 64 * 1024 * 1024,
         },
     );
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     // The handler logs to stdout too: the result is the last line.
-    const result = JSON.parse(stdout.trim().split("\n").pop() as string) as { responses: FreshResult["responses"] };
-    return { responses: result.responses, wallMs };
+    const result = JSON.parse(stdout.trim().split("\n").pop() as string) as Omit<FreshResult, "wallMs">;
+    return { ...result, wallMs };
 }

@@ -1,0 +1,182 @@
+/**
+ * How HandlerFunction packages a handler (`handlerCode`): one esbuild bundle per exported
+ * factory and a loader callback, the guards on what a bundle may contain, and the archives of
+ * the API's other handlers run in a fresh process. The read-file function's behaviour as
+ * deployed is in serialization.test.ts.
+ */
+import * as assert from "assert";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+
+import { handlerCode } from "../components/handlerFunction";
+import { adminCallbackFactory, whoamiCallbackFactory } from "../lambdas/apiFunctions";
+import { readFileCallbackFactory } from "../lambdas/readFileFunction";
+import { ROOT } from "./harness";
+import { FakeAws, startFakeAws } from "./support/fakeAws";
+import { archiveFiles, invokeInFreshProcess, layOut } from "./support/freshProcess";
+import { REGION } from "./support/tokens";
+
+const ACCOUNT = "111122223333";
+const iamEvent = (userArn: string) => ({
+    requestContext: { requestId: "r", authorizer: { iam: { accountId: ACCOUNT, userArn, callerId: "AROAEXAMPLE:session" } } },
+});
+
+describe("handler bundles", () => {
+    let fake: FakeAws;
+    const dirs: string[] = [];
+    before(async () => {
+        fake = await startFakeAws({ jwks: { keys: [] }, region: REGION, bucket: "unused", prefix: "unused" });
+    });
+    after(async () => {
+        await fake.close();
+        for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const run = async (factory: () => unknown, events: object[], env: Record<string, string> = {}) => {
+        const dir = layOut(await archiveFiles(handlerCode(factory as never), ROOT));
+        dirs.push(dir);
+        return (await invokeInFreshProcess({ archiveDir: dir, fake, bucket: "unused", prefix: "unused", events, env })).responses;
+    };
+
+    it("deploys the whoami and admin functions as a loader and one bundle each, serving from a fresh process", async () => {
+        for (const factory of [whoamiCallbackFactory, adminCallbackFactory]) {
+            const code = handlerCode(factory);
+            assert.ok(code.bundle);
+            assert.deepStrictEqual([...(await archiveFiles(code, ROOT)).keys()].sort(), ["__index.js", code.bundle.file]);
+            assert.deepStrictEqual(code.bundle.packages, [], "these handlers use no package");
+        }
+        const caller = `arn:aws:sts::${ACCOUNT}:assumed-role/ApiAllowByIamRoleDeve/session`;
+        const whoami = await run(whoamiCallbackFactory, [iamEvent(caller), { requestContext: { requestId: "r" } }]);
+        assert.deepStrictEqual(
+            whoami.map((r) => r.statusCode),
+            [200, 403],
+        );
+        assert.strictEqual(JSON.parse(whoami[0].body).userArn, caller);
+
+        const admin = await run(adminCallbackFactory, [iamEvent(`arn:aws:sts::${ACCOUNT}:assumed-role/admins/s`), iamEvent(caller)], {
+            ACCOUNT_ID: ACCOUNT,
+            ADMIN_ROLE_NAME: "admins",
+        });
+        assert.deepStrictEqual(
+            admin.map((r) => r.statusCode),
+            [200, 403],
+        );
+    });
+
+    it("serializes an inline closure that no module exports as it stands, with no packages", async () => {
+        const inline = () => async () => ({ statusCode: 204, body: "" });
+        const code = handlerCode(inline);
+        assert.strictEqual(code.bundle, undefined);
+        assert.strictEqual(code.callbackFactory, inline);
+        assert.deepStrictEqual([...(await archiveFiles(code, ROOT)).keys()], ["__index.js"]);
+        assert.strictEqual((await run(inline, [{}]))[0].statusCode, 204);
+    });
+
+    it("names each bundle by its content and writes it once", () => {
+        const first = handlerCode(readFileCallbackFactory, { bundledPackages: ["aws-jwt-verify"] });
+        const second = handlerCode(readFileCallbackFactory, { bundledPackages: ["aws-jwt-verify"] });
+        assert.strictEqual(first.bundle?.file, second.bundle?.file);
+        const contents = fs.readFileSync(path.join(ROOT, first.bundle!.file));
+        assert.strictEqual(contents.length, first.bundle!.bytes);
+        assert.ok(first.bundle!.file.includes(createHash("sha256").update(contents).digest("hex").slice(0, 16)));
+        assert.notStrictEqual(handlerCode(readFileCallbackFactory, { bundledPackages: ["aws-jwt-verify"], sdk: "runtime" }).bundle?.file, first.bundle?.file);
+    });
+
+    it("bundles again when a source file changes, even for a factory loaded before", () => {
+        const fixture = path.join(ROOT, "bin", "test-fixtures", `changing-handler-${process.pid}.ts`);
+        const write = (answer: number) => {
+            fs.mkdirSync(path.dirname(fixture), { recursive: true });
+            fs.writeFileSync(fixture, `export function answers() {\n    return async () => ({ statusCode: ${answer}, body: "" });\n}\n`);
+        };
+        try {
+            write(200);
+            const { answers } = require(fixture) as { answers: () => () => Promise<unknown> };
+            const before = handlerCode(answers).bundle!;
+            write(201);
+            const after = handlerCode(answers).bundle!;
+            assert.notStrictEqual(after.file, before.file);
+            assert.match(fs.readFileSync(path.join(ROOT, after.file), "utf8"), /statusCode:201/);
+        } finally {
+            fs.rmSync(fixture, { force: true });
+        }
+    });
+
+    it("bundles a factory whose module was dropped from require.cache, as a reloaded program leaves it", () => {
+        const fixture = path.join(ROOT, "bin", "test-fixtures", `dropped-handler-${process.pid}.ts`);
+        fs.mkdirSync(path.dirname(fixture), { recursive: true });
+        fs.writeFileSync(fixture, "export function dropped() {\n    return async () => ({ statusCode: 200, body: \"\" });\n}\n");
+        try {
+            const { dropped } = require(fixture) as { dropped: () => () => Promise<unknown> };
+            delete require.cache[fixture];
+            assert.ok(handlerCode(dropped).bundle, "found as the child of the module that loaded it");
+        } finally {
+            fs.rmSync(fixture, { force: true });
+        }
+    });
+
+    it("carries the SDK code the handler uses but not the SDK's default credential chain", () => {
+        const { packages, file } = handlerCode(readFileCallbackFactory, { bundledPackages: ["aws-jwt-verify"] }).bundle!;
+        assert.ok(packages.includes("@aws-sdk/client-s3") && packages.includes("@aws-sdk/client-cognito-identity"));
+        const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+        for (const unused of ["PutObjectCommand", "DeleteBucketCommand", "ListIdentityPoolsCommand"]) {
+            assert.ok(!text.includes(unused), `${unused} is never sent: it must be shaken out of the bundle`);
+        }
+        assert.ok(!packages.includes("@aws-sdk/credential-provider-node"), packages.join(", "));
+        assert.ok(!packages.some((pkg) => /^@aws-sdk\/(nested-clients|credential-provider-(ini|sso|process|web-identity))$/.test(pkg)), packages.join(", "));
+    });
+
+    it("leaves every @aws-sdk package out when the SDK comes from the runtime", () => {
+        const { packages } = handlerCode(readFileCallbackFactory, { bundledPackages: ["aws-jwt-verify"], sdk: "runtime" }).bundle!;
+        assert.deepStrictEqual(packages, ["aws-jwt-verify"]);
+    });
+
+    describe("refuses", () => {
+        it("to run from a folder the bundle is not inside, where the archive could not name it", () => {
+            const cwd = process.cwd();
+            process.chdir(path.join(ROOT, "lambdas"));
+            try {
+                assert.throws(
+                    () => handlerCode(readFileCallbackFactory, { bundledPackages: ["aws-jwt-verify"] }),
+                    /HandlerFunction: run the program from its project folder .*: archives name files relative to it/,
+                );
+            } finally {
+                process.chdir(cwd);
+            }
+        });
+
+        it("a bundled package that is not a dependency", () => {
+            assert.throws(() => handlerCode(readFileCallbackFactory, { bundledPackages: ["left-pad"] }), /bundledPackages: 'left-pad' is not in package.json dependencies/);
+        });
+
+        it("a handler importing a package not named in bundledPackages", () => {
+            assert.throws(
+                () => handlerCode(readFileCallbackFactory, { bundledPackages: [] }),
+                /readFileCallbackFactory \(lambdas\/readFileFunction.ts\) imports 'aws-jwt-verify', which is not in bundledPackages/,
+            );
+        });
+
+        it("a handler importing a package that is not a dependency (a devDependency is not installed at deploy time)", () => {
+            assert.throws(
+                () => handlerCode(readFileCallbackFactory, { bundledPackages: ["aws-jwt-verify"], dependencies: ["aws-jwt-verify"] }),
+                /imports '@aws-sdk\/client-cognito-identity', which is not in package.json dependencies/,
+            );
+        });
+
+        describe("a handler that would bundle Pulumi code", () => {
+            const fixture = path.join(ROOT, "bin", "test-fixtures", `pulumi-handler-${process.pid}.ts`);
+            before(() => {
+                fs.mkdirSync(path.dirname(fixture), { recursive: true });
+                fs.writeFileSync(
+                    fixture,
+                    'import * as pulumi from "@pulumi/pulumi";\nexport function usesPulumi() {\n    return async () => ({ statusCode: 200, body: pulumi.getStack() });\n}\n',
+                );
+            });
+            after(() => fs.rmSync(fixture, { force: true }));
+
+            it("is refused by name", () => {
+                const { usesPulumi } = require(fixture) as { usesPulumi: () => () => Promise<unknown> };
+                assert.throws(() => handlerCode(usesPulumi, { dependencies: ["@pulumi/pulumi"] }), /usesPulumi .* would bundle Pulumi code \(@pulumi\/pulumi\); a handler must not import @pulumi\/\*/);
+            });
+        });
+    });
+});
