@@ -208,6 +208,27 @@ export const prodDataProtected: ResourceValidationPolicy = {
     },
 };
 
+export interface BoundedRolesConfig {
+    /** IAM path segment of the roles an administrator manages (the CI roles), which need no boundary. @default "-ci/" */
+    readonly administeredPathMarker?: string;
+}
+
+export const workloadRolesBounded: ResourceValidationPolicy = {
+    name: "workload-roles-bounded",
+    description: "Every role a stage runs as carries a permissions boundary (the CI roles, managed by an administrator, excepted).",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { administeredPathMarker: { type: "string", default: "-ci/" } } },
+    validateResource: (args, report) => {
+        if (args.type !== "aws:iam/role:Role") return;
+        const { administeredPathMarker = "-ci/" } = args.getConfig<BoundedRolesConfig>();
+        const path = String(args.props.path ?? "/");
+        if (path.includes(administeredPathMarker)) return;
+        if (!args.props.permissionsBoundary) {
+            report(`role '${args.props.name ?? args.name}' has no permissions boundary`);
+        }
+    },
+};
+
 export const RULES = [
     routesRequireIam,
     identityPoolAuthenticatedOnly,
@@ -216,4 +237,5 @@ export const RULES = [
     bucketsPrivateEncryptedTlsOnly,
     lambdaExplicitRole,
     prodDataProtected,
+    workloadRolesBounded,
 ];

@@ -14,6 +14,7 @@ import {
     prodDataProtected,
     routesRequireIam,
     webIdentityTrustPinned,
+    workloadRolesBounded,
 } from "../policy/rules";
 import { PROJECT, ProgramRun, RecordedResource, stackRun } from "./harness";
 
@@ -194,5 +195,16 @@ describe("CrossGuard policy pack", () => {
         const deve = await stackRun("deve");
         const devePool = deve.one("aws:cognito/userPool:UserPool");
         assert.deepStrictEqual(await violationsOfResource(prodDataProtected, deve, { ...devePool, props: devePool.state }), [], "deve is not a protected stack");
+    });
+
+    it("workload-roles-bounded: passes every program role, fails a workload role without its boundary", async () => {
+        assert.deepStrictEqual(await each(workloadRolesBounded, "aws:iam/role:Role"), []);
+        const unbounded = role("identities-admin");
+        assert.deepStrictEqual(await violationsOfResource(workloadRolesBounded, run, { ...unbounded, props: { ...unbounded.state, permissionsBoundary: undefined } }), [
+            "role 'federated-access-prod-admin-identity' has no permissions boundary",
+        ]);
+        const ciRole = role("ci-deploy");
+        assert.strictEqual(ciRole.inputs.permissionsBoundary, undefined, "CI roles are administrator-managed and unbounded");
+        assert.deepStrictEqual(await violationsOfResource(workloadRolesBounded, run, { ...ciRole, props: ciRole.state }), []);
     });
 });
