@@ -27,6 +27,8 @@ export interface ApiRequest {
     readonly query?: Record<string, string>;
     readonly headers?: Record<string, string>;
     readonly body?: string;
+    /** Cancels the request (its socket too), in addition to the client's timeout. */
+    readonly signal?: AbortSignal;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -36,8 +38,25 @@ export interface ApiResponse<T = unknown> {
     readonly body: T;
 }
 
+/**
+ * Why a request was refused. Only `not-authorized` (API Gateway's IAM decision) and
+ * `refused-by-handler` (the function's own refusal, an `error` field in the body) are decisions
+ * about an authenticated caller; the rest mean the request was never authenticated.
+ */
+export type Refusal =
+    | "unsigned"
+    | "expired"
+    | "bad-signature"
+    | "unknown-credentials"
+    | "not-authorized"
+    | "refused-by-handler"
+    | "throttled"
+    | "other";
+
 /** A request the API refused or could not answer. */
 export class ApiCallError extends Error {
+    readonly refusal: Refusal;
+
     constructor(
         message: string,
         readonly status: number,
@@ -46,32 +65,36 @@ export class ApiCallError extends Error {
     ) {
         super(message);
         this.name = "ApiCallError";
+        this.refusal = classifyRefusal(status, body);
     }
 }
 
-/** What an API Gateway IAM refusal most likely means, for the error message. */
-function explainRefusal(status: number, body: unknown): string {
-    const message = typeof body === "object" && body !== null ? String((body as Record<string, unknown>).message ?? "") : String(body);
-    if (status === 403 && /expired/i.test(message)) {
-        return "the signature or the credentials expired; check the clock and refresh the credentials";
-    }
-    if (status === 403 && /Missing Authentication Token/i.test(message)) {
-        return "the request was not signed, or the route does not exist";
-    }
-    if (status === 403 && /signature we calculated does not match/i.test(message)) {
-        return "the request was changed after signing, or signed for another host, region or service";
-    }
-    if (status === 403 && /security token .* invalid/i.test(message)) {
-        return "the credentials are not known to AWS";
-    }
-    if (status === 403) {
-        return "the caller's role has no execute-api:Invoke right on this route";
-    }
-    if (status === 429) {
-        return "throttled; retry with backoff";
-    }
-    return "";
+const messageOf = (body: unknown) => (typeof body === "object" && body !== null ? String((body as Record<string, unknown>).message ?? "") : String(body));
+
+/** Classifies a refusal by API Gateway's message (its wording for each IAM authentication failure). */
+export function classifyRefusal(status: number, body: unknown): Refusal {
+    if (status === 429) return "throttled";
+    if (status !== 403) return "other";
+    if (typeof body === "object" && body !== null && typeof (body as Record<string, unknown>).error === "string") return "refused-by-handler";
+    const message = messageOf(body);
+    if (/expired/i.test(message)) return "expired";
+    if (/Missing Authentication Token/i.test(message)) return "unsigned";
+    if (/signature we calculated does not match|Authorization header requires|Credential should be scoped|must sign/i.test(message)) return "bad-signature";
+    if (/security token .* invalid|Invalid(ClientTokenId| key)/i.test(message)) return "unknown-credentials";
+    if (/^Forbidden$|is not authorized to perform/i.test(message.trim())) return "not-authorized";
+    return "other";
 }
+
+const EXPLANATIONS: Record<Refusal, string> = {
+    expired: "the signature or the credentials expired; check the clock and refresh the credentials",
+    unsigned: "the request was not signed, or the route does not exist",
+    "bad-signature": "the request was changed after signing, or signed for another host, region or service",
+    "unknown-credentials": "the credentials are not known to AWS",
+    "not-authorized": "the caller's role has no execute-api:Invoke right on this route",
+    "refused-by-handler": "the function refused this caller",
+    throttled: "throttled; retry with backoff",
+    other: "",
+};
 
 export function createSignedApiClient(options: SignedApiClientOptions) {
     const endpoint = new URL(options.endpoint);
@@ -107,7 +130,7 @@ export function createSignedApiClient(options: SignedApiClientOptions) {
     }
 
     /** Sends an already signed (or deliberately unsigned) request. */
-    async function send<T = unknown>(request: HttpRequest): Promise<ApiResponse<T>> {
+    async function send<T = unknown>(request: HttpRequest, signal?: AbortSignal): Promise<ApiResponse<T>> {
         const url = new URL(`${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ""}${request.path}`);
         for (const [key, value] of Object.entries(request.query ?? {})) {
             url.searchParams.set(key, String(value));
@@ -118,7 +141,7 @@ export function createSignedApiClient(options: SignedApiClientOptions) {
             method: request.method,
             headers,
             body: request.body as string | undefined,
-            signal: AbortSignal.timeout(timeoutMs),
+            signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
         });
         const text = await response.text();
         const contentType = response.headers.get("content-type") ?? "";
@@ -133,7 +156,7 @@ export function createSignedApiClient(options: SignedApiClientOptions) {
         const responseHeaders = Object.fromEntries(response.headers.entries());
         if (!response.ok) {
             const requestId = responseHeaders["apigw-requestid"] ?? responseHeaders["x-amzn-requestid"];
-            const hint = explainRefusal(response.status, body);
+            const hint = EXPLANATIONS[classifyRefusal(response.status, body)];
             const detail = typeof body === "string" ? body.slice(0, 200) : JSON.stringify(body).slice(0, 200);
             throw new ApiCallError(
                 `${request.method} ${request.path} -> ${response.status}${hint ? ` (${hint})` : ""}: ${detail}`,
@@ -150,7 +173,7 @@ export function createSignedApiClient(options: SignedApiClientOptions) {
         send,
         /** Signs and sends; throws `ApiCallError` on any non-2xx status. */
         async call<T = unknown>(request: ApiRequest): Promise<ApiResponse<T>> {
-            return send<T>(await sign(request));
+            return send<T>(await sign(request), request.signal);
         },
     };
 }

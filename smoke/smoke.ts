@@ -3,74 +3,35 @@
  * Creates two temporary users (one per group) and their files, checks, and always removes
  * what it created. The AWS clients come in through `SmokeClients`, so tests drive the same
  * logic against fakes.
+ *
+ * Everything runs within the smoke role's rights: the temporary users and their identities in
+ * the stage's pools, and the run records; every object in a user's folder is written, read and
+ * deleted with that user's own credentials. Every step is bounded and cancelled at its time
+ * limit; steps that expect success wait out the errors of a deployment still settling, steps
+ * that expect a refusal never retry it (see `steps.ts`). A refusal counts only as an
+ * authorization decision about credentials shown to work (see `errors.ts`).
  */
 import { randomBytes } from "crypto";
 
-import {
-    AdminAddUserToGroupCommand,
-    AdminCreateUserCommand,
-    AdminDeleteUserCommand,
-    AdminInitiateAuthCommand,
-    AdminSetUserPasswordCommand,
-    CognitoIdentityProviderClient,
-    ListUsersCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoIdentityClient, DeleteIdentitiesCommand, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 
-import { ApiCallError, SignedApiClient } from "../client/apiClient";
+import { ApiCallError } from "../client/apiClient";
+import type { Context, SmokeClients } from "./context";
+import { describeError, errorName, isAuthorizationDenial, whyNotADenial } from "./errors";
+import { roleNameOf, StackOutputs } from "./outputs";
+import { RunRecord } from "./records";
+import { createStepper, DEFAULT_TIMING, StepFailure, StepTrace, Timing } from "./steps";
+import { sweepStale, SweepResult } from "./sweep";
+import { createUser, newPassword, newTestUser, ownKey, removeUser, signIn, smokeUsername, TestUser, writeOwnObject } from "./users";
 
-/** The stack outputs the checks read (`pulumi stack output --json`). */
-export interface StackOutputs {
-    readonly stage: string;
-    readonly region: string;
-    readonly userPoolId: string;
-    readonly userPoolClientId: string;
-    readonly userPoolProviderName: string;
-    readonly identityPoolId: string;
-    readonly userFilesBucket: string;
-    readonly userFilesPrefix: string;
-    readonly apiEndpoint: string;
-    readonly stageAccessRoleArn: string;
-    readonly oidcReaderRoleArn: string;
-}
-
-export const REQUIRED_OUTPUTS: readonly (keyof StackOutputs)[] = [
-    "stage",
-    "region",
-    "userPoolId",
-    "userPoolClientId",
-    "userPoolProviderName",
-    "identityPoolId",
-    "userFilesBucket",
-    "userFilesPrefix",
-    "apiEndpoint",
-    "stageAccessRoleArn",
-    "oidcReaderRoleArn",
-];
-
-/** Validates parsed stack outputs, naming every missing one. */
-export function parseOutputs(raw: unknown): StackOutputs {
-    const value = (raw ?? {}) as Record<string, unknown>;
-    const missing = REQUIRED_OUTPUTS.filter((key) => typeof value[key] !== "string" || value[key] === "");
-    if (missing.length > 0) {
-        throw new Error(`stack outputs lack ${missing.join(", ")}: is this stack deployed with this version of the program?`);
-    }
-    return value as unknown as StackOutputs;
-}
-
-export interface SmokeClients {
-    /** Cognito user pool administration, with the operator's credentials. */
-    readonly idp: CognitoIdentityProviderClient;
-    /** Cognito Identity (GetId and GetCredentialsForIdentity are unsigned). */
-    readonly identity: CognitoIdentityClient;
-    readonly s3For: (credentials: AwsCredentialIdentity) => S3Client;
-    /** STS with the given credentials, or unsigned (AssumeRoleWithWebIdentity) without. */
-    readonly stsFor: (credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider) => STSClient;
-    readonly apiFor: (credentials: AwsCredentialIdentity) => SignedApiClient;
-}
+export type { SmokeClients } from "./context";
+export { parseOutputs, REQUIRED_OUTPUTS } from "./outputs";
+export type { StackOutputs } from "./outputs";
+export { SMOKE_RECORDS_PREFIX } from "./records";
+export type { Timing } from "./steps";
+export { SMOKE_USER_PREFIX } from "./users";
 
 export type CheckStatus = "pass" | "fail" | "skip";
 
@@ -80,6 +41,10 @@ export interface CheckResult {
     readonly status: CheckStatus;
     readonly ms: number;
     readonly detail: string;
+    /** AWS calls and API requests made by the check, retries included. */
+    readonly attempts: number;
+    /** Steps that needed more than one attempt, and why. */
+    readonly retried: { readonly step: string; readonly attempts: number; readonly on: string[] }[];
 }
 
 export interface SmokeReport {
@@ -87,426 +52,407 @@ export interface SmokeReport {
     readonly runId: string;
     readonly ok: boolean;
     readonly checks: CheckResult[];
-    readonly cleanup: { readonly removed: string[]; readonly failed: string[] };
+    /** Leftovers of earlier runs (never a reason for this run to fail). */
+    readonly sweep: SweepResult;
+    readonly cleanup: {
+        readonly removed: string[];
+        readonly failed: string[];
+        /** Kept on purpose, recorded for a later run's sweep. */
+        readonly deferred: string[];
+        /** This run's record, when it is kept. */
+        readonly record?: string;
+        readonly attempts: number;
+    };
     readonly ms: number;
 }
 
 export interface SmokeOptions {
     readonly outputs: StackOutputs;
-    /** Unique per run: names every user and object the run creates. @default random */
+    /** Unique per run: names every user and the record of the run. @default random */
     readonly runId?: string;
     /** Credentials of the caller account's role this stage trusts; without them check 5 is skipped. */
     readonly caller?: AwsCredentialIdentityProvider;
     /** Credentials of the caller role of the other stages, which must be refused. */
     readonly otherCaller?: AwsCredentialIdentityProvider;
+    /** Check 5 fails, instead of skipping, without caller credentials. @default false */
+    readonly requireCaller?: boolean;
     readonly externalId?: string;
-    /** Aborts the run (Ctrl-C, overall timeout): the current check fails, cleanup still runs. */
+    /** Stops the checks (Ctrl-C, overall timeout): the current check fails, cleanup still runs. */
     readonly signal?: AbortSignal;
-    /** Timeout of one step (one AWS call or API request) in ms. @default 10000 */
-    readonly stepTimeoutMs?: number;
-    /** Users older than this, left by an interrupted run, are removed first. @default 15 minutes */
+    /** Stops the cleanup from outside. @default none */
+    readonly cleanupSignal?: AbortSignal;
+    /** Time for the cleanup; what is left stays recorded for a later run. @default 120000 */
+    readonly cleanupTimeoutMs?: number;
+    /** Time limits and retry pacing. */
+    readonly timing?: Partial<Timing>;
+    /** Records untouched for this long belong to a dead run and are swept. @default 15 minutes */
     readonly staleAfterMs?: number;
     /** Called as each check finishes. */
     readonly onResult?: (result: CheckResult) => void;
+    /** Called with a line for each retry while the deployment settles. */
+    readonly onProgress?: (line: string) => void;
     readonly now?: () => number;
     /** An unsigned GET of the API (the refusal check). @default fetch */
-    readonly unsignedGet?: (url: string) => Promise<number>;
+    readonly unsignedGet?: (url: string, signal: AbortSignal) => Promise<number>;
 }
 
-/** Email-style usernames: `smoke+<runId>-<role>@smoke.invalid` (never deliverable). */
-export const SMOKE_USER_PREFIX = "smoke+";
-const userName = (runId: string, who: string) => `${SMOKE_USER_PREFIX}${runId}-${who}@smoke.invalid`;
+export const DEFAULT_STALE_AFTER_MS = 15 * 60 * 1000;
 
 export function newRunId(now = Date.now()): string {
     return `${now.toString(36)}-${randomBytes(4).toString("hex")}`;
 }
 
-function newPassword(): string {
-    return `${randomBytes(18).toString("base64url")}Aa1!`;
-}
-
-interface SmokeUser {
-    readonly username: string;
-    readonly group: "user" | "admin";
-    idToken?: string;
-    identityId?: string;
-    credentials?: AwsCredentialIdentity;
-    readonly content: string;
-}
-
-class CheckFailure extends Error {}
+class CheckFailure extends StepFailure {}
 
 function fail(message: string): never {
     throw new CheckFailure(message);
 }
 
-const errorName = (error: unknown) => (error as { name?: string })?.name ?? "Error";
-const isAccessDenied = (error: unknown) =>
-    ["AccessDenied", "AccessDeniedException", "Forbidden"].includes(errorName(error)) ||
-    (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 403;
+const NEVER = new AbortController().signal;
+
+const asCredentials = (c: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string } | undefined, what: string): AwsCredentialIdentity =>
+    c?.AccessKeyId && c.SecretAccessKey ? { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken } : fail(`${what} returned no credentials`);
+
+/** API Gateway answers these while a fresh deployment settles: invoke rights not yet in effect, the function not yet invocable. */
+function settlingApi(error: unknown): string | undefined {
+    if (!(error instanceof ApiCallError)) return undefined;
+    if (error.refusal === "not-authorized") return "403 (invoke right not yet in effect)";
+    if ([500, 502, 503, 504].includes(error.status)) return `${error.status}`;
+    return undefined;
+}
 
 export async function runSmoke(options: SmokeOptions, clients: SmokeClients): Promise<SmokeReport> {
-    const started = (options.now ?? Date.now)();
     const now = options.now ?? Date.now;
+    const started = now();
     const out = options.outputs;
     const runId = options.runId ?? newRunId();
-    const stepTimeout = options.stepTimeoutMs ?? 10_000;
-    const staleAfter = options.staleAfterMs ?? 15 * 60 * 1000;
+    const timing: Timing = { ...DEFAULT_TIMING, ...options.timing };
+    const onRetry = (step: string, attempt: number, reason: string, waitMs: number) =>
+        options.onProgress?.(`  waiting for the deployment to settle: ${step} got ${reason} (attempt ${attempt}); retrying in ${waitMs} ms`);
+    const runSignal = options.signal ?? NEVER;
+    const ctx: Context = { out, clients, steps: createStepper(timing, runSignal, { now, onRetry }), now };
+    const record = new RunRecord(ctx, runId);
     const results: CheckResult[] = [];
-    const removed: string[] = [];
-    const failedCleanup: string[] = [];
-    const objects: { key: string; owner: SmokeUser }[] = [];
-    /** Users this run created, removed at the end whatever happened. */
-    const createdUsers: string[] = [];
-    const users: SmokeUser[] = [
-        { username: userName(runId, "user"), group: "user", content: `smoke ${runId} user` },
-        { username: userName(runId, "admin"), group: "admin", content: `smoke ${runId} admin` },
-    ];
+    const users = [newUser(runId, "user"), newUser(runId, "admin")];
     const [userA, userB] = users;
-    const logins = (token: string) => ({ [out.userPoolProviderName]: token });
-    const ownKey = (user: SmokeUser, name = "data.txt") => `${out.userFilesPrefix}/${user.identityId}/${name}`;
-
-    /** One step: bounded by the step timeout and by the run's abort signal (`null`: not abortable). */
-    function step<T>(what: string, work: () => Promise<T>, abortable: AbortSignal | null = options.signal ?? null): Promise<T> {
-        const signal = abortable ?? undefined;
-        return new Promise<T>((resolve, reject) => {
-            if (signal?.aborted) {
-                reject(new CheckFailure(`interrupted before ${what}`));
-                return;
-            }
-            const timer = setTimeout(() => reject(new CheckFailure(`${what} timed out after ${stepTimeout} ms`)), stepTimeout);
-            const onAbort = () => reject(new CheckFailure(`interrupted during ${what}`));
-            signal?.addEventListener("abort", onAbort, { once: true });
-            work().then(
-                (value) => {
-                    clearTimeout(timer);
-                    signal?.removeEventListener("abort", onAbort);
-                    resolve(value);
-                },
-                (error) => {
-                    clearTimeout(timer);
-                    signal?.removeEventListener("abort", onAbort);
-                    reject(error);
-                },
-            );
-        });
-    }
+    let sweep: SweepResult = { removed: [], failed: [], skipped: [], unrecorded: [] };
+    let intentStored = false;
 
     let setupFailed: string | undefined;
     async function check(id: string, name: string, body: () => Promise<string | { skip: string }>): Promise<void> {
         const t = now();
+        const traces: StepTrace[] = [];
+        ctx.steps.traceInto(traces);
         let status: CheckStatus;
         let detail: string;
         if (setupFailed !== undefined) {
             status = "skip";
             detail = `not run: ${setupFailed}`;
-        } else if (options.signal?.aborted) {
+        } else if (runSignal.aborted) {
             status = "skip";
             detail = "not run: interrupted";
         } else {
             try {
                 const outcome = await body();
-                if (typeof outcome === "string") {
-                    status = "pass";
-                    detail = outcome;
-                } else {
-                    status = "skip";
-                    detail = outcome.skip;
-                }
+                status = typeof outcome === "string" ? "pass" : "skip";
+                detail = typeof outcome === "string" ? outcome : outcome.skip;
             } catch (error) {
                 status = "fail";
-                detail = error instanceof CheckFailure ? error.message : `${errorName(error)}: ${(error as Error).message}`;
+                detail = error instanceof StepFailure ? error.message : describeError(error);
             }
         }
-        const result = { id, name, status, ms: now() - t, detail };
+        const retried = traces.filter((s) => s.attempts > 1).map((s) => ({ step: s.step, attempts: s.attempts, on: s.retriedOn }));
+        if (retried.length > 0) {
+            detail += ` [retried: ${retried.map((r) => `${r.step} ${r.attempts} attempts (${[...new Set(r.on)].join(", ")})`).join("; ")}]`;
+        }
+        const result: CheckResult = { id, name, status, ms: now() - t, detail, attempts: traces.reduce((n, s) => n + s.attempts, 0), retried };
         results.push(result);
         options.onResult?.(result);
     }
 
-    async function signIn(user: SmokeUser, password: string): Promise<void> {
-        const auth = await step(`sign-in of ${user.username}`, () =>
-            clients.idp.send(
-                new AdminInitiateAuthCommand({
-                    UserPoolId: out.userPoolId,
-                    ClientId: out.userPoolClientId,
-                    AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
-                    AuthParameters: { USERNAME: user.username, PASSWORD: password },
-                }),
-            ),
-        );
-        user.idToken = auth.AuthenticationResult?.IdToken ?? fail(`no IdToken for ${user.username} (challenge ${auth.ChallengeName ?? "none"})`);
-        const id = await step("GetId", () => clients.identity.send(new GetIdCommand({ IdentityPoolId: out.identityPoolId, Logins: logins(user.idToken!) })));
-        user.identityId = id.IdentityId ?? fail("GetId returned no identity id");
-        const issued = await step("GetCredentialsForIdentity", () =>
-            clients.identity.send(new GetCredentialsForIdentityCommand({ IdentityId: user.identityId, Logins: logins(user.idToken!) })),
-        );
-        const c = issued.Credentials;
-        if (!c?.AccessKeyId || !c.SecretKey || !c.SessionToken) {
-            fail(`no identity-pool credentials for the ${user.group} user`);
-        }
-        user.credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretKey, sessionToken: c.SessionToken, expiration: c.Expiration };
-    }
-
-    async function createUser(user: SmokeUser): Promise<void> {
-        const password = newPassword();
-        await step("AdminCreateUser", () =>
-            clients.idp.send(
-                new AdminCreateUserCommand({
-                    UserPoolId: out.userPoolId,
-                    Username: user.username,
-                    MessageAction: "SUPPRESS",
-                    TemporaryPassword: newPassword(),
-                    UserAttributes: [
-                        { Name: "email", Value: user.username },
-                        { Name: "email_verified", Value: "true" },
-                    ],
-                }),
-            ),
-        );
-        createdUsers.push(user.username);
-        await step("AdminSetUserPassword", () =>
-            clients.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: out.userPoolId, Username: user.username, Password: password, Permanent: true })),
-        );
-        await step("AdminAddUserToGroup", () =>
-            clients.idp.send(new AdminAddUserToGroupCommand({ UserPoolId: out.userPoolId, Username: user.username, GroupName: user.group })),
-        );
-        await signIn(user, password);
-        await step("PutObject", () =>
-            clients.s3For(user.credentials!).send(new PutObjectCommand({ Bucket: out.userFilesBucket, Key: ownKey(user), Body: user.content })),
-        );
-        objects.push({ key: ownKey(user), owner: user });
-    }
-
-    /** Removes users (with their files and identities) that an interrupted earlier run left. */
-    async function sweepStale(): Promise<string> {
-        const listed = await step("ListUsers", () =>
-            clients.idp.send(new ListUsersCommand({ UserPoolId: out.userPoolId, Filter: `email ^= "${SMOKE_USER_PREFIX}"`, Limit: 60 })),
-        );
-        const stale = (listed.Users ?? []).filter(
-            (u) => u.Username && u.UserCreateDate && now() - new Date(u.UserCreateDate).getTime() > staleAfter,
-        );
-        for (const leftover of stale) {
-            const email = leftover.Attributes?.find((a) => a.Name === "email")?.Value ?? "";
-            if (!email.startsWith(SMOKE_USER_PREFIX) || !email.endsWith("@smoke.invalid")) {
-                continue; // never touch a user the smoke checks did not create
-            }
-            const user: SmokeUser = { username: email, group: "user", content: "" };
-            const password = newPassword();
-            try {
-                await step("AdminSetUserPassword", () =>
-                    clients.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: out.userPoolId, Username: email, Password: password, Permanent: true })),
-                );
-                await signIn(user, password);
-                const s3 = clients.s3For(user.credentials!);
-                const listing = await step("ListObjectsV2", () =>
-                    s3.send(new ListObjectsV2Command({ Bucket: out.userFilesBucket, Prefix: `${out.userFilesPrefix}/${user.identityId}/` })),
-                );
-                for (const object of listing.Contents ?? []) {
-                    await step("DeleteObject", () => s3.send(new DeleteObjectCommand({ Bucket: out.userFilesBucket, Key: object.Key })));
-                }
-                await step("DeleteIdentities", () => clients.identity.send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: [user.identityId!] })));
-            } finally {
-                await step("AdminDeleteUser", () => clients.idp.send(new AdminDeleteUserCommand({ UserPoolId: out.userPoolId, Username: leftover.Username })));
-            }
-            removed.push(`stale user ${email}`);
-        }
-        return stale.length === 0 ? "no leftovers from earlier runs" : `removed ${stale.length} leftover user(s)`;
-    }
-
-    async function apiStatus(credentials: AwsCredentialIdentity, path: string, headers: Record<string, string> = {}) {
+    async function api(credentials: AwsCredentialIdentity, path: string, expect: "success" | "refusal", headers: Record<string, string> = {}) {
         try {
-            const response = await step(`GET ${path}`, () => clients.apiFor(credentials).call<Record<string, unknown>>({ path, headers }));
-            return { status: response.status, body: response.body };
+            const response = await ctx.steps.run(
+                `GET ${path}`,
+                (signal) => clients.apiFor(credentials).call<Record<string, unknown>>({ path, headers, signal }),
+                { idempotent: true, settling: expect === "success" ? settlingApi : undefined },
+            );
+            return { status: response.status, body: response.body as unknown, error: undefined, note: undefined };
         } catch (error) {
-            if (error instanceof ApiCallError) {
-                return { status: error.status, body: error.body };
+            if (error instanceof ApiCallError) return { status: error.status, body: error.body, error, note: undefined };
+            if (error instanceof StepFailure && error.cause instanceof ApiCallError) {
+                return { status: error.cause.status, body: error.cause.body, error: error.cause, note: error.message };
             }
             throw error;
         }
     }
 
-    async function expectDenied(what: string, work: () => Promise<unknown>, onUnexpectedSuccess?: () => void): Promise<void> {
+    /**
+     * A request the API must refuse as an authorization decision, not as unsigned or mis-signed.
+     * `orHandler`: the function's own refusal counts too (it guards the route a second time).
+     */
+    async function expectApiRefusal(who: string, credentials: AwsCredentialIdentity, path: string, orHandler: boolean, headers: Record<string, string> = {}): Promise<string> {
+        const got = await api(credentials, path, "refusal", headers);
+        if (got.status !== 403) fail(`${who} on ${path}: expected 403, got ${got.status} ${JSON.stringify(got.body)}`);
+        const refusal = got.error?.refusal;
+        if (refusal === "not-authorized") return "403 (IAM)";
+        if (refusal === "refused-by-handler" && orHandler) return `403 (handler: ${(got.body as { error?: string }).error}; IAM let it through)`;
+        return fail(`${who} on ${path}: 403 but not ${orHandler ? "an authorization refusal" : "IAM's refusal"} (${refusal}: ${JSON.stringify(got.body)})`);
+    }
+
+    /**
+     * An AWS call that must be refused by authorization, of `principal.arn`: named in the denial
+     * when `principal.named`, or else not another principal named. Made once, never retried into a pass.
+     */
+    async function expectDenied(what: string, work: (signal: AbortSignal) => Promise<unknown>, principal: { arn: string; named: boolean }): Promise<void> {
         try {
-            await step(what, work);
+            await ctx.steps.run(what, work, { idempotent: true });
         } catch (error) {
-            if (isAccessDenied(error)) {
-                return;
-            }
-            throw error;
+            if (isAuthorizationDenial(error, principal.arn, principal.named)) return;
+            if (error instanceof StepFailure) throw error;
+            fail(`${what}: expected AccessDenied${principal.named ? ` naming ${principal.arn}` : ""}, got ${whyNotADenial(error, principal.arn)}`);
         }
-        onUnexpectedSuccess?.();
         fail(`${what} was allowed; it must be denied`);
     }
 
+    /** The ARN of whoever holds `credentials`; also shows they work, so their refusals mean something. */
+    async function whoHolds(credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider, whose: string): Promise<string> {
+        try {
+            const who = await ctx.steps.run(`GetCallerIdentity of ${whose}`, (signal) => clients.stsFor(credentials).send(new GetCallerIdentityCommand({}), { abortSignal: signal }), {
+                idempotent: true,
+            });
+            return who.Arn ?? fail(`GetCallerIdentity of ${whose} returned no ARN`);
+        } catch (error) {
+            if (error instanceof CheckFailure) throw error;
+            return fail(`${whose} credentials do not work (${error instanceof StepFailure ? error.message : describeError(error)}), so a refusal of them proves nothing`);
+        }
+    }
+
     try {
-        await check("0", "set up: leftovers swept, two temporary users (user, admin) with their files", async () => {
+        await check("0", "set up: leftovers of earlier runs swept, two temporary users (user, admin) with their files", async () => {
             try {
-                const swept = await sweepStale();
-                await createUser(userA);
-                await createUser(userB);
-                return `${swept}; created ${users.map((u) => u.group).join(" and ")} users`;
+                sweep = await sweepStale(ctx, { runId, staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS });
+                await record.append({
+                    kind: "intent",
+                    version: 1,
+                    runId,
+                    stage: out.stage,
+                    startedAt: new Date(now()).toISOString(),
+                    users: users.map(({ username, group, temporaryPassword, password }) => ({ username, group, temporaryPassword, password })),
+                });
+                intentStored = true;
+                for (const user of users) {
+                    await createUser(ctx, user);
+                    await signIn(ctx, user, "fresh", record);
+                    await writeOwnObject(ctx, user, "data.txt", contentOf(runId, user), record, true);
+                }
             } catch (error) {
-                setupFailed = `set-up failed (${error instanceof CheckFailure ? error.message : errorName(error)})`;
+                setupFailed = `set-up failed (${error instanceof StepFailure ? error.message : errorName(error)})`;
                 throw error;
             }
+            const swept = sweep.removed.length === 0 ? "no leftovers of earlier runs" : `swept ${sweep.removed.length} earlier run(s)`;
+            const troubled = sweep.failed.length > 0 ? `; ${sweep.failed.length} leftover(s) could not be removed (see sweep)` : "";
+            return `${swept}${troubled}; created ${users.map((u) => u.group).join(" and ")} users`;
         });
 
         await check("1", "user A's GET /read-file returns A's own file", async () => {
-            const { status, body } = await apiStatus(userA.credentials!, "/read-file", { idToken: userA.idToken! });
-            if (status !== 200) fail(`expected 200, got ${status} ${JSON.stringify(body)}`);
-            if ((body as { data?: string }).data !== userA.content) fail(`expected A's content, got ${JSON.stringify(body)}`);
+            const got = await api(userA.credentials!, "/read-file", "success", { idToken: userA.idToken! });
+            if (got.status !== 200) fail(`expected 200, got ${got.status} ${JSON.stringify(got.body)}${got.note ? ` (${got.note})` : ""}`);
+            if ((got.body as { data?: string }).data !== contentOf(runId, userA)) fail(`expected A's content, got ${JSON.stringify(got.body)}`);
             return "200 with A's content";
         });
 
         await check("2", "with A's credentials: B's file and the bucket root denied, own folder lists and writes", async () => {
             const s3 = clients.s3For(userA.credentials!);
-            await expectDenied("reading B's file", () => s3.send(new GetObjectCommand({ Bucket: out.userFilesBucket, Key: ownKey(userB) })));
-            await expectDenied("listing the bucket root", () => s3.send(new ListObjectsV2Command({ Bucket: out.userFilesBucket, Prefix: "" })));
-            const own = await step("listing own folder", () =>
-                s3.send(new ListObjectsV2Command({ Bucket: out.userFilesBucket, Prefix: `${out.userFilesPrefix}/${userA.identityId}/` })),
+            const bucket = out.userFilesBucket;
+            // A wrote its own file with these credentials at set-up: a denial here is about the key.
+            const a = { arn: await whoHolds(userA.credentials!, "user A's"), named: false };
+            await expectDenied("reading B's file", (signal) => s3.send(new GetObjectCommand({ Bucket: bucket, Key: ownKey(ctx, userB) }), { abortSignal: signal }), a);
+            await expectDenied("listing the bucket root", (signal) => s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "" }), { abortSignal: signal }), a);
+            const own = await ctx.steps.run(
+                "listing own folder",
+                (signal) => s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${out.userFilesPrefix}/${userA.identityId}/` }), { abortSignal: signal }),
+                { idempotent: true },
             );
-            if (!(own.Contents ?? []).some((o) => o.Key === ownKey(userA))) fail("own folder listing lacks data.txt");
-            const written = ownKey(userA, "smoke-write.txt");
-            await step("writing own folder", () => s3.send(new PutObjectCommand({ Bucket: out.userFilesBucket, Key: written, Body: runId })));
-            objects.push({ key: written, owner: userA });
+            if (!(own.Contents ?? []).some((o) => o.Key === ownKey(ctx, userA))) fail("own folder listing lacks data.txt");
+            await writeOwnObject(ctx, userA, "smoke-write.txt", runId, record, false);
             return "B's file denied, root listing denied, own folder listed and written";
         });
 
         await check("3", "an unsigned request to the API is refused", async () => {
-            const status = await step("unsigned GET /whoami", () => (options.unsignedGet ?? defaultUnsignedGet)(`${out.apiEndpoint}/whoami`));
+            const status = await ctx.steps.run("unsigned GET /whoami", (signal) => (options.unsignedGet ?? defaultUnsignedGet)(`${out.apiEndpoint}/whoami`, signal), {
+                idempotent: true,
+            });
             if (status !== 403 && status !== 401) fail(`expected 403, got ${status}`);
             return `${status}`;
         });
 
         await check("4", "the user role gets 403 on /admin, the admin role 200", async () => {
-            const asUser = await apiStatus(userA.credentials!, "/admin");
-            if (asUser.status !== 403) fail(`user role: expected 403, got ${asUser.status}`);
-            const asAdmin = await apiStatus(userB.credentials!, "/admin");
-            if (asAdmin.status !== 200) fail(`admin role: expected 200, got ${asAdmin.status} ${JSON.stringify(asAdmin.body)}`);
-            return "user 403, admin 200";
+            // The user role's credentials are shown to work on the API by check 1.
+            const asUser = await expectApiRefusal("user role", userA.credentials!, "/admin", true);
+            const asAdmin = await api(userB.credentials!, "/admin", "success");
+            if (asAdmin.status !== 200) fail(`admin role: expected 200, got ${asAdmin.status} ${JSON.stringify(asAdmin.body)}${asAdmin.note ? ` (${asAdmin.note})` : ""}`);
+            return `user ${asUser}, admin 200`;
         });
 
         await check("5", "the caller account's role assumes this stage's role; /whoami names it; the other stages' caller is refused", async () => {
             if (!options.caller) {
+                if (options.requireCaller) fail("no caller credentials given, and the cross-account check is required (--require-caller)");
                 return { skip: "no caller credentials given (--caller-profile or --caller-role-arn)" };
             }
             const sessionName = `smoke-${runId}`.slice(0, 64);
-            const assumed = await step("AssumeRole", () =>
-                clients.stsFor(options.caller).send(
-                    new AssumeRoleCommand({
-                        RoleArn: out.stageAccessRoleArn,
-                        RoleSessionName: sessionName,
-                        DurationSeconds: 900,
-                        ...(options.externalId ? { ExternalId: options.externalId } : {}),
-                    }),
-                ),
+            const assumed = await ctx.steps.run(
+                "AssumeRole of the stage role",
+                (signal) =>
+                    clients.stsFor(options.caller).send(
+                        new AssumeRoleCommand({
+                            RoleArn: out.stageAccessRoleArn,
+                            RoleSessionName: sessionName,
+                            DurationSeconds: 900,
+                            ...(options.externalId ? { ExternalId: options.externalId } : {}),
+                        }),
+                        { abortSignal: signal },
+                    ),
+                // A new role's trust policy takes a while to be honoured.
+                { idempotent: true, settling: (e) => (isAuthorizationDenial(e) ? "AccessDenied (trust not yet in effect)" : undefined) },
             );
-            const c = assumed.Credentials ?? fail("AssumeRole returned no credentials");
-            const who = await apiStatus({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken }, "/whoami");
-            const roleName = out.stageAccessRoleArn.split("/").pop();
-            const expected = new RegExp(`^arn:aws[a-z-]*:sts::\\d{12}:assumed-role/${roleName}/${sessionName}$`);
-            if (who.status !== 200 || !expected.test(String((who.body as { userArn?: string }).userArn))) {
-                fail(`/whoami: expected ${roleName}/${sessionName}, got ${who.status} ${JSON.stringify(who.body)}`);
-            }
+            const stageCredentials = asCredentials(assumed.Credentials, "AssumeRole");
+            const roleName = roleNameOf(out.stageAccessRoleArn);
+            await expectWhoami(stageCredentials, roleName, sessionName);
             if (!options.otherCaller) {
                 return `assumed and identified as ${roleName}; other stages' caller not given, not checked`;
             }
-            await expectDenied("AssumeRole by the other stages' caller role", () =>
-                clients.stsFor(options.otherCaller).send(
-                    new AssumeRoleCommand({
-                        RoleArn: out.stageAccessRoleArn,
-                        RoleSessionName: `${sessionName}-x`.slice(0, 64),
-                        ...(options.externalId ? { ExternalId: options.externalId } : {}),
-                    }),
-                ),
+            // Only credentials shown to work can show a refusal: a caller that cannot sign in is refused by everything.
+            const otherArn = await whoHolds(options.otherCaller, "the other stages' caller");
+            await expectDenied(
+                "AssumeRole by the other stages' caller role",
+                (signal) =>
+                    clients.stsFor(options.otherCaller).send(
+                        new AssumeRoleCommand({
+                            RoleArn: out.stageAccessRoleArn,
+                            RoleSessionName: `${sessionName}-x`.slice(0, 64),
+                            ...(options.externalId ? { ExternalId: options.externalId } : {}),
+                        }),
+                        { abortSignal: signal },
+                    ),
+                // STS names the caller in its denials.
+                { arn: otherArn, named: true },
             );
-            return `assumed and identified as ${roleName}; the other stages' caller refused`;
+            return `assumed and identified as ${roleName}; the other stages' caller (${otherArn}) refused`;
         });
 
-        await check("6", "an IdToken assumes the OIDC role: reading the bucket works, writing is denied", async () => {
-            const assumed = await step("AssumeRoleWithWebIdentity", () =>
-                clients.stsFor().send(
-                    new AssumeRoleWithWebIdentityCommand({
-                        RoleArn: out.oidcReaderRoleArn,
-                        RoleSessionName: `smoke-${runId}`.slice(0, 64),
-                        WebIdentityToken: userA.idToken,
-                        DurationSeconds: 900,
-                    }),
-                ),
+        await check("6", "an IdToken assumes the OIDC role: /whoami names it; A's file and /read-file are refused", async () => {
+            const sessionName = `smoke-${runId}`.slice(0, 64);
+            const assumed = await ctx.steps.run(
+                "AssumeRoleWithWebIdentity",
+                (signal) =>
+                    clients.stsFor().send(
+                        new AssumeRoleWithWebIdentityCommand({ RoleArn: out.oidcRoleArn, RoleSessionName: sessionName, WebIdentityToken: userA.idToken, DurationSeconds: 900 }),
+                        { abortSignal: signal },
+                    ),
+                {
+                    idempotent: true,
+                    // A new OIDC provider is unknown to STS for a while, a new role's trust not yet honoured.
+                    settling: (e) => (["InvalidIdentityToken", "IDPCommunicationError"].includes(errorName(e)) || isAuthorizationDenial(e) ? errorName(e) : undefined),
+                },
             );
-            const c = assumed.Credentials ?? fail("AssumeRoleWithWebIdentity returned no credentials");
-            const s3 = clients.s3For({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken });
-            const read = await step("reading with the OIDC role", () => s3.send(new GetObjectCommand({ Bucket: out.userFilesBucket, Key: ownKey(userA) })));
-            const text = await read.Body?.transformToString();
-            if (text !== userA.content) fail(`read ${JSON.stringify(text)} instead of A's content`);
-            const key = ownKey(userA, "oidc-write.txt");
+            const oidc = asCredentials(assumed.Credentials, "AssumeRoleWithWebIdentity");
+            const roleName = roleNameOf(out.oidcRoleArn);
+            const sessionArn = await expectWhoami(oidc, roleName, sessionName);
+            const s3 = clients.s3For(oidc);
             await expectDenied(
-                "writing with the OIDC role",
-                () => s3.send(new PutObjectCommand({ Bucket: out.userFilesBucket, Key: key, Body: runId })),
-                () => objects.push({ key, owner: userA }),
+                "reading A's data.txt with the OIDC role",
+                (signal) => s3.send(new GetObjectCommand({ Bucket: out.userFilesBucket, Key: ownKey(ctx, userA) }), { abortSignal: signal }),
+                { arn: sessionArn, named: false },
             );
-            return "read allowed, write denied";
+            const readFile = await expectApiRefusal("OIDC role", oidc, "/read-file", false, { idToken: userA.idToken! });
+            return `/whoami names ${sessionArn}; A's file denied; /read-file ${readFile}`;
         });
     } finally {
-        await cleanup();
+        ctx.steps.traceInto([]);
     }
 
-    async function cleanup(): Promise<void> {
-        // Not bound to the run's signal: after an interruption, cleanup is the one thing left to do.
-        for (const object of objects.reverse()) {
-            try {
-                await step(`deleting ${object.key}`, () => clients.s3For(object.owner.credentials!).send(new DeleteObjectCommand({ Bucket: out.userFilesBucket, Key: object.key })), null);
-                removed.push(`object ${object.key}`);
-            } catch (error) {
-                failedCleanup.push(`object ${object.key}: ${errorName(error)}`);
-            }
+    /** `/whoami` must answer 200 naming the session of `roleName`; returns the ARN it named. */
+    async function expectWhoami(credentials: AwsCredentialIdentity, roleName: string, sessionName: string): Promise<string> {
+        const who = await api(credentials, "/whoami", "success");
+        const userArn = String((who.body as { userArn?: string }).userArn);
+        const expected = new RegExp(`^arn:aws[a-z-]*:sts::\\d{12}:assumed-role/${escapeRegExp(roleName)}/${escapeRegExp(sessionName)}$`);
+        if (who.status !== 200 || !expected.test(userArn)) {
+            fail(`/whoami: expected ${roleName}/${sessionName}, got ${who.status} ${JSON.stringify(who.body)}${who.note ? ` (${who.note})` : ""}`);
         }
-        const identities = users.map((u) => u.identityId).filter((id): id is string => id !== undefined);
-        if (identities.length > 0) {
-            try {
-                await step("DeleteIdentities", () => clients.identity.send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: identities })), null);
-                removed.push(...identities.map((id) => `identity ${id}`));
-            } catch (error) {
-                failedCleanup.push(`identities ${identities.join(", ")}: ${errorName(error)}`);
-            }
-        }
-        for (const username of createdUsers) {
-            try {
-                await step("AdminDeleteUser", () => clients.idp.send(new AdminDeleteUserCommand({ UserPoolId: out.userPoolId, Username: username })), null);
-                removed.push(`user ${username}`);
-            } catch (error) {
-                failedCleanup.push(`user ${username}: ${errorName(error)}`);
-            }
-        }
+        return userArn;
     }
 
-    const ok = results.every((r) => r.status !== "fail") && !results.some((r) => r.id === "0" && r.status !== "pass") && failedCleanup.length === 0 && !options.signal?.aborted;
-    return { stage: out.stage, runId, ok, checks: results, cleanup: { removed, failed: failedCleanup }, ms: now() - started };
+    // Cleanup is not bound to the run's signal: after an interruption it is the one thing left to do.
+    const cleanupTraces: StepTrace[] = [];
+    const cleanupLimit = AbortSignal.timeout(options.cleanupTimeoutMs ?? 120_000);
+    const cleanupSignal = options.cleanupSignal ? AbortSignal.any([options.cleanupSignal, cleanupLimit]) : cleanupLimit;
+    const cleanupCtx: Context = { ...ctx, steps: createStepper(timing, cleanupSignal, { now, onRetry }) };
+    cleanupCtx.steps.traceInto(cleanupTraces);
+    const cleanup = await cleanUp(cleanupCtx, users, intentStored ? record.through(cleanupCtx) : undefined);
+    const interrupted = runSignal.aborted;
+    const ok = !interrupted && results.every((r) => r.status !== "fail") && results.find((r) => r.id === "0")?.status === "pass" && cleanup.failed.length === 0;
+    return {
+        stage: out.stage,
+        runId,
+        ok,
+        checks: results,
+        sweep,
+        cleanup: { ...cleanup, attempts: cleanupTraces.reduce((n, s) => n + s.attempts, 0) },
+        ms: now() - started,
+    };
 }
 
-async function defaultUnsignedGet(url: string): Promise<number> {
-    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+async function cleanUp(ctx: Context, users: TestUser[], record: RunRecord | undefined): Promise<{ removed: string[]; failed: string[]; deferred: string[]; record?: string }> {
+    const removed: string[] = [];
+    const failed: string[] = [];
+    const deferred: string[] = [];
+    for (const user of [...users].reverse()) {
+        if (ctx.steps.signal.aborted) {
+            failed.push(`${user.username}: cleanup stopped before it; recorded for a later run's sweep`);
+            continue;
+        }
+        const removal = await removeUser(ctx, user, true);
+        removed.push(...removal.removed);
+        if (removal.status === "failed") failed.push(removal.detail);
+        if (removal.status === "deferred") deferred.push(removal.detail);
+    }
+    if (!record) {
+        return { removed, failed, deferred };
+    }
+    if (failed.length > 0 || deferred.length > 0) {
+        try {
+            await record.append({ kind: "note", by: record.runId, at: new Date(ctx.now()).toISOString(), notes: [...failed, ...deferred] });
+        } catch {
+            // The record as written still names everything; the note only explains.
+        }
+        return { removed, failed, deferred, record: record.folder };
+    }
+    try {
+        await record.remove();
+        removed.push(`record ${record.folder}`);
+        return { removed, failed, deferred };
+    } catch (error) {
+        failed.push(`record ${record.folder}: ${error instanceof StepFailure ? error.message : describeError(error)}`);
+        return { removed, failed, deferred, record: record.folder };
+    }
+}
+
+function newUser(runId: string, group: "user" | "admin"): TestUser {
+    let password = newPassword();
+    const temporaryPassword = newPassword();
+    while (password === temporaryPassword) password = newPassword();
+    return newTestUser({ username: smokeUsername(runId, group), group, temporaryPassword, password });
+}
+
+const contentOf = (runId: string, user: TestUser) => `smoke ${runId} ${user.group}`;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+async function defaultUnsignedGet(url: string, signal: AbortSignal): Promise<number> {
+    const response = await fetch(url, { signal });
     await response.arrayBuffer();
     return response.status;
 }
 
-/** The report as a table a person reads. */
-export function formatReport(report: SmokeReport): string {
-    const mark: Record<CheckStatus, string> = { pass: "PASS", fail: "FAIL", skip: "SKIP" };
-    const lines = [
-        "",
-        `Smoke checks of stage ${report.stage} (run ${report.runId}): ${report.ok ? "OK" : "FAILED"} in ${report.ms} ms`,
-        "",
-        "  #  result  time     check",
-        ...report.checks.map((c) => `  ${c.id}  ${mark[c.status]}    ${`${c.ms} ms`.padEnd(8)} ${c.name}${c.status === "pass" ? "" : `\n                    -> ${c.detail}`}`),
-        "",
-        `  cleanup: removed ${report.cleanup.removed.length} item(s)${report.cleanup.failed.length ? `; FAILED to remove: ${report.cleanup.failed.join("; ")}` : ""}`,
-    ];
-    return lines.join("\n");
-}
-
-/** One line per finished check, printed as it happens. */
-export function formatResult(result: CheckResult): string {
-    const mark = { pass: "PASS", fail: "FAIL", skip: "SKIP" }[result.status];
-    return `[${mark}] ${result.id} ${result.name} (${result.ms} ms)${result.status === "pass" ? "" : ` -- ${result.detail}`}`;
-}
+export { formatReport, formatResult } from "./report";

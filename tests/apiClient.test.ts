@@ -3,9 +3,9 @@
  */
 import * as assert from "assert";
 
-import { ApiCallError, createSignedApiClient } from "../client/apiClient";
+import { ApiCallError, classifyRefusal, createSignedApiClient, Refusal } from "../client/apiClient";
 import { createWhoamiHandler } from "../lambdas/whoami";
-import { SigV4Server, startSigV4Server } from "./support/sigv4Server";
+import { SigV4Server, startSigV4Server, startStallingServer } from "./support/sigv4Server";
 
 const REGION = "ap-northeast-1";
 const SESSION_ARN = "arn:aws:sts::111122223333:assumed-role/ApiAllowByIamRoleStag/caller-session";
@@ -22,8 +22,15 @@ describe("signed API client", () => {
             ]),
             routes: {
                 "GET /whoami": createWhoamiHandler(),
+                "GET /denied": createWhoamiHandler(),
+                "GET /handler-refuses": async () => ({
+                    statusCode: 403,
+                    headers: { "content-type": "application/json" },
+                    body: JSON.stringify({ error: "admin_only", message: "This route is for administrators.", requestId: "r" }),
+                }),
                 "POST /echo": async (event) => ({ statusCode: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ path: event.rawPath }) }),
             },
+            authorize: (_arn, routeKey) => routeKey !== "GET /denied",
         });
     });
     after(() => server.close());
@@ -99,6 +106,49 @@ describe("signed API client", () => {
 
     it("reports a wrong secret as a signature mismatch", async () => {
         await assert.rejects(client({ credentials: { ...CREDENTIALS, secretAccessKey: "wrong" } }).call({ path: "/whoami" }), /changed after signing/);
+    });
+
+    it("tells an authorization decision from a request that was never authenticated", async () => {
+        const refusalOf = (promise: Promise<unknown>) => promise.then(() => "none", (error: ApiCallError) => error.refusal);
+        const c = client();
+        const unsigned = await c.sign({ path: "/whoami" });
+        delete unsigned.headers.authorization;
+        const seen: Record<string, Refusal | string> = {
+            "IAM denies the route": await refusalOf(c.call({ path: "/denied" })),
+            "the handler refuses": await refusalOf(c.call({ path: "/handler-refuses" })),
+            unsigned: await refusalOf(c.send(unsigned)),
+            "wrong secret": await refusalOf(client({ credentials: { ...CREDENTIALS, secretAccessKey: "wrong" } }).call({ path: "/whoami" })),
+            "unknown key": await refusalOf(client({ credentials: { accessKeyId: "ASIAUNKNOWN", secretAccessKey: "s", sessionToken: "t" } }).call({ path: "/whoami" })),
+            "expired credentials": await refusalOf(client({ credentials: { accessKeyId: "ASIAEXPIRED", secretAccessKey: "s", sessionToken: "t" } }).call({ path: "/whoami" })),
+        };
+        assert.deepStrictEqual(seen, {
+            "IAM denies the route": "not-authorized",
+            "the handler refuses": "refused-by-handler",
+            unsigned: "unsigned",
+            "wrong secret": "bad-signature",
+            "unknown key": "unknown-credentials",
+            "expired credentials": "expired",
+        });
+        assert.strictEqual(classifyRefusal(403, { message: "User: arn:aws:sts::1:assumed-role/R/s is not authorized to perform: execute-api:Invoke on resource: x" }), "not-authorized");
+        assert.strictEqual(classifyRefusal(403, { message: "Something else" }), "other");
+        assert.strictEqual(classifyRefusal(429, { message: "Too Many Requests" }), "throttled");
+    });
+
+    it("a signal cancels a request no one answers, and its connection", async () => {
+        const stalled = await startStallingServer();
+        try {
+            const started = Date.now();
+            await assert.rejects(
+                createSignedApiClient({ endpoint: stalled.url, region: REGION, credentials: CREDENTIALS, timeoutMs: 60_000 }).call({ path: "/whoami", signal: AbortSignal.timeout(150) }),
+                (error: Error) => ["TimeoutError", "AbortError"].includes(error.name),
+            );
+            assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            const carrying = stalled.connections.filter((c) => c.requested);
+            assert.ok(carrying.length === 1 && carrying[0].closed !== undefined, "the request's connection stays open");
+        } finally {
+            await stalled.close();
+        }
     });
 
     it("refuses plain http to anything but loopback", () => {

@@ -1,89 +1,179 @@
 /**
  * A deployed stage, faked: Cognito (user pool and identity pool), S3 and STS answered through
  * aws-sdk-client-mock with the deployment's authorization rules, and the HTTP API served by
- * the SigV4-verifying loopback server. Each rule can be broken on purpose (`breaks`) so a
- * test can show the smoke check guarding it fails.
+ * the SigV4-verifying loopback server.
+ *
+ * The operator's credentials get exactly the smoke role's rights (its user pool's six admin
+ * actions, DeleteIdentities in its identity pool, the run records prefix of the bucket);
+ * anything else is AccessDenied, as IAM would answer. It is as unkind as AWS where the smoke
+ * run must cope: a user pool that hides whether a user exists from sign-in, UserNotFound on a
+ * repeated delete, new identity ids after a deletion, ListUsers that lags behind creations,
+ * conditional writes, and hooks to lose responses, delay effects past a client's timeout,
+ * fail calls, leave identities unprocessed, and keep a fresh deployment "settling" for a while.
+ * Each rule can be broken on purpose (`breaks`) so a test shows the check guarding it fails.
  */
+import { randomBytes } from "crypto";
+
 import {
     AdminAddUserToGroupCommand,
     AdminCreateUserCommand,
     AdminDeleteUserCommand,
     AdminInitiateAuthCommand,
-    AdminSetUserPasswordCommand,
+    AdminRespondToAuthChallengeCommand,
     CognitoIdentityProviderClient,
+    CognitoIdentityProviderServiceException,
     ListUsersCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoIdentityClient, DeleteIdentitiesCommand, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
+import {
+    CognitoIdentityClient,
+    CognitoIdentityServiceException,
+    DeleteIdentitiesCommand,
+    GetCredentialsForIdentityCommand,
+    GetIdCommand,
+} from "@aws-sdk/client-cognito-identity";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
 import { Readable } from "stream";
 
 import { createSignedApiClient } from "../../client/apiClient";
+import { SMOKE_RECORDS_PREFIX } from "../../components/naming";
 import { jsonResponse } from "../../lambdas/http";
 import { createAdminHandler, createWhoamiHandler } from "../../lambdas/whoami";
-import { SmokeClients, StackOutputs } from "../../smoke/smoke";
+import { runSmoke } from "../../smoke/smoke";
+import type { SmokeClients, SmokeOptions, SmokeReport, StackOutputs } from "../../smoke/smoke";
 import { SigV4Server, startSigV4Server } from "./sigv4Server";
 
 export type Break =
     | "read-file-returns-other-user" // check 1
     | "s3-cross-user-read" // check 2
+    | "s3-refuses-unauthenticated" // check 2: another's key answered as a failed authentication, not a decision
     | "unsigned-allowed" // check 3
+    | "s3-denies-someone-else" // check 2: the denial is of another principal than the credentials used
     | "user-role-reaches-admin" // check 4
+    | "user-role-invokes-admin" // check 4: IAM lets the user role in, the handler still refuses
+    | "api-signature-refusal" // check 4: the user's /admin answered as a signature mismatch
     | "other-caller-assumes" // check 5
-    | "oidc-role-writes"; // check 6
+    | "other-caller-credentials-invalid" // check 5: the other caller's credentials work nowhere
+    | "other-caller-denied-as-someone-else" // check 5: the refusal names another principal
+    | "oidc-role-reads-bucket" // check 6
+    | "oidc-role-invokes-read-file" // check 6
+    | "oidc-role-no-whoami"; // check 6
 
-const ACCOUNT = "111122223333";
+export const ACCOUNT = "111122223333";
 export const CALLER_ACCOUNT = "210987654321";
 const REGION = "ap-northeast-1";
 const POOL = `${REGION}_FakePool`;
+const POOL_ARN = `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${POOL}`;
+const TEMPORARY_PASSWORD_DAYS = 3;
+
+type Kind = "identity" | "oidc" | "stage" | "caller" | "operator";
 
 interface Credential {
     readonly secret: string;
     readonly token: string;
     readonly arn: string;
-    readonly kind: "identity" | "oidc" | "stage" | "caller";
+    readonly kind: Kind;
     readonly identityId?: string;
+}
+
+export interface FakeUser {
+    readonly sub: string;
+    temporaryPassword?: string;
+    password?: string;
+    status: "FORCE_CHANGE_PASSWORD" | "CONFIRMED";
+    group?: string;
+    created: Date;
+}
+
+export interface FakeObject {
+    readonly body: string;
+    lastModified: Date;
+}
+
+/** How long after `deployedAt` each part of a fresh deployment still refuses, in ms. */
+export interface Settling {
+    /** GetCredentialsForIdentity answers InvalidIdentityPoolConfigurationException. */
+    identityPool?: number;
+    /** AssumeRoleWithWebIdentity answers InvalidIdentityToken (provider unknown to STS). */
+    oidcProvider?: number;
+    /** New roles' trust and policies: AssumeRole, AssumeRoleWithWebIdentity and S3 answer AccessDenied. */
+    roles?: number;
+    /** API Gateway answers 403 to every signed request. */
+    apiGrants?: number;
 }
 
 export interface FakeDeployment {
     readonly outputs: StackOutputs;
     readonly clients: SmokeClients;
     readonly breaks: Set<Break>;
-    /** Users by username, with their creation time. */
-    readonly users: Map<string, { password: string; group?: string; sub: string; created: Date }>;
+    /** Users by email (the pool signs in by email alias). */
+    readonly users: Map<string, FakeUser>;
     readonly identities: Set<string>;
-    readonly objects: Map<string, string>;
+    readonly objects: Map<string, FakeObject>;
     readonly callerDev: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
     readonly callerProd: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+    readonly operatorArn: string;
     readonly api: SigV4Server;
-    /** Runs before each AWS call the fake answers (for interruption tests). */
-    beforeCall?: (command: string) => void | Promise<void>;
+    /** Every AWS call answered, in order: `<command>`. */
+    readonly calls: string[];
+    settling: Settling;
+    deployedAt: number;
+    /** ListUsers leaves out users created less than this long ago. @default 1000 */
+    listUsersLagMs: number;
+    /** Keys per ListObjectsV2 page. @default 1000 */
+    listPageSize: number;
+    /** Rights taken from the smoke role, e.g. `cognito-idp:AdminCreateUser` (a policy that lacks one). */
+    readonly revoked: Set<string>;
+    /** The stage role demands this ExternalId. @default none */
+    externalId?: string;
+    /** Runs before a call takes effect: may wait (the effect lands late) or throw (the call fails). */
+    beforeCall?: (command: string, input: any) => void | Promise<void>;
+    /** Runs after a call took effect, before it answers: may wait (the answer is lost) or throw. */
+    afterCall?: (command: string, input: any) => void | Promise<void>;
+    /** Identity ids DeleteIdentities reports unprocessed, and with which error code. */
+    unprocessedIdentity?: (identityId: string) => "InternalServerError" | "AccessDenied" | undefined;
+    /** Makes everything that exists look `ms` older (records, users): what a later run would see. */
+    age(ms: number): void;
+    /** Smoke users, all objects (records included) and identities still there. */
+    leftovers(): { users: string[]; objects: string[]; identities: string[] };
     close(): Promise<void>;
 }
 
-const denied = (message = "Access Denied") => new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message });
-const stsDenied = (message: string) => new STSServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message });
+const s3Error = (name: string, status: number, message: string) => new S3ServiceException({ name, $fault: "client", $metadata: { httpStatusCode: status }, message });
+const stsError = (name: string, status: number, message: string) => new STSServiceException({ name, $fault: "client", $metadata: { httpStatusCode: status }, message });
+const idpError = (name: string, message: string) => new CognitoIdentityProviderServiceException({ name, $fault: "client", $metadata: { httpStatusCode: 400 }, message });
+const identityError = (name: string, message: string) => new CognitoIdentityServiceException({ name, $fault: "client", $metadata: { httpStatusCode: 400 }, message });
+
+const notAuthorizedToPerform = (arn: string, action: string, resource: string) =>
+    `User: ${arn} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
 
 function token(claims: Record<string, unknown>): string {
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
     return `${part({ alg: "RS256", kid: "fake" })}.${part(claims)}.c2lnbmF0dXJl`;
 }
-const claimsOf = (idToken: string) => JSON.parse(Buffer.from(idToken.split(".")[1], "base64url").toString());
+const claimsOf = (idToken: string) => JSON.parse(Buffer.from(String(idToken).split(".")[1] ?? "", "base64url").toString() || "{}");
+
+const meetsPolicy = (password: string | undefined) =>
+    !!password && password.length >= 14 && /[a-z]/.test(password) && /[A-Z]/.test(password) && /\d/.test(password) && /[^A-Za-z0-9]/.test(password);
 
 export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "deve"): Promise<FakeDeployment> {
     const roleSuffix = stage[0].toUpperCase() + stage.slice(1);
     const stageRoleName = `ApiAllowByIamRole${roleSuffix}`;
+    const oidcRoleName = `federated-access-${stage}-oidc`;
     const trustedCaller = stage === "prod" ? "LambdaRoleProd" : "LambdaRoleDeve";
-    const users = new Map<string, { password: string; group?: string; sub: string; created: Date }>();
+    const users = new Map<string, FakeUser>();
     const identities = new Set<string>();
-    const objects = new Map<string, string>();
+    const identityOfSub = new Map<string, string>();
+    const objects = new Map<string, FakeObject>();
     const credentials = new Map<string, Credential>();
+    const sessions = new Map<string, string>();
     const breaks = new Set<Break>();
+    const calls: string[] = [];
     let serial = 0;
 
-    const issue = (kind: Credential["kind"], arn: string, identityId?: string) => {
+    const issue = (kind: Kind, arn: string, identityId?: string) => {
         const accessKeyId = `ASIA${kind.toUpperCase()}${++serial}`;
         const credential = { secret: `secret-${serial}`, token: `token-${serial}`, arn, kind, identityId };
         credentials.set(accessKeyId, credential);
@@ -91,6 +181,7 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
     };
     const callerDevIssued = issue("caller", `arn:aws:sts::${CALLER_ACCOUNT}:assumed-role/LambdaRoleDeve/caller`);
     const callerProdIssued = issue("caller", `arn:aws:sts::${CALLER_ACCOUNT}:assumed-role/LambdaRoleProd/caller`);
+    const operatorIssued = issue("operator", `arn:aws:sts::${ACCOUNT}:assumed-role/federated-access-${stage}-ci-smoke/smoke`);
 
     const outputs: StackOutputs = {
         stage,
@@ -103,152 +194,308 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
         userFilesPrefix: "cognito-test",
         apiEndpoint: "",
         stageAccessRoleArn: `arn:aws:iam::${ACCOUNT}:role/${stageRoleName}`,
-        oidcReaderRoleArn: `arn:aws:iam::${ACCOUNT}:role/federated-access/${stage}/federated-access-${stage}-oidc-reader`,
+        oidcRoleArn: `arn:aws:iam::${ACCOUNT}:role/federated-access/${stage}/${oidcRoleName}`,
     };
     const userRole = `federated-access-${stage}-user-identity`;
     const adminRole = `federated-access-${stage}-admin-identity`;
     const roleOf = (arn: string) => arn.split("/")[1];
 
-    const fake: Partial<FakeDeployment> = {};
-    const gate = async (command: string) => {
-        await fake.beforeCall?.(command);
-    };
+    const fake = {
+        settling: {} as Settling,
+        deployedAt: Date.now(),
+        listUsersLagMs: 1000,
+        listPageSize: 1000,
+        revoked: new Set<string>(),
+    } as FakeDeployment;
+    const settlingFor = (part: keyof Settling) => Date.now() - fake.deployedAt < (fake.settling[part] ?? 0);
 
-    // --- Cognito user pool -------------------------------------------------------------
-    const idp = mockClient(CognitoIdentityProviderClient);
-    idp.on(AdminCreateUserCommand).callsFake(async (input) => {
-        await gate("AdminCreateUser");
-        users.set(input.Username, { password: input.TemporaryPassword, sub: `sub-${++serial}`, created: new Date() });
-        return { User: { Username: input.Username } };
-    });
-    idp.on(AdminSetUserPasswordCommand).callsFake(async (input) => {
-        await gate("AdminSetUserPassword");
-        const user = users.get(input.Username) ?? (() => { throw Object.assign(new Error("User does not exist."), { name: "UserNotFoundException" }); })();
-        user.password = input.Password;
-        return {};
-    });
-    idp.on(AdminAddUserToGroupCommand).callsFake(async (input) => {
-        await gate("AdminAddUserToGroup");
-        users.get(input.Username)!.group = input.GroupName;
-        return {};
-    });
-    idp.on(AdminInitiateAuthCommand).callsFake(async (input) => {
-        await gate("AdminInitiateAuth");
-        const user = users.get(input.AuthParameters.USERNAME);
-        if (!user || user.password !== input.AuthParameters.PASSWORD || input.ClientId !== outputs.userPoolClientId) {
-            throw Object.assign(new Error("Incorrect username or password."), { name: "NotAuthorizedException" });
-        }
-        const idToken = token({ sub: user.sub, aud: outputs.userPoolClientId, "cognito:groups": user.group ? [user.group] : [], "cognito:username": input.AuthParameters.USERNAME });
-        return { AuthenticationResult: { IdToken: idToken } };
-    });
-    idp.on(ListUsersCommand).callsFake(async (input) => {
-        await gate("ListUsers");
-        const prefix = /email \^= "([^"]*)"/.exec(input.Filter ?? "")?.[1] ?? "";
-        return {
-            Users: [...users.entries()]
-                .filter(([name]) => name.startsWith(prefix))
-                .map(([name, u]) => ({ Username: u.sub, UserCreateDate: u.created, Attributes: [{ Name: "email", Value: name }] })),
+    /** Wraps a fake's effect with the hooks and the call log. */
+    const answered =
+        <I, O>(command: string, effect: (input: I, caller: Promise<Credential | Error | undefined>) => Promise<O>) =>
+        async (input: I, getClient: () => { config: { credentials?: unknown } }) => {
+            // getClient names the current call's client only until the first await.
+            const caller = callerOf(getClient());
+            calls.push(command);
+            await fake.beforeCall?.(command, input);
+            const output = await effect(input, caller);
+            await fake.afterCall?.(command, input);
+            return output;
         };
-    });
-    // ListUsers returns the sub as Username (as Cognito does for email-alias pools); accept both.
-    const byUsernameOrSub = (name: string) => [...users.entries()].find(([n, u]) => n === name || u.sub === name)?.[0];
-    idp.on(AdminDeleteUserCommand).callsFake(async (input) => {
-        await gate("AdminDeleteUser");
-        const name = byUsernameOrSub(input.Username);
-        if (name) users.delete(name);
-        return {};
-    });
 
-    // --- Cognito identity pool ---------------------------------------------------------
-    const identity = mockClient(CognitoIdentityClient);
-    const identityIdOf = (sub: string) => `${REGION}:identity-${sub}`;
-    identity.on(GetIdCommand).callsFake(async (input) => {
-        await gate("GetId");
-        const claims = claimsOf(input.Logins[outputs.userPoolProviderName]);
-        identities.add(identityIdOf(claims.sub));
-        return { IdentityId: identityIdOf(claims.sub) };
-    });
-    identity.on(GetCredentialsForIdentityCommand).callsFake(async (input) => {
-        await gate("GetCredentialsForIdentity");
-        const claims = claimsOf(input.Logins[outputs.userPoolProviderName]);
-        const groups: string[] = claims["cognito:groups"];
-        const role = groups.includes("admin") ? adminRole : groups.includes("user") ? userRole : undefined;
-        if (!role) {
-            throw Object.assign(new Error("no role"), { name: "InvalidIdentityPoolConfigurationException" });
+    /** The signer of a call, as AWS would authenticate it: known key, matching secret and token. */
+    async function callerOf(client: { config: { credentials?: unknown } }): Promise<Credential | Error | undefined> {
+        const provider = client.config.credentials as (() => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>) | undefined;
+        if (!provider) return undefined;
+        let presented;
+        try {
+            presented = await provider();
+        } catch (error) {
+            return error as Error;
         }
-        const c = issue("identity", `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/CognitoIdentityCredentials`, input.IdentityId);
-        return { IdentityId: input.IdentityId, Credentials: { AccessKeyId: c.accessKeyId, SecretKey: c.secret, SessionToken: c.token, Expiration: new Date(Date.now() + 3600_000) } };
-    });
-    identity.on(DeleteIdentitiesCommand).callsFake(async (input) => {
-        await gate("DeleteIdentities");
-        for (const id of input.IdentityIdsToDelete) identities.delete(id);
-        return { UnprocessedIdentityIds: [] };
-    });
-
-    // --- S3 with the identity-scoped policy ----------------------------------------------
-    const s3 = mockClient(S3Client);
-    const callerOf = (getClient: () => S3Client | STSClient): Promise<Credential | undefined> => {
-        const provider = getClient().config.credentials as () => Promise<{ accessKeyId: string }>;
-        return provider().then(({ accessKeyId }) => credentials.get(accessKeyId));
+        const known = credentials.get(presented.accessKeyId);
+        if (!known) return Object.assign(new Error("The security token included in the request is invalid."), { name: "InvalidClientTokenId" });
+        if (known.secret !== presented.secretAccessKey || known.token !== presented.sessionToken) {
+            return Object.assign(new Error("The request signature we calculated does not match the signature you provided."), { name: "SignatureDoesNotMatch" });
+        }
+        return known;
+    }
+    const operator = async (caller: Promise<Credential | Error | undefined>, action: string, resource: string, allowed: boolean) => {
+        const c = await caller;
+        if (c instanceof Error || !c) throw idpError(c?.name ?? "UnrecognizedClientException", c?.message ?? "missing credentials");
+        if (c.kind !== "operator" || !allowed || fake.revoked.has(action)) throw idpError("AccessDeniedException", notAuthorizedToPerform(c.arn, action, resource));
     };
+
+    // --- Cognito user pool: only the smoke role's six actions, on this pool -------------------
+    const idp = mockClient(CognitoIdentityProviderClient);
+    idp.onAnyCommand().callsFake(async (_input, getClient) => {
+        const c = await callerOf(getClient());
+        throw idpError("AccessDeniedException", notAuthorizedToPerform(c instanceof Error || !c ? "anonymous" : c.arn, "cognito-idp:<this action>", POOL_ARN));
+    });
+    const inPool = (input: { UserPoolId?: string }) => input.UserPoolId === POOL;
+    const userBy = (name: string) => [...users.entries()].find(([email, u]) => email === name || u.sub === name);
+    const issueIdToken = (email: string, user: FakeUser) =>
+        token({ sub: user.sub, aud: outputs.userPoolClientId, token_use: "id", email, "cognito:groups": user.group ? [user.group] : [] });
+
+    idp.on(AdminCreateUserCommand).callsFake(
+        answered("AdminCreateUser", async (input: any, caller) => {
+            await operator(caller, "cognito-idp:AdminCreateUser", POOL_ARN, inPool(input));
+            if (input.MessageAction !== "SUPPRESS") throw new Error("fake: the smoke checks must never send an invitation");
+            if (userBy(input.Username)) throw idpError("UsernameExistsException", "An account with the given email already exists.");
+            if (!meetsPolicy(input.TemporaryPassword)) throw idpError("InvalidPasswordException", "Password does not conform to policy");
+            users.set(input.Username, { sub: `sub-${++serial}`, temporaryPassword: input.TemporaryPassword, status: "FORCE_CHANGE_PASSWORD", created: new Date() });
+            return { User: { Username: users.get(input.Username)!.sub, UserStatus: "FORCE_CHANGE_PASSWORD" } };
+        }),
+    );
+    idp.on(AdminAddUserToGroupCommand).callsFake(
+        answered("AdminAddUserToGroup", async (input: any, caller) => {
+            await operator(caller, "cognito-idp:AdminAddUserToGroup", POOL_ARN, inPool(input));
+            const found = userBy(input.Username) ?? throwing(idpError("UserNotFoundException", "User does not exist."));
+            if (!["user", "admin"].includes(input.GroupName)) throw idpError("ResourceNotFoundException", "Group not found.");
+            found[1].group = input.GroupName;
+            return {};
+        }),
+    );
+    idp.on(AdminInitiateAuthCommand).callsFake(
+        answered("AdminInitiateAuth", async (input: any, caller) => {
+            await operator(caller, "cognito-idp:AdminInitiateAuth", POOL_ARN, inPool(input));
+            if (input.ClientId !== outputs.userPoolClientId || input.AuthFlow !== "ADMIN_USER_PASSWORD_AUTH") throw idpError("InvalidParameterException", "bad client or flow");
+            const found = userBy(input.AuthParameters?.USERNAME);
+            // User existence errors are prevented: a missing user looks like a wrong password.
+            const refused = idpError("NotAuthorizedException", "Incorrect username or password.");
+            if (!found) throw refused;
+            const [email, user] = found;
+            const password = input.AuthParameters?.PASSWORD;
+            if (user.status === "FORCE_CHANGE_PASSWORD" && password === user.temporaryPassword) {
+                if (Date.now() - user.created.getTime() > TEMPORARY_PASSWORD_DAYS * 86_400_000) {
+                    throw idpError("NotAuthorizedException", "Temporary password has expired and must be reset by an administrator.");
+                }
+                const session = randomBytes(12).toString("hex");
+                sessions.set(session, email);
+                return { ChallengeName: "NEW_PASSWORD_REQUIRED", Session: session, ChallengeParameters: { USER_ID_FOR_SRP: user.sub, requiredAttributes: "[]" } };
+            }
+            if (user.status === "CONFIRMED" && password === user.password) return { AuthenticationResult: { IdToken: issueIdToken(email, user) } };
+            throw refused;
+        }),
+    );
+    idp.on(AdminRespondToAuthChallengeCommand).callsFake(
+        answered("AdminRespondToAuthChallenge", async (input: any, caller) => {
+            await operator(caller, "cognito-idp:AdminRespondToAuthChallenge", POOL_ARN, inPool(input));
+            const email = sessions.get(input.Session);
+            sessions.delete(input.Session); // single use
+            const found = email ? userBy(email) : undefined;
+            if (!found || input.ChallengeName !== "NEW_PASSWORD_REQUIRED" || ![found[0], found[1].sub].includes(input.ChallengeResponses?.USERNAME)) {
+                throw idpError("NotAuthorizedException", "Invalid session for the user.");
+            }
+            const newPassword = input.ChallengeResponses?.NEW_PASSWORD;
+            if (!meetsPolicy(newPassword) || newPassword === found[1].temporaryPassword) throw idpError("InvalidPasswordException", "Password does not conform to policy");
+            Object.assign(found[1], { status: "CONFIRMED", password: newPassword, temporaryPassword: undefined });
+            return { AuthenticationResult: { IdToken: issueIdToken(found[0], found[1]) } };
+        }),
+    );
+    idp.on(ListUsersCommand).callsFake(
+        answered("ListUsers", async (input: any, caller) => {
+            await operator(caller, "cognito-idp:ListUsers", POOL_ARN, inPool(input));
+            const m = /^email (\^?=) "((?:[^"\\]|\\.)*)"$/.exec(input.Filter ?? "");
+            const matches = (email: string) => !m || (m[1] === "=" ? email === m[2] : email.startsWith(m[2]));
+            return {
+                Users: [...users.entries()]
+                    .filter(([email, u]) => matches(email) && Date.now() - u.created.getTime() >= fake.listUsersLagMs)
+                    .slice(0, input.Limit ?? 60)
+                    .map(([email, u]) => ({ Username: u.sub, UserCreateDate: u.created, UserStatus: u.status, Attributes: [{ Name: "email", Value: email }] })),
+            };
+        }),
+    );
+    idp.on(AdminDeleteUserCommand).callsFake(
+        answered("AdminDeleteUser", async (input: any, caller) => {
+            await operator(caller, "cognito-idp:AdminDeleteUser", POOL_ARN, inPool(input));
+            const found = userBy(input.Username) ?? throwing(idpError("UserNotFoundException", "User does not exist."));
+            users.delete(found[0]);
+            return {};
+        }),
+    );
+
+    // --- Cognito identity pool ---------------------------------------------------------------
+    const identity = mockClient(CognitoIdentityClient);
+    identity.onAnyCommand().callsFake(async () => {
+        throw identityError("AccessDeniedException", "not authorized to perform this action");
+    });
+    const verifiedSub = (logins: Record<string, string> | undefined) => {
+        const claims = claimsOf(logins?.[outputs.userPoolProviderName] ?? "");
+        const user = [...users.values()].find((u) => u.sub === claims.sub);
+        if (!user || claims.aud !== outputs.userPoolClientId) throw identityError("NotAuthorizedException", "Invalid login token.");
+        return { sub: claims.sub as string, groups: (claims["cognito:groups"] ?? []) as string[] };
+    };
+    identity.on(GetIdCommand).callsFake(
+        answered("GetId", async (input: any) => {
+            if (input.IdentityPoolId !== outputs.identityPoolId) throw identityError("ResourceNotFoundException", "IdentityPool not found");
+            const { sub } = verifiedSub(input.Logins);
+            let id = identityOfSub.get(sub);
+            if (!id || !identities.has(id)) {
+                // A deleted identity is not revived: the same login gets a new id.
+                id = `${REGION}:${randomBytes(8).toString("hex")}`;
+                identityOfSub.set(sub, id);
+                identities.add(id);
+            }
+            return { IdentityId: id };
+        }),
+    );
+    identity.on(GetCredentialsForIdentityCommand).callsFake(
+        answered("GetCredentialsForIdentity", async (input: any) => {
+            const { sub, groups } = verifiedSub(input.Logins);
+            if (identityOfSub.get(sub) !== input.IdentityId || !identities.has(input.IdentityId)) throw identityError("NotAuthorizedException", "Invalid identity");
+            if (settlingFor("identityPool")) throw identityError("InvalidIdentityPoolConfigurationException", "Invalid identity pool configuration. Check assigned IAM roles for this pool.");
+            const role = groups.includes("admin") ? adminRole : groups.includes("user") ? userRole : undefined;
+            if (!role) throw identityError("NotAuthorizedException", "No role matches the rules of this identity pool.");
+            const c = issue("identity", `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/CognitoIdentityCredentials`, input.IdentityId);
+            return { IdentityId: input.IdentityId, Credentials: { AccessKeyId: c.accessKeyId, SecretKey: c.secret, SessionToken: c.token, Expiration: new Date(Date.now() + 3600_000) } };
+        }),
+    );
+    identity.on(DeleteIdentitiesCommand).callsFake(
+        answered("DeleteIdentities", async (input: any, caller) => {
+            const c = await caller;
+            if (c instanceof Error || !c) throw identityError(c?.name ?? "UnrecognizedClientException", c?.message ?? "missing credentials");
+            const ours = input.IdentityIdsToDelete.every((id: string) => id.startsWith(`${REGION}:`));
+            if (c.kind !== "operator" || !ours) throw identityError("AccessDeniedException", notAuthorizedToPerform(c.arn, "cognito-identity:DeleteIdentities", "*"));
+            const unprocessed = [];
+            for (const id of input.IdentityIdsToDelete) {
+                const code = fake.unprocessedIdentity?.(id);
+                if (code) unprocessed.push({ IdentityId: id, ErrorCode: code });
+                else identities.delete(id);
+            }
+            return { UnprocessedIdentityIds: unprocessed };
+        }),
+    );
+
+    // --- S3: identities in their own folder, the operator in the records prefix ----------------
+    const s3 = mockClient(S3Client);
+    s3.onAnyCommand().callsFake(async () => {
+        throw s3Error("AccessDenied", 403, "Access Denied");
+    });
     const ownFolder = (c: Credential) => `${outputs.userFilesPrefix}/${c.identityId}/`;
-    const mayRead = (c: Credential | undefined, key: string) =>
-        !!c && ((c.kind === "identity" && (key.startsWith(ownFolder(c)) || breaks.has("s3-cross-user-read"))) || c.kind === "oidc");
-    const mayWrite = (c: Credential | undefined, key: string) =>
-        !!c && ((c.kind === "identity" && key.startsWith(ownFolder(c))) || (c.kind === "oidc" && breaks.has("oidc-role-writes")));
-    s3.on(GetObjectCommand).callsFake(async (input, getClient) => {
-        const who = callerOf(getClient); // before any await: getClient names the current call's client only
-        await gate("GetObject");
-        if (input.Bucket !== outputs.userFilesBucket || !mayRead(await who, input.Key)) throw denied();
-        const content = objects.get(input.Key);
-        if (content === undefined) throw new S3ServiceException({ name: "NoSuchKey", $fault: "client", $metadata: { httpStatusCode: 404 }, message: "missing" });
-        return { Body: sdkStreamMixin(Readable.from([Buffer.from(content)])), ContentLength: content.length };
-    });
-    s3.on(PutObjectCommand).callsFake(async (input, getClient) => {
-        const who = callerOf(getClient); // before any await: getClient names the current call's client only
-        await gate("PutObject");
-        if (input.Bucket !== outputs.userFilesBucket || !mayWrite(await who, input.Key)) throw denied();
-        objects.set(input.Key, String(input.Body));
-        return {};
-    });
-    s3.on(DeleteObjectCommand).callsFake(async (input, getClient) => {
-        const who = callerOf(getClient); // before any await: getClient names the current call's client only
-        await gate("DeleteObject");
-        if (input.Bucket !== outputs.userFilesBucket || !mayWrite(await who, input.Key)) throw denied();
-        objects.delete(input.Key);
-        return {};
-    });
-    s3.on(ListObjectsV2Command).callsFake(async (input, getClient) => {
-        const who = callerOf(getClient); // before any await: getClient names the current call's client only
-        await gate("ListObjectsV2");
-        const c = await who;
-        const prefix = input.Prefix ?? "";
-        const allowed = !!c && (c.kind === "oidc" || (c.kind === "identity" && prefix.startsWith(ownFolder(c))));
-        if (input.Bucket !== outputs.userFilesBucket || !allowed) throw denied();
-        const keys = [...objects.keys()].filter((k) => k.startsWith(prefix));
-        return { KeyCount: keys.length, Contents: keys.map((Key) => ({ Key })) };
-    });
+    type S3Action = "GetObject" | "PutObject" | "DeleteObject" | "ListBucket";
+    /** undefined: allowed; otherwise the error S3 answers. */
+    async function s3Refusal(caller: Promise<Credential | Error | undefined>, action: S3Action, bucket: string, keyOrPrefix: string): Promise<Error | undefined> {
+        const c = await caller;
+        if (c instanceof Error || !c) return s3Error(c?.name === "SignatureDoesNotMatch" ? "SignatureDoesNotMatch" : "InvalidAccessKeyId", 403, c?.message ?? "anonymous");
+        const resource = action === "ListBucket" ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${keyOrPrefix}`;
+        const named = breaks.has("s3-denies-someone-else") && c.kind === "identity" ? operatorIssued.arn : c.arn;
+        const denied = s3Error("AccessDenied", 403, notAuthorizedToPerform(named, `s3:${action}`, `"${resource}"`));
+        if (bucket !== outputs.userFilesBucket) return denied;
+        if (c.kind === "operator") return keyOrPrefix.startsWith(SMOKE_RECORDS_PREFIX) ? undefined : denied;
+        if (c.kind === "identity") {
+            if (settlingFor("roles")) return denied;
+            if (keyOrPrefix.startsWith(ownFolder(c))) return undefined;
+            if (action === "GetObject" && breaks.has("s3-cross-user-read")) return undefined;
+            if (breaks.has("s3-refuses-unauthenticated") && action !== "ListBucket") {
+                return s3Error("SignatureDoesNotMatch", 403, "The request signature we calculated does not match the signature you provided.");
+            }
+            return denied;
+        }
+        if (c.kind === "oidc" && action === "GetObject" && breaks.has("oidc-role-reads-bucket")) return undefined;
+        return denied;
+    }
+    s3.on(GetObjectCommand).callsFake(
+        answered("GetObject", async (input: any, caller) => {
+            const refusal = await s3Refusal(caller, "GetObject", input.Bucket, input.Key);
+            if (refusal) throw refusal;
+            const object = objects.get(input.Key) ?? throwing(s3Error("NoSuchKey", 404, "The specified key does not exist."));
+            return { Body: sdkStreamMixin(Readable.from([Buffer.from(object.body)])), ContentLength: object.body.length, LastModified: object.lastModified };
+        }),
+    );
+    s3.on(PutObjectCommand).callsFake(
+        answered("PutObject", async (input: any, caller) => {
+            const refusal = await s3Refusal(caller, "PutObject", input.Bucket, input.Key);
+            if (refusal) throw refusal;
+            if (input.IfNoneMatch === "*" && objects.has(input.Key)) throw s3Error("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold");
+            objects.set(input.Key, { body: String(input.Body), lastModified: new Date() });
+            return {};
+        }),
+    );
+    s3.on(DeleteObjectCommand).callsFake(
+        answered("DeleteObject", async (input: any, caller) => {
+            const refusal = await s3Refusal(caller, "DeleteObject", input.Bucket, input.Key);
+            if (refusal) throw refusal;
+            objects.delete(input.Key); // absent or not, S3 answers 204
+            return {};
+        }),
+    );
+    s3.on(ListObjectsV2Command).callsFake(
+        answered("ListObjectsV2", async (input: any, caller) => {
+            const prefix = input.Prefix ?? "";
+            const refusal = await s3Refusal(caller, "ListBucket", input.Bucket, prefix);
+            if (refusal) throw refusal;
+            const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+            const start = input.ContinuationToken ? Number(input.ContinuationToken) : 0;
+            const page = keys.slice(start, start + fake.listPageSize);
+            const more = start + page.length < keys.length;
+            return {
+                KeyCount: page.length,
+                Contents: page.map((Key) => ({ Key, LastModified: objects.get(Key)!.lastModified })),
+                IsTruncated: more,
+                NextContinuationToken: more ? String(start + page.length) : undefined,
+            };
+        }),
+    );
 
-    // --- STS ------------------------------------------------------------------------------
+    // --- STS -------------------------------------------------------------------------------------
     const sts = mockClient(STSClient);
-    sts.on(AssumeRoleWithWebIdentityCommand).callsFake(async (input) => {
-        await gate("AssumeRoleWithWebIdentity");
-        const claims = claimsOf(input.WebIdentityToken);
-        if (input.RoleArn !== outputs.oidcReaderRoleArn || claims.aud !== outputs.userPoolClientId) throw stsDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity");
-        const c = issue("oidc", `arn:aws:sts::${ACCOUNT}:assumed-role/federated-access-${stage}-oidc-reader/${input.RoleSessionName}`);
-        return { Credentials: { AccessKeyId: c.accessKeyId, SecretAccessKey: c.secret, SessionToken: c.token, Expiration: new Date(Date.now() + 900_000) } };
+    sts.onAnyCommand().callsFake(async () => {
+        throw stsError("AccessDenied", 403, "not authorized");
     });
-    sts.on(AssumeRoleCommand).callsFake(async (input, getClient) => {
-        const who = callerOf(getClient); // before any await: getClient names the current call's client only
-        await gate("AssumeRole");
-        const caller = await who;
-        const trusted = caller?.kind === "caller" && (roleOf(caller.arn) === trustedCaller || breaks.has("other-caller-assumes"));
-        if (input.RoleArn !== outputs.stageAccessRoleArn || !trusted) throw stsDenied(`User: ${caller?.arn} is not authorized to perform: sts:AssumeRole`);
-        const c = issue("stage", `arn:aws:sts::${ACCOUNT}:assumed-role/${stageRoleName}/${input.RoleSessionName}`);
-        return { Credentials: { AccessKeyId: c.accessKeyId, SecretAccessKey: c.secret, SessionToken: c.token, Expiration: new Date(Date.now() + 900_000) } };
-    });
+    sts.on(GetCallerIdentityCommand).callsFake(
+        answered("GetCallerIdentity", async (_input: any, caller) => {
+            const c = await caller;
+            if (c instanceof Error || !c) throw stsError(c?.name ?? "MissingAuthenticationToken", 403, c?.message ?? "missing credentials");
+            return { Arn: c.arn, Account: c.arn.split(":")[4], UserId: `AROA:${c.arn.split("/").pop()}` };
+        }),
+    );
+    sts.on(AssumeRoleWithWebIdentityCommand).callsFake(
+        answered("AssumeRoleWithWebIdentity", async (input: any) => {
+            const claims = claimsOf(input.WebIdentityToken);
+            if (settlingFor("oidcProvider")) throw stsError("InvalidIdentityToken", 400, `No OpenIDConnect provider found in your account for https://${outputs.userPoolProviderName}`);
+            if (settlingFor("roles") || input.RoleArn !== outputs.oidcRoleArn || claims.aud !== outputs.userPoolClientId) {
+                throw stsError("AccessDenied", 403, "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+            }
+            const c = issue("oidc", `arn:aws:sts::${ACCOUNT}:assumed-role/${oidcRoleName}/${input.RoleSessionName}`);
+            return { Credentials: { AccessKeyId: c.accessKeyId, SecretAccessKey: c.secret, SessionToken: c.token, Expiration: new Date(Date.now() + 900_000) } };
+        }),
+    );
+    sts.on(AssumeRoleCommand).callsFake(
+        answered("AssumeRole", async (input: any, caller) => {
+            const c = await caller;
+            if (c instanceof Error || !c) throw stsError(c?.name ?? "MissingAuthenticationToken", 403, c?.message ?? "missing credentials");
+            const trusted = c.kind === "caller" && (roleOf(c.arn) === trustedCaller || breaks.has("other-caller-assumes"));
+            const externalIdOk = fake.externalId === undefined || input.ExternalId === fake.externalId;
+            if (input.RoleArn !== outputs.stageAccessRoleArn || !trusted || !externalIdOk || settlingFor("roles")) {
+                const named = breaks.has("other-caller-denied-as-someone-else") ? callerDevIssued.arn : c.arn;
+                throw stsError("AccessDenied", 403, `User: ${named} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);
+            }
+            const issued = issue("stage", `arn:aws:sts::${ACCOUNT}:assumed-role/${stageRoleName}/${input.RoleSessionName}`);
+            return { Credentials: { AccessKeyId: issued.accessKeyId, SecretAccessKey: issued.secret, SessionToken: issued.token, Expiration: new Date(Date.now() + 900_000) } };
+        }),
+    );
 
-    // --- The HTTP API -------------------------------------------------------------------------
+    // --- The HTTP API --------------------------------------------------------------------------
     const registry = {
         get(accessKeyId: string) {
             const c = credentials.get(accessKeyId);
@@ -263,32 +510,44 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
         routes: {
             "GET /read-file": async (event) => {
                 const claims = claimsOf(String(event.headers?.idtoken));
-                let key = `${outputs.userFilesPrefix}/${identityIdOf(claims.sub)}/data.txt`;
+                let key = `${outputs.userFilesPrefix}/${identityOfSub.get(claims.sub)}/data.txt`;
                 if (breaks.has("read-file-returns-other-user")) {
-                    key = [...objects.keys()].find((k) => k !== key && k.endsWith("/data.txt")) ?? key;
+                    key = [...objects.keys()].find((k) => k !== key && k.endsWith("/data.txt") && k.startsWith(outputs.userFilesPrefix)) ?? key;
                 }
-                return jsonResponse(200, { status: "success", data: objects.get(key) });
+                return jsonResponse(200, { status: "success", data: objects.get(key)?.body });
             },
             "GET /whoami": createWhoamiHandler(),
             "GET /admin": async (event) => (breaks.has("user-role-reaches-admin") ? jsonResponse(200, { status: "success" }) : realAdmin(event)),
         },
         authorize: (callerArn, routeKey) => {
+            if (settlingFor("apiGrants")) return false;
             const role = roleOf(callerArn);
+            if (role === userRole && routeKey === "GET /admin" && breaks.has("api-signature-refusal")) {
+                return "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.";
+            }
             if (role === stageRoleName) return true;
             if (role === adminRole) return routeKey === "GET /read-file" || routeKey === "GET /admin";
-            if (role === userRole) return routeKey === "GET /read-file" || (routeKey === "GET /admin" && breaks.has("user-role-reaches-admin"));
+            if (role === userRole) {
+                return routeKey === "GET /read-file" || (routeKey === "GET /admin" && (breaks.has("user-role-reaches-admin") || breaks.has("user-role-invokes-admin")));
+            }
+            if (role === oidcRoleName) {
+                return (routeKey === "GET /whoami" && !breaks.has("oidc-role-no-whoami")) || (routeKey === "GET /read-file" && breaks.has("oidc-role-invokes-read-file"));
+            }
             return false;
         },
     });
     (outputs as { apiEndpoint: string }).apiEndpoint = api.url;
 
+    const operatorCredentials = { accessKeyId: operatorIssued.accessKeyId, secretAccessKey: operatorIssued.secret, sessionToken: operatorIssued.token };
     const clients: SmokeClients = {
-        idp: new CognitoIdentityProviderClient({ region: REGION, credentials: { accessKeyId: "AKIAOPERATOR", secretAccessKey: "operator" } }),
-        identity: new CognitoIdentityClient({ region: REGION }),
+        idp: new CognitoIdentityProviderClient({ region: REGION, credentials: operatorCredentials }),
+        identity: new CognitoIdentityClient({ region: REGION, credentials: operatorCredentials }),
+        records: new S3Client({ region: REGION, credentials: operatorCredentials }),
         s3For: (c) => new S3Client({ region: REGION, credentials: c }),
         stsFor: (c) => new STSClient({ region: REGION, credentials: c ?? { accessKeyId: "ANONYMOUS", secretAccessKey: "none" } }),
         apiFor: (c) => createSignedApiClient({ endpoint: api.url, region: REGION, credentials: c }),
     };
+    const callerProd = { accessKeyId: callerProdIssued.accessKeyId, secretAccessKey: callerProdIssued.secret, sessionToken: callerProdIssued.token };
 
     Object.assign(fake, {
         outputs,
@@ -297,9 +556,21 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
         users,
         identities,
         objects,
+        calls,
+        operatorArn: operatorIssued.arn,
         callerDev: { accessKeyId: callerDevIssued.accessKeyId, secretAccessKey: callerDevIssued.secret, sessionToken: callerDevIssued.token },
-        callerProd: { accessKeyId: callerProdIssued.accessKeyId, secretAccessKey: callerProdIssued.secret, sessionToken: callerProdIssued.token },
         api,
+        age(ms: number) {
+            for (const u of users.values()) u.created = new Date(u.created.getTime() - ms);
+            for (const o of objects.values()) o.lastModified = new Date(o.lastModified.getTime() - ms);
+        },
+        leftovers() {
+            return {
+                users: [...users.keys()].filter((u) => u.startsWith("smoke+")),
+                objects: [...objects.keys()],
+                identities: [...identities],
+            };
+        },
         async close() {
             idp.restore();
             identity.restore();
@@ -308,5 +579,33 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
             await api.close();
         },
     });
-    return fake as FakeDeployment;
+    Object.defineProperty(fake, "callerProd", {
+        get: () => (breaks.has("other-caller-credentials-invalid") ? { ...callerProd, secretAccessKey: "not-the-secret" } : callerProd),
+    });
+    return fake;
 }
+
+function throwing(error: Error): never {
+    throw error;
+}
+
+/** Short enough for tests, long enough that a loaded machine does not time a fake call out. */
+export const FAST = { attemptTimeoutMs: 2000, settleBudgetMs: 1500, backoffBaseMs: 5, backoffMaxMs: 40 };
+
+/** A smoke run against the fake, with both callers and test pacing unless overridden. */
+export const smokeAgainst =
+    (fake: () => FakeDeployment) =>
+    (options: Partial<SmokeOptions> = {}): Promise<SmokeReport> =>
+        runSmoke(
+            {
+                outputs: fake().outputs,
+                caller: async () => fake().callerDev,
+                otherCaller: async () => fake().callerProd,
+                ...options,
+                timing: { ...FAST, ...options.timing },
+            },
+            fake().clients,
+        );
+
+export const statusOf = (report: SmokeReport) => Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+export const NOTHING_LEFT = { users: [], objects: [], identities: [] };

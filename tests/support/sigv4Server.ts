@@ -29,8 +29,12 @@ export interface SigV4ServerOptions {
     readonly credentials: { get(accessKeyId: string): KnownCredentials | undefined };
     /** Handlers by route key, e.g. `GET /whoami`. */
     readonly routes: Record<string, (event: HttpEvent) => Promise<HttpResponse>>;
-    /** Whether `callerArn` may `execute-api:Invoke` the route. @default everyone */
-    readonly authorize?: (callerArn: string, routeKey: string) => boolean;
+    /**
+     * Whether `callerArn` may `execute-api:Invoke` the route. A string refuses with that message
+     * instead of IAM's (fault injection: an authentication failure in place of a decision).
+     * @default everyone
+     */
+    readonly authorize?: (callerArn: string, routeKey: string) => boolean | string;
     /** Fault injection: answer unsigned requests as an API without IAM authorization would. @default never */
     readonly acceptUnsigned?: () => boolean;
     /** Largest clock skew accepted, in ms (API Gateway: 5 minutes). @default 300000 */
@@ -156,8 +160,10 @@ export async function startSigV4Server(options: SigV4ServerOptions): Promise<Sig
                     reply(404, { message: "Not Found" }, caller.arn);
                     return;
                 }
-                if (options.authorize && !options.authorize(caller.arn, routeKey)) {
-                    reply(403, { message: "Forbidden" }, `not authorized: ${caller.arn}`);
+                const decision = options.authorize?.(caller.arn, routeKey) ?? true;
+                if (decision !== true) {
+                    const message = typeof decision === "string" ? decision : "Forbidden";
+                    reply(403, { message }, `not authorized: ${caller.arn}`);
                     return;
                 }
                 const headers: Record<string, string> = {};
@@ -183,4 +189,58 @@ export async function startSigV4Server(options: SigV4ServerOptions): Promise<Sig
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
     return { url: `http://127.0.0.1:${port}`, log, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+export interface StallingServer {
+    readonly url: string;
+    /** Each connection: when it opened, whether a request came on it, when it closed (ms since epoch). */
+    readonly connections: { opened: number; requested: boolean; closed?: number }[];
+    /** `<method> <url> <x-amz-target>` of each request, answered or not. */
+    readonly requests: string[];
+    close(): Promise<void>;
+}
+
+/**
+ * A server that takes every request and never answers it (a stalled AWS endpoint), except
+ * those `answer` returns a response for. It records when each connection opened and closed,
+ * so a test sees whether a client really gave its request up.
+ */
+export async function startStallingServer(
+    answer: (req: http.IncomingMessage, body: string) => { status: number; contentType: string; body: string } | undefined = () => undefined,
+): Promise<StallingServer> {
+    const connections: { opened: number; requested: boolean; closed?: number }[] = [];
+    const requests: string[] = [];
+    const sockets = new Map<import("net").Socket, { opened: number; requested: boolean; closed?: number }>();
+    const server = http.createServer((req, res) => {
+        requests.push(`${req.method} ${req.url} ${req.headers["x-amz-target"] ?? ""}`.trim());
+        const entry = sockets.get(req.socket);
+        if (entry) entry.requested = true;
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+            const reply = answer(req, Buffer.concat(chunks).toString());
+            if (reply) res.writeHead(reply.status, { "content-type": reply.contentType }).end(reply.body);
+        });
+    });
+    server.on("connection", (socket) => {
+        const entry: { opened: number; requested: boolean; closed?: number } = { opened: Date.now(), requested: false };
+        connections.push(entry);
+        sockets.set(socket, entry);
+        socket.on("close", () => {
+            entry.closed = Date.now();
+            sockets.delete(socket);
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+        url: `http://127.0.0.1:${port}`,
+        connections,
+        requests,
+        close: () =>
+            new Promise((resolve) => {
+                for (const socket of sockets.keys()) socket.destroy();
+                server.close(() => resolve());
+            }),
+    };
 }

@@ -1,0 +1,236 @@
+/**
+ * `npm run smoke` as a command: help, usage errors, set-up problems stopped before any check
+ * with one line, and a process that exits once its report is out.
+ */
+import * as assert from "assert";
+import { execFile, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+import { parseCli, readOutputs, runCli, smokeOptions } from "../smoke/cli";
+import { ROOT } from "./harness";
+import { startStallingServer } from "./support/sigv4Server";
+
+const OUTPUTS = {
+    stage: "deve",
+    region: "ap-northeast-1",
+    userPoolId: "ap-northeast-1_Pool",
+    userPoolClientId: "client",
+    userPoolProviderName: "cognito-idp.ap-northeast-1.amazonaws.com/ap-northeast-1_Pool",
+    identityPoolId: "ap-northeast-1:pool",
+    userFilesBucket: "federated-access-deve-user-files",
+    userFilesPrefix: "cognito-test",
+    apiEndpoint: "https://api.example.invalid",
+    stageAccessRoleArn: "arn:aws:iam::111122223333:role/ApiAllowByIamRoleDeve",
+    oidcRoleArn: "arn:aws:iam::111122223333:role/federated-access-deve-oidc",
+};
+
+/** STS's answer to the operator check, as the query protocol has it. */
+const CALLER_IDENTITY = {
+    status: 200,
+    contentType: "text/xml",
+    body: "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:sts::111122223333:assumed-role/federated-access-deve-ci-smoke/ci</Arn><UserId>AROA:ci</UserId><Account>111122223333</Account></GetCallerIdentityResult></GetCallerIdentityResponse>",
+};
+
+interface Ran {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+    ms: number;
+}
+
+/** The CLI in a child process, with only the environment given (no AWS settings of this machine). */
+function cli(args: string[], env: NodeJS.ProcessEnv, killAfterMs = 20_000): Promise<Ran> {
+    const started = Date.now();
+    return new Promise((resolve) => {
+        execFile(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", path.join(ROOT, "smoke", "cli.ts"), ...args],
+            { cwd: ROOT, env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env }, timeout: killAfterMs },
+            (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr, ms: Date.now() - started }),
+        );
+    });
+}
+
+/** The CLI in this process (for what needs no process of its own: parsing, files, PATH). */
+async function inProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
+    const started = Date.now();
+    let stdout = "";
+    let stderr = "";
+    const code = await runCli(args, env, {
+        stdout: { write: (text: string, done: () => void) => ((stdout += text), done()) },
+        stderr: { write: (text: string) => (stderr += text), isTTY: false },
+    });
+    return { code, stdout, stderr, ms: Date.now() - started };
+}
+
+const oneLine = (ran: Ran, code: number, line: RegExp) => {
+    assert.strictEqual(ran.code, code, ran.stderr);
+    assert.strictEqual(ran.stdout, "");
+    assert.strictEqual(ran.stderr.trimEnd().split("\n").length, 1, ran.stderr);
+    assert.match(ran.stderr, line);
+};
+
+describe("smoke CLI", () => {
+    let dir: string;
+    let noAws: NodeJS.ProcessEnv;
+    let outputsFile: string;
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "smoke-cli-"));
+        outputsFile = path.join(dir, "outputs.json");
+        fs.writeFileSync(outputsFile, JSON.stringify(OUTPUTS));
+        noAws = {
+            PATH: process.env.PATH,
+            HOME: dir,
+            AWS_CONFIG_FILE: path.join(dir, "no-config"),
+            AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "no-credentials"),
+            AWS_EC2_METADATA_DISABLED: "true",
+        };
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("as a process: --help prints usage with examples and exits 0; a bad flag exits 2 with one line and no stack", async () => {
+        const [help, badFlag] = await Promise.all([cli(["--help"], noAws), cli(["--stack", "deve", "--frobnicate"], noAws)]);
+        assert.strictEqual(help.code, 0);
+        assert.match(help.stdout, /^usage: npm run smoke -- --stack <deve\|stag\|prod> \[options\]/);
+        assert.match(help.stdout, /examples:\n {2}npm run smoke -- --stack deve\n/);
+        assert.strictEqual(help.stderr, "");
+        oneLine(badFlag, 2, /^smoke: Unknown option '--frobnicate' \(see npm run smoke -- --help\)$/m);
+    });
+
+    it("stops set-up problems before any check with one line naming the file or tool and the fix", async () => {
+        const malformed = path.join(dir, "malformed.json");
+        fs.writeFileSync(malformed, "{ not json");
+        const emptyPath = path.join(dir, "empty-bin");
+        fs.mkdirSync(emptyPath, { recursive: true });
+        assert.strictEqual((await inProcess(["-h"], noAws)).code, 0);
+        const secret = await inProcess(["--stack", "deve", "--external-id", "s3cr3t"], noAws);
+        oneLine(secret, 2, /^smoke: --external-id would put a secret on the command line: set SMOKE_EXTERNAL_ID or use --external-id-file/);
+        assert.ok(!secret.stderr.includes("s3cr3t"));
+        const missing = await inProcess(["--stack", "deve", "--outputs", path.join(dir, "missing.json")], noAws);
+        oneLine(missing, 2, /^smoke: cannot read outputs file '.*missing\.json' \(ENOENT\): write it with `pulumi stack output --json --stack deve > .*missing\.json`$/m);
+        oneLine(await inProcess(["--stack", "deve", "--outputs", malformed], noAws), 2, /^smoke: outputs file '.*malformed\.json' is not JSON \(/);
+        oneLine(
+            await inProcess(["--stack", "deve"], { ...noAws, PATH: emptyPath }),
+            2,
+            /^smoke: the Pulumi CLI is not installed \(no `pulumi` on PATH\): install it \(https:\/\/www\.pulumi\.com\/docs\/install\/\) or pass --outputs FILE$/m,
+        );
+        oneLine(await inProcess(["--stack", "stag", "--outputs", outputsFile], noAws), 2, /^smoke: the outputs are of stage 'deve', not 'stag'$/m);
+        const required = path.join(dir, "external-id-required.json");
+        fs.writeFileSync(required, JSON.stringify({ ...OUTPUTS, callerExternalIdRequired: true }));
+        oneLine(
+            await inProcess(["--stack", "deve", "--outputs", required, "--caller-profile", "caller"], noAws),
+            2,
+            /^smoke: stage deve requires an ExternalId of its caller: set SMOKE_EXTERNAL_ID or use --external-id-file$/m,
+        );
+        oneLine(
+            await inProcess(["--stack", "deve", "--outputs", outputsFile, "--external-id-file", path.join(dir, "none")], noAws),
+            2,
+            /^smoke: cannot read the ExternalId file '.*none' \(ENOENT\)$/m,
+        );
+    });
+
+    it("stops before any check, with one line, when there are no AWS credentials", async () => {
+        const ran = await cli(["--stack", "deve", "--outputs", outputsFile], noAws);
+        assert.strictEqual(ran.code, 2, ran.stderr);
+        assert.strictEqual(ran.stdout, "");
+        assert.strictEqual(ran.stderr.trimEnd().split("\n").length, 1, ran.stderr);
+        assert.match(ran.stderr, /^smoke: no AWS credentials for the operator \(default provider chain: .*\): sign in \(aws sso login, AWS_PROFILE\) or, in CI, assume the stage's smoke role first$/m);
+    });
+
+    it("prints its report and exits soon after its time is up, though every AWS endpoint stalls", async () => {
+        // STS answers the operator check; everything else is taken and never answered.
+        const server = await startStallingServer((_req, body) => (body.includes("Action=GetCallerIdentity") ? CALLER_IDENTITY : undefined));
+        try {
+            const stalled = path.join(dir, "stalled.json");
+            fs.writeFileSync(stalled, JSON.stringify({ ...OUTPUTS, apiEndpoint: server.url }));
+            const env = { ...noAws, AWS_ENDPOINT_URL: server.url, AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "secret" };
+            const ran = await cli(["--stack", "deve", "--outputs", stalled, "--json", "--timeout", "1", "--step-timeout", "0.3", "--settle-timeout", "0.6"], env, 15_000);
+            // Start-up (~1 s) + the checks' second + cleanup, which has nothing to remove.
+            assert.ok(ran.ms < 6000, `exited after ${ran.ms} ms (code ${ran.code}, killed if null)`);
+            assert.strictEqual(ran.code, 1, ran.stderr);
+            const report = JSON.parse(ran.stdout);
+            assert.strictEqual(report.ok, false);
+            assert.strictEqual(report.operator, "arn:aws:sts::111122223333:assumed-role/federated-access-deve-ci-smoke/ci");
+            assert.match(report.checks[0].detail, /timed out after 300 ms|interrupted/);
+            assert.match(ran.stderr, /Smoke checks of stage deve \(run .*\): FAILED/, "the table goes to stderr with --json");
+            assert.ok(server.requests.some((r) => r.startsWith("GET /federated-access-deve-user-files")), `S3 reached the stalled endpoint: ${server.requests.join(", ")}`);
+        } finally {
+            await server.close();
+        }
+    });
+
+    it("after Ctrl-C stops, cleans up, prints its report and exits 130", async () => {
+        const server = await startStallingServer((_req, body) => (body.includes("Action=GetCallerIdentity") ? CALLER_IDENTITY : undefined));
+        try {
+            const stalled = path.join(dir, "stalled-interrupted.json");
+            fs.writeFileSync(stalled, JSON.stringify({ ...OUTPUTS, apiEndpoint: server.url }));
+            const env = { ...noAws, AWS_ENDPOINT_URL: server.url, AWS_ACCESS_KEY_ID: "AKIAOPERATOR", AWS_SECRET_ACCESS_KEY: "secret", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+            const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "smoke", "cli.ts"), "--stack", "deve", "--outputs", stalled, "--step-timeout", "0.3", "--settle-timeout", "30"], {
+                cwd: ROOT,
+                env,
+            });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.on("data", (d) => (stdout += d));
+            child.stderr.on("data", (d) => (stderr += d));
+            // Once the run is under way: the operator check answered, S3 taken and not answered.
+            while (!server.requests.some((r) => r.startsWith("GET /federated-access-deve-user-files"))) await new Promise((resolve) => setTimeout(resolve, 50));
+            const sent = Date.now();
+            child.kill("SIGINT");
+            const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+            assert.strictEqual(code, 130, stderr);
+            assert.ok(Date.now() - sent < 3000, `exited ${Date.now() - sent} ms after Ctrl-C`);
+            assert.match(stderr, /^smoke: SIGINT: stopping, cleaning up what this run created \(again to exit at once\)$/m);
+            assert.match(stdout, /Smoke checks of stage deve .*: FAILED/);
+            assert.match(stdout, /interrupted/);
+        } finally {
+            await server.close();
+        }
+    });
+
+    describe("arguments", () => {
+        it("takes callers, --require-caller and time limits", () => {
+            const options = parseCli(
+                ["--stack", "prod", "--caller-profile", "caller-prod", "--other-caller-role-arn", "arn:aws:iam::210987654321:role/LambdaRoleDeve", "--require-caller", "--timeout", "90", "--step-timeout", "5"],
+                { AWS_PROFILE: "ops" },
+            );
+            assert.deepStrictEqual(options.caller, { kind: "profile", profile: "caller-prod" });
+            assert.deepStrictEqual(options.otherCaller, {
+                kind: "assume-role",
+                roleArn: "arn:aws:iam::210987654321:role/LambdaRoleDeve",
+                sessionName: "smoke-other-caller",
+                base: { kind: "profile", profile: "ops" },
+            });
+            const run = smokeOptions(options, { outputs: { ...OUTPUTS, stage: "prod" }, signal: new AbortController().signal, progress: () => undefined });
+            assert.strictEqual(run.requireCaller, true);
+            assert.deepStrictEqual(run.timing, { attemptTimeoutMs: 5000, settleBudgetMs: 60_000 });
+            assert.strictEqual(run.cleanupTimeoutMs, 90_000, "cleanup gets as long as the checks, up to two minutes");
+            assert.strictEqual(smokeOptions(parseCli(["--stack", "deve", "--timeout", "600"], {}), { ...run, signal: run.signal!, progress: () => undefined }).cleanupTimeoutMs, 120_000);
+            assert.strictEqual(parseCli(["--stack", "deve", "--timeout", "3"], {}).stepTimeoutMs, 3000, "a short run shortens the default step");
+        });
+
+        it("refuses what cannot work, naming it", () => {
+            const refused: [string[], RegExp][] = [
+                [[], /--stack is required/],
+                [["--stack", "qa"], /unknown stage 'qa': one of deve, stag, prod/],
+                [["--stack", "deve", "--require-caller"], /--require-caller needs --caller-profile or --caller-role-arn/],
+                [["--stack", "deve", "--caller-profile", "a", "--caller-role-arn", "arn:aws:iam::210987654321:role/x"], /not both/],
+                [["--stack", "deve", "--timeout", "0"], /--timeout must be a number of seconds above 0 and at most 600, got '0'/],
+                [["--stack", "deve", "--timeout", "5", "--step-timeout", "10"], /--step-timeout must not exceed --timeout/],
+                [["--stack", "deve", "--external-id=x"], /secret on the command line/],
+                [["--stack", "deve", "extra"], /Unexpected argument 'extra'/],
+            ];
+            for (const [args, message] of refused) {
+                assert.throws(() => parseCli(args, {}), message, args.join(" "));
+            }
+        });
+
+        it("names the outputs file and what it lacks", () => {
+            const incomplete = path.join(dir, "incomplete.json");
+            fs.writeFileSync(incomplete, JSON.stringify({ stage: "deve", oidcReaderRoleArn: "arn" }));
+            assert.throws(() => readOutputs({ stack: "deve", outputsFile: incomplete }), /outputs file '.*incomplete\.json': stack outputs lack region, .*oidcRoleArn \(it has oidcReaderRoleArn/);
+        });
+    });
+});
