@@ -7,7 +7,7 @@
  * capability keeps the chain of steps that got there.
  */
 import { decide } from "./engine";
-import { RoleModel, StackModel, World } from "./world";
+import { OidcProviderModel, RoleModel, StackModel, World } from "./world";
 
 /** Escalation methods the model applies, each decided per credential by the engine. */
 export const ESCALATION_METHODS = [
@@ -218,40 +218,17 @@ export class ReachModel {
                 }
             }
             // The user pool as an IAM OIDC provider: STS checks signature and audience, not revocation.
-            for (const providerModel of this.world.providers.filter((p) => p.host === provider && p.clientIds.includes(stack.userPool.clientId))) {
-                for (const role of roles) {
-                    const decision = await decide({
-                        principal: providerModel.arn,
-                        action: "sts:AssumeRoleWithWebIdentity",
-                        resource: role.arn,
-                        resourcePolicy: role.trust,
-                        context: { [`${provider}:aud`]: stack.userPool.clientId, [`${provider}:sub`]: `sub-${h.user}` },
-                        webIdentityProvider: provider,
-                    });
-                    if (decision === "Allowed") {
-                        out.push(this.roleSession(role, role.name, next(`AssumeRoleWithWebIdentity (IdToken) → ${role.name}`), h.stale));
-                    }
-                }
+            const registered = this.world.providers.filter((p) => p.host === provider && p.clientIds.includes(stack.userPool.clientId));
+            for (const role of await this.webIdentityRoles(registered, stack.userPool.clientId, `sub-${h.user}`)) {
+                out.push(this.roleSession(role, role.name, next(`AssumeRoleWithWebIdentity (IdToken) → ${role.name}`), h.stale));
             }
             return out;
         }
 
         if (h.kind === "github") {
-            const host = "token.actions.githubusercontent.com";
-            for (const providerModel of this.world.providers.filter((p) => p.host === host)) {
-                for (const role of roles) {
-                    const decision = await decide({
-                        principal: providerModel.arn,
-                        action: "sts:AssumeRoleWithWebIdentity",
-                        resource: role.arn,
-                        resourcePolicy: role.trust,
-                        context: { [`${host}:aud`]: "sts.amazonaws.com", [`${host}:sub`]: h.sub },
-                        webIdentityProvider: host,
-                    });
-                    if (decision === "Allowed") {
-                        out.push(this.roleSession(role, role.name, next(`AssumeRoleWithWebIdentity (${h.sub}) → ${role.name}`)));
-                    }
-                }
+            const github = this.world.providers.filter((p) => p.host === "token.actions.githubusercontent.com");
+            for (const role of await this.webIdentityRoles(github, "sts.amazonaws.com", h.sub)) {
+                out.push(this.roleSession(role, role.name, next(`AssumeRoleWithWebIdentity (${h.sub}) → ${role.name}`)));
             }
             return out;
         }
@@ -450,6 +427,25 @@ export class ReachModel {
             }
         }
         return out;
+    }
+
+    /** Roles a web identity token (audience, subject) of these providers may assume. */
+    private async webIdentityRoles(providers: readonly OidcProviderModel[], aud: string, sub: string): Promise<RoleModel[]> {
+        const found: RoleModel[] = [];
+        for (const provider of providers) {
+            for (const role of [...this.world.roles, ...this.sentinels]) {
+                const decision = await decide({
+                    principal: provider.arn,
+                    action: "sts:AssumeRoleWithWebIdentity",
+                    resource: role.arn,
+                    resourcePolicy: role.trust,
+                    context: { [`${provider.host}:aud`]: aud, [`${provider.host}:sub`]: sub },
+                    webIdentityProvider: provider.host,
+                });
+                if (decision === "Allowed") found.push(role);
+            }
+        }
+        return found;
     }
 
     private async firstCreatableFunction(s: Extract<Holding, { kind: "session" }>): Promise<string | undefined> {
