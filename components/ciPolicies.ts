@@ -67,13 +67,20 @@ function arns(scope: StageScope) {
         apis: `arn:aws:apigateway:${r}::/apis`,
         api: [`arn:aws:apigateway:${r}::/apis/${scope.apiId}`, `arn:aws:apigateway:${r}::/apis/${scope.apiId}/*`],
         routes: `arn:aws:apigateway:${r}::/apis/${scope.apiId}/routes*`,
-        apiTags: `arn:aws:apigateway:${r}::/tags/*`,
+        // Tagging names the tagged resource's ARN, URL-encoded: the API's own, and its stages' after it.
+        apiTags: `arn:aws:apigateway:${r}::/tags/${encodeURIComponent(`arn:aws:apigateway:${r}::/apis/${scope.apiId}`)}*`,
         trail: scope.trailName ? `arn:aws:cloudtrail:${r}:${a}:trail/${scope.trailName}` : undefined,
     };
 }
 
+/*
+ * The action lists below are the calls the provider makes (analysis/providerActions.ts, read from
+ * its source), and tests/ciRights.test.ts checks them against every resource the program creates:
+ * each call is allowed, and nothing is granted that no call needs.
+ */
+
 /** Reads of a stage's IAM roles (a refresh of roles and their inline policies). */
-const ROLE_READS = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags"];
+const ROLE_READS = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"];
 
 /** Configuration reads of a bucket, as the provider refreshes it. */
 const BUCKET_CONFIG_READS = [
@@ -84,7 +91,7 @@ const BUCKET_CONFIG_READS = [
     "s3:GetBucketVersioning",
     "s3:GetLifecycleConfiguration",
     "s3:GetBucketTagging",
-    "s3:GetBucketLocation",
+    "s3:ListTagsForResource",
     "s3:GetBucketAcl",
     "s3:GetBucketCORS",
     "s3:GetBucketWebsite",
@@ -95,24 +102,11 @@ const BUCKET_CONFIG_READS = [
     "s3:GetReplicationConfiguration",
 ];
 
-const USER_POOL_READS = [
-    "cognito-idp:DescribeUserPool",
-    "cognito-idp:GetUserPoolMfaConfig",
-    "cognito-idp:DescribeUserPoolClient",
-    "cognito-idp:GetGroup",
-    "cognito-idp:ListTagsForResource",
-];
-const IDENTITY_POOL_READS = ["cognito-identity:DescribeIdentityPool", "cognito-identity:GetIdentityPoolRoles", "cognito-identity:ListTagsForResource"];
-const FUNCTION_READS = [
-    "lambda:GetFunction",
-    "lambda:GetFunctionConfiguration",
-    "lambda:GetFunctionCodeSigningConfig",
-    "lambda:ListVersionsByFunction",
-    "lambda:GetPolicy",
-    "lambda:ListTags",
-];
+const USER_POOL_READS = ["cognito-idp:DescribeUserPool", "cognito-idp:GetUserPoolMfaConfig", "cognito-idp:DescribeUserPoolClient", "cognito-idp:GetGroup"];
+const IDENTITY_POOL_READS = ["cognito-identity:DescribeIdentityPool", "cognito-identity:GetIdentityPoolRoles"];
+const FUNCTION_READS = ["lambda:GetFunction", "lambda:GetFunctionCodeSigningConfig", "lambda:ListVersionsByFunction", "lambda:GetPolicy"];
 const LOG_GROUP_READS = ["logs:ListTagsForResource"];
-const TRAIL_READS = ["cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:GetInsightSelectors", "cloudtrail:ListTags"];
+const TRAIL_READS = ["cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:GetInsightSelectors", "cloudtrail:ListTags"];
 const TAGGING_ACTIONS = [
     "iam:TagRole",
     "iam:UntagRole",
@@ -127,8 +121,8 @@ const TAGGING_ACTIONS = [
     "logs:TagResource",
     "logs:UntagResource",
 ];
-const OIDC_PROVIDER_READS = ["iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags"];
-const BOUNDARY_READS = ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags"];
+const OIDC_PROVIDER_READS = ["iam:GetOpenIDConnectProvider"];
+const BOUNDARY_READS = ["iam:GetPolicy", "iam:GetPolicyVersion"];
 
 /** Pulumi state of an S3 backend: `read` reads it and takes the lock, `write` also updates it. */
 function stateStatements(stateBucket: string | undefined, mode: "read" | "write"): PolicyStatement[] {
@@ -178,7 +172,7 @@ export function ciPreviewPolicy(scope: StageScope): PolicyDocument {
             // Calls IAM cannot scope to a resource.
             Sid: "DescribeUnscoped",
             Effect: "Allow",
-            Action: ["logs:DescribeLogGroups", "cloudtrail:DescribeTrails"],
+            Action: ["logs:DescribeLogGroups", ...(scope.trailName ? ["cloudtrail:DescribeTrails"] : [])],
             Resource: "*",
             Condition: { StringEquals: { "aws:RequestedRegion": scope.region } },
         },
@@ -265,6 +259,8 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
                 "s3:PutBucketVersioning",
                 "s3:PutLifecycleConfiguration",
                 "s3:PutBucketTagging",
+                "s3:TagResource",
+                "s3:UntagResource",
                 ...deletes("s3:DeleteBucket", "s3:ListBucketVersions"),
             ],
             Resource: arn.buckets,
@@ -273,7 +269,7 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
             // forceDestroy empties a bucket before deleting it.
             Sid: "EmptyStageBuckets",
             Effect: "Allow",
-            Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+            Action: "s3:DeleteObjectVersion",
             Resource: arn.objects,
         }),
         {
@@ -348,15 +344,14 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
         {
             Sid: "ManageStageApi",
             Effect: "Allow",
-            Action: ["apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:PUT", "apigateway:DELETE"],
+            Action: ["apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
             Resource: arn.api,
         },
         {
             Sid: "TagStageApi",
             Effect: "Allow",
-            Action: ["apigateway:POST", "apigateway:DELETE", "apigateway:GET"],
+            Action: ["apigateway:POST", "apigateway:DELETE"],
             Resource: arn.apiTags,
-            Condition: tagged(scope, "ResourceTag"),
         },
         {
             // The design's promise that every route is IAM-authorized holds for CI too.
@@ -379,7 +374,7 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
                 "logs:ListLogDeliveries",
                 "logs:PutResourcePolicy",
                 "logs:DescribeResourcePolicies",
-                "cloudtrail:DescribeTrails",
+                ...(scope.trailName ? ["cloudtrail:DescribeTrails"] : []),
             ],
             Resource: "*",
             Condition: { StringEquals: { "aws:RequestedRegion": scope.region } },
@@ -398,23 +393,17 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
             }),
         ),
         {
-            Sid: "AuditIsOutOfReach",
+            Sid: "AuditTrailIsOutOfReach",
             Effect: "Deny",
-            Action: [
-                "cloudtrail:StopLogging",
-                "cloudtrail:DeleteTrail",
-                "cloudtrail:UpdateTrail",
-                "cloudtrail:PutEventSelectors",
-                "cloudtrail:PutInsightSelectors",
-                "s3:PutBucketPolicy",
-                "s3:DeleteBucketPolicy",
-                "s3:DeleteBucket",
-                "s3:PutLifecycleConfiguration",
-                "s3:PutBucketVersioning",
-                "s3:DeleteObject",
-                "s3:DeleteObjectVersion",
-            ],
-            Resource: [`arn:aws:cloudtrail:*:${scope.accountId}:trail/*`, arn.auditBucket, arn.auditObjects],
+            Action: ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "cloudtrail:PutInsightSelectors", "cloudtrail:RemoveTags"],
+            Resource: `arn:aws:cloudtrail:*:${scope.accountId}:trail/*`,
+        },
+        {
+            // Everything but reading its configuration, on the audit log bucket and its objects.
+            Sid: "AuditLogsAreOutOfReach",
+            Effect: "Deny",
+            NotAction: ["s3:ListBucket", "s3:ListTagsForResource", ...BUCKET_CONFIG_READS],
+            Resource: [arn.auditBucket, arn.auditObjects],
         },
         {
             Sid: "BoundariesStay",

@@ -9,7 +9,9 @@ export interface PolicyStatement {
     readonly Sid?: string;
     readonly Effect: "Allow" | "Deny";
     readonly Principal?: "*" | Record<string, string | string[]>;
-    readonly Action: string | string[];
+    readonly Action?: string | string[];
+    /** Every action but these (only with Deny here: an Allow with NotAction grants too much). */
+    readonly NotAction?: string | string[];
     readonly Resource?: string | string[];
     readonly Condition?: Condition;
 }

@@ -162,7 +162,7 @@ describe("people and what they reach (all stacks, one account)", () => {
 
         it("a deploy role that may stop the trail breaks the audit promise", async () => {
             const broken = editPolicy(stacks, "prod", "ci-deploy-rights", "policy", (doc) => {
-                doc.Statement = doc.Statement.filter((s: any) => s.Sid !== "AuditIsOutOfReach");
+                doc.Statement = doc.Statement.filter((s: any) => s.Sid !== "AuditTrailIsOutOfReach");
                 doc.Statement.push({ Effect: "Allow", Action: "cloudtrail:StopLogging", Resource: "*" });
             });
             const found = await violationsOf(broken, "prod deploy pipeline");

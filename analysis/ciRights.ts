@@ -1,0 +1,345 @@
+/**
+ * The CI roles' rights checked against the program: for every resource a stack creates, each
+ * call the provider makes to create, read, update, tag and (outside prod) delete it, on the ARN
+ * that resource will have, is allowed to the stage's deploy role; each read is allowed to its
+ * preview role; and no action is granted that no call needs. Administrator-managed resources
+ * are read, never changed, by CI. Plain data in (a synthesized stack), plain data out (gaps).
+ */
+import { decide } from "./engine";
+import { Call, PROVIDER_CALLS, ProviderCalls, SERVICE_SIDE_REQUIREMENTS } from "./providerActions";
+import { SynthesizedResource, SynthesizedStack } from "./world";
+
+export type Phase = "create" | "read" | "update" | "delete" | "tag";
+const PHASES: readonly Phase[] = ["create", "read", "update", "delete", "tag"];
+
+/** A resource CI reads but never changes, and why. */
+export interface Administered {
+    readonly what: string;
+    readonly why: string;
+    readonly matches: (r: SynthesizedResource, stack: SynthesizedStack) => boolean;
+}
+
+const ciPathOf = (stack: SynthesizedStack) => stack.resources.find((r) => r.type === "aws:iam/role:Role" && String(r.inputs.name).endsWith("-ci-deploy"))?.inputs.path as string | undefined;
+const auditBucketOf = (stack: SynthesizedStack) => stack.outputs.auditLogBucket as string | undefined;
+
+/** What an administrator manages: docs/first-deploy.md lists the same (a test compares them). */
+export const ADMINISTERED: readonly Administered[] = [
+    {
+        what: "the CI roles and their policies",
+        why: "a pipeline that could edit its own role could give itself anything",
+        matches: (r, stack) =>
+            (r.type === "aws:iam/role:Role" && r.inputs.path === ciPathOf(stack)) ||
+            (r.type === "aws:iam/rolePolicy:RolePolicy" && /-ci-(preview|deploy|smoke)$/.test(String(r.inputs.role))),
+    },
+    {
+        what: "the permissions boundary",
+        why: "every role the pipeline creates or changes must carry it; editing it would lift the limit",
+        matches: (r) => r.type === "aws:iam/policy:Policy",
+    },
+    {
+        what: "GitHub's OIDC provider",
+        why: "every CI role of the account trusts it",
+        matches: (r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" && String(r.inputs.url).includes("token.actions.githubusercontent.com"),
+    },
+    {
+        what: "the identity pool's role mapping",
+        why: "cognito-identity:SetIdentityPoolRoles applies to every identity pool of the account: IAM cannot limit it to this stage",
+        matches: (r) => r.type === "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment",
+    },
+    {
+        what: "the audit trail and its log bucket",
+        why: "the pipeline is one of the actors the trail records",
+        matches: (r, stack) => r.type === "aws:cloudtrail/trail:Trail" || (auditBucketOf(stack) !== undefined && (r.id === auditBucketOf(stack) || r.inputs.bucket === auditBucketOf(stack))),
+    },
+];
+
+/**
+ * Calls the provider makes only under arguments this program never sets, each with the reason.
+ * Every other call, conditional or not, must be allowed.
+ */
+export const NOT_MADE: Readonly<Record<string, string>> = {
+    "aws:cognito/userPool:UserPool cognito-idp:AddCustomAttributes": "no schema attributes are declared",
+    "aws:s3/bucket:Bucket s3:BypassGovernanceRetention": "no bucket has object lock",
+    "aws:s3/bucket:Bucket s3:PutObjectLegalHold": "no bucket has object lock",
+    "aws:iam/role:Role iam:AttachRolePolicy": "no managed policy is attached to a role",
+    "aws:iam/role:Role iam:DetachRolePolicy": "no managed policy is attached to a role",
+    "aws:iam/role:Role iam:DeleteRolePermissionsBoundary": "every workload role keeps its boundary (and CI may never remove one)",
+    "aws:iam/role:Role iam:RemoveRoleFromInstanceProfile": "no role is in an instance profile",
+    "aws:lambda/function:Function lambda:PutFunctionConcurrency": "no reserved concurrency is set",
+    "aws:lambda/function:Function lambda:DeleteFunctionConcurrency": "no reserved concurrency is set",
+    "aws:lambda/function:Function lambda:GetFunctionConcurrency": "the provider asks only with a qualifier, which this program never sets",
+    "aws:lambda/function:Function lambda:PutFunctionCodeSigningConfig": "no code signing configuration is set",
+    "aws:lambda/function:Function lambda:DeleteFunctionCodeSigningConfig": "no code signing configuration is set",
+    "aws:lambda/function:Function lambda:PublishVersion": "functions are not published as versions",
+    "aws:lambda/function:Function lambda:GetFunctionConfiguration": "asked only while publishing a version",
+    "aws:cloudwatch/logGroup:LogGroup logs:DeleteRetentionPolicy": "every log group keeps a retention",
+    "aws:cloudwatch/logGroup:LogGroup logs:AssociateKmsKey": "no log group uses a KMS key",
+    "aws:cloudwatch/logGroup:LogGroup logs:DisassociateKmsKey": "no log group uses a KMS key",
+    "aws:apigatewayv2/api:Api apigateway:PUT": "no OpenAPI body is imported",
+    "aws:cloudtrail/trail:Trail cloudtrail:PutInsightSelectors": "no insight selectors are set",
+    "aws:cloudtrail/trail:Trail cloudtrail:StopLogging": "logging is never switched off (and CI may never do it)",
+};
+
+/**
+ * What API Gateway checks when a stage sends access logs to CloudWatch (AWS's HTTP API logging
+ * documentation; the provider does not call these itself). DescribeLogGroups the provider calls.
+ */
+const LOG_DELIVERY_ACTIONS = [
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+];
+
+/** Resource types holding data: CI deletes them outside prod only, and never in prod. */
+export const DATA_TYPES: readonly string[] = [
+    "aws:cognito/userPool:UserPool",
+    "aws:cognito/identityPool:IdentityPool",
+    "aws:s3/bucket:Bucket",
+    "aws:cloudwatch/logGroup:LogGroup",
+];
+
+const READ_ACTION = /^[\w-]+:(List|Get|Describe)/;
+
+/** Calls made only in other partitions or regions than this program's. */
+function madeHere(call: Call): boolean {
+    return !/not aws\b|not for ap-northeast-1|us-east-1 only/.test(call.when ?? "");
+}
+
+/** ARN variables of a resource, as the provider's ARN templates name them. */
+function variables(r: SynthesizedResource, stack: SynthesizedStack, account: string): Record<string, string | undefined> {
+    const i = r.inputs;
+    const roleNamed = (name: string) => stack.resources.find((x) => x.type === "aws:iam/role:Role" && x.inputs.name === name);
+    const region = String(stack.outputs.region);
+    const apiArn = (apiId: string) => `arn:aws:apigateway:${region}::/apis/${apiId}`;
+    const common = { Region: region, Account: account };
+    switch (r.type) {
+        case "aws:cognito/userPool:UserPool":
+            return { ...common, userPoolId: r.id };
+        case "aws:cognito/userPoolClient:UserPoolClient":
+        case "aws:cognito/userGroup:UserGroup":
+            return { ...common, userPoolId: i.userPoolId };
+        case "aws:cognito/identityPool:IdentityPool":
+            return { ...common, identityPoolId: r.id };
+        case "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment":
+            return { ...common, identityPoolId: i.identityPoolId };
+        case "aws:s3/bucket:Bucket":
+            return { ...common, bucket: r.id };
+        case "aws:iam/role:Role":
+            return { ...common, path: i.path ?? "/", roleName: r.state.name };
+        case "aws:iam/rolePolicy:RolePolicy":
+            return { ...common, path: roleNamed(i.role)?.inputs.path ?? "/", roleName: i.role };
+        case "aws:iam/policy:Policy":
+            return { ...common, path: i.path ?? "/", policyName: r.state.name };
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            return { ...common, urlWithoutScheme: String(i.url).replace(/^https:\/\//, "") };
+        case "aws:lambda/function:Function":
+            return { ...common, functionName: r.state.name };
+        case "aws:lambda/permission:Permission":
+            return { ...common, functionName: i.function };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { ...common, logGroupName: r.state.name };
+        case "aws:apigatewayv2/api:Api":
+            return { ...common, apiId: r.id, urlEncodedResourceArn: encodeURIComponent(apiArn(r.id)) };
+        case "aws:apigatewayv2/stage:Stage":
+            return {
+                ...common,
+                apiId: i.apiId,
+                stageName: i.name,
+                routeKey: "GET /whoami",
+                urlEncodedResourceArn: encodeURIComponent(`${apiArn(i.apiId)}/stages/${i.name}`),
+            };
+        case "aws:apigatewayv2/integration:Integration":
+            return { ...common, apiId: i.apiId, integrationId: r.id };
+        case "aws:apigatewayv2/route:Route":
+            return { ...common, apiId: i.apiId, routeId: r.id, requestParameterKey: "route.request.header.idToken" };
+        case "aws:cloudtrail/trail:Trail":
+            return { ...common, trailName: i.name };
+        default:
+            if (r.type.startsWith("aws:s3/bucket")) return { ...common, bucket: i.bucket };
+            return common;
+    }
+}
+
+function instantiate(template: string, vars: Record<string, string | undefined>): string {
+    return template.replace(/\$\{(\w+)\}/g, (_, name: string) => {
+        const value = vars[name];
+        if (value === undefined) throw new Error(`ciRights: no value for \${${name}} in ${template}`);
+        return value;
+    });
+}
+
+/** The role a check asks about: its ARN and its policies. */
+export interface CiRole {
+    readonly arn: string;
+    readonly policies: readonly object[];
+}
+
+export interface CiRightsInput {
+    readonly stack: SynthesizedStack;
+    readonly account: string;
+    readonly deploy: CiRole;
+    readonly preview: CiRole;
+    /** Whether the deploy role may delete (not in prod). */
+    readonly deletes: boolean;
+    /** ARN of the boundary every workload role carries. */
+    readonly boundaryArn: string;
+}
+
+const STRING_OPERATORS: Record<string, (values: string[], actual: string | undefined) => boolean> = {
+    StringEquals: (values, actual) => actual !== undefined && values.includes(actual),
+    StringNotEqualsIfExists: (values, actual) => actual === undefined || !values.includes(actual),
+};
+const wildcard = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+
+/**
+ * API Gateway management actions, decided without the engine. The installed catalogue maps the
+ * shared `apigateway:*` actions to REST API (V1) resource types only, so the engine refuses
+ * questions on HTTP API (V2) paths. This evaluator applies the policies' statements as IAM
+ * does for the only operators CI's API Gateway statements use (StringEquals,
+ * StringNotEqualsIfExists), and refuses any other, so it cannot silently misjudge a statement.
+ */
+export function apiGatewayDecision(policies: readonly object[], action: string, resource: string, context: Record<string, string>): "Allowed" | "Denied" {
+    let allowed = false;
+    for (const doc of policies) {
+        for (const st of ([] as any[]).concat((doc as { Statement?: unknown }).Statement ?? [])) {
+            const actions: string[] = [].concat(st.Action ?? []);
+            const resources: string[] = [].concat(st.Resource ?? []);
+            if (!actions.some((a) => wildcard(a).test(action)) || !resources.some((r) => wildcard(r).test(resource))) continue;
+            let holds = true;
+            for (const [operator, keys] of Object.entries((st.Condition ?? {}) as Record<string, Record<string, string | string[]>>)) {
+                const test = STRING_OPERATORS[operator];
+                if (!test) throw new Error(`apiGatewayDecision: operator ${operator} is not evaluated here`);
+                for (const [key, values] of Object.entries(keys)) {
+                    holds &&= test(([] as string[]).concat(values), context[key]);
+                }
+            }
+            if (!holds) continue;
+            if (st.Effect === "Deny") return "Denied";
+            allowed = true;
+        }
+    }
+    return allowed ? "Allowed" : "Denied";
+}
+
+async function allowed(role: CiRole, action: string, resource: string, context: Record<string, string | string[]>, account: string): Promise<boolean> {
+    if (action.startsWith("apigateway:")) {
+        return apiGatewayDecision(role.policies, action, resource, context as Record<string, string>) === "Allowed";
+    }
+    const decision = await decide({
+        principal: `arn:aws:sts::${account}:assumed-role/${role.arn.split("/").pop()}/ci`,
+        action,
+        resource,
+        resourceAccount: account,
+        identityPolicies: role.policies,
+        context,
+    });
+    return decision === "Allowed";
+}
+
+/** Request context of one call: the stage's tags, the boundary, the passed-to service, the route authorization. */
+function contextOf(input: CiRightsInput, r: SynthesizedResource, phase: Phase, action: string): Record<string, string | string[]> {
+    const tags: Record<string, string> = (r.inputs.tags as Record<string, string> | undefined) ?? (input.stack.resources.find((x) => x.type === "aws:cognito/userPool:UserPool")?.inputs.tags as Record<string, string>) ?? {};
+    const context: Record<string, string | string[]> = { "aws:SecureTransport": "true", "aws:RequestedRegion": String(input.stack.outputs.region) };
+    for (const [key, value] of Object.entries(tags)) {
+        context[`aws:ResourceTag/${key}`] = value;
+        if (phase === "create" || phase === "tag") {
+            context[`aws:RequestTag/${key}`] = value;
+        }
+    }
+    if (phase === "create" || phase === "tag") context["aws:TagKeys"] = Object.keys(tags);
+    if (action.startsWith("iam:") && /Role(Policy|PermissionsBoundary)?$|AssumeRolePolicy|UpdateRole/.test(action) && action !== "iam:PassRole") {
+        const role = r.type === "aws:iam/rolePolicy:RolePolicy" ? input.stack.resources.find((x) => x.type === "aws:iam/role:Role" && x.inputs.name === r.inputs.role) : r;
+        if (role?.inputs.permissionsBoundary) context["iam:PermissionsBoundary"] = input.boundaryArn;
+    }
+    if (action === "iam:PassRole") context["iam:PassedToService"] = "lambda.amazonaws.com";
+    if (r.type === "aws:apigatewayv2/route:Route") context["apigateway:Request/RouteAuthorizationType"] = String(r.inputs.authorizationType);
+    if (action.startsWith("s3:")) delete context["aws:TagKeys"];
+    return context;
+}
+
+/** What one stack's CI roles lack, and what they are granted beyond the provider's calls. */
+export async function ciRightsGaps(
+    input: CiRightsInput,
+): Promise<{ missing: string[]; deletableData: string[]; administered: string[]; administeredWritable: string[]; inventory: string[] }> {
+    const missing: string[] = [];
+    const deletableData: string[] = [];
+    const administeredWritable: string[] = [];
+    const inventory = new Set<string>();
+    const administeredSeen: string[] = [];
+    const { stack, account } = input;
+    for (const r of stack.resources.filter((x) => x.type.startsWith("aws:") && !x.type.startsWith("aws:index/"))) {
+        const calls = PROVIDER_CALLS[r.type] as ProviderCalls | undefined;
+        if (!calls) {
+            missing.push(`${r.type} (${r.name}): no provider calls are known for this resource type: add them to analysis/providerActions.ts and the CI policies`);
+            continue;
+        }
+        const administered = ADMINISTERED.find((a) => a.matches(r, stack));
+        if (administered) administeredSeen.push(`${r.type} ${r.name}`);
+        const vars = variables(r, stack, account);
+        for (const phase of PHASES) {
+            for (const call of calls[phase]) {
+                if (!madeHere(call) || NOT_MADE[`${r.type} ${call.action}`]) continue;
+                const resource = call.resource === "*" ? "*" : instantiate(call.resource, vars);
+                const isRead = phase === "read" || (phase === "tag" && READ_ACTION.test(call.action));
+                const context = contextOf(input, r, phase, call.action);
+                const who: [string, CiRole][] = [];
+                if (isRead) {
+                    who.push(["deploy", input.deploy]);
+                    // A bucket's refresh lists its keys (HeadBucket is authorized as s3:ListBucket): the preview role reads no data.
+                    if (!(call.action === "s3:ListBucket" && r.type === "aws:s3/bucket:Bucket")) who.push(["preview", input.preview]);
+                } else if (!administered && (phase !== "delete" || input.deletes || !DATA_TYPES.includes(r.type))) {
+                    who.push(["deploy", input.deploy]);
+                } else if (administered) {
+                    if (!READ_ACTION.test(call.action) && (await allowed(input.deploy, call.action, resource, context, account))) {
+                        administeredWritable.push(`deploy may ${call.action} ${r.type} ${r.name} (${administered.what})`);
+                    }
+                } else if (phase === "delete" && DATA_TYPES.includes(r.type) && /:Delete/.test(call.action)) {
+                    if (await allowed(input.deploy, call.action, resource, context, account)) {
+                        deletableData.push(`deploy may ${call.action} ${r.type} ${r.name} (${resource}), which holds data`);
+                    }
+                }
+                for (const [name, role] of who) {
+                    inventory.add(`${name} ${call.action}`);
+                    if (!(await allowed(role, call.action, resource, context, account))) {
+                        missing.push(`${name} ${phase} ${r.type} ${r.name}: ${call.action} on ${resource} (${call.source})`);
+                    }
+                }
+            }
+        }
+        // HTTP API access logging to CloudWatch: API Gateway checks the caller's log-delivery rights.
+        if (r.type === "aws:apigatewayv2/stage:Stage" && r.inputs.accessLogSettings && !administered) {
+            const logging = SERVICE_SIDE_REQUIREMENTS.find((c) => c.action === "logs:CreateLogDelivery") as Call;
+            for (const action of LOG_DELIVERY_ACTIONS) {
+                inventory.add(`deploy ${action}`);
+                if (!(await allowed(input.deploy, action, "*", { "aws:RequestedRegion": String(stack.outputs.region) }, account))) {
+                    missing.push(`deploy create aws:apigatewayv2/stage:Stage ${r.name}: ${action} on * (${logging.source})`);
+                }
+            }
+        }
+        // Calls AWS services check beyond the provider's own: Lambda's execution role is passed.
+        if (r.type === "aws:lambda/function:Function" && !administered) {
+            const passRole = SERVICE_SIDE_REQUIREMENTS.find((c) => c.action === "iam:PassRole" && c.when?.startsWith("lambda:")) as Call;
+            inventory.add(`deploy ${passRole.action}`);
+            const role = String(r.inputs.role);
+            if (!(await allowed(input.deploy, "iam:PassRole", role, { "iam:PassedToService": "lambda.amazonaws.com" }, account))) {
+                missing.push(`deploy create aws:lambda/function:Function ${r.name}: iam:PassRole on ${role} (${passRole.source})`);
+            }
+        }
+    }
+    return { missing, deletableData, administered: administeredSeen, administeredWritable, inventory: [...inventory].sort() };
+}
+
+/** Allow-statement actions of a role's policies (wildcards as written). */
+export function grantedActions(policies: readonly object[]): string[] {
+    const actions = new Set<string>();
+    for (const doc of policies) {
+        for (const st of ([] as any[]).concat((doc as { Statement?: unknown }).Statement ?? [])) {
+            if (st.Effect === "Allow") [].concat(st.Action ?? []).forEach((a: string) => actions.add(a));
+        }
+    }
+    return [...actions].sort();
+}
