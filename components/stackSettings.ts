@@ -1,3 +1,6 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
 import { parseStage, Stage } from "./stage";
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -47,148 +50,344 @@ export interface StackSettings {
  */
 export const EXAMPLE_VALUES = { callerAccountId: "210987654321", githubRepository: "example-org/federated-access" } as const;
 
+/** The types Pulumi's project file gives a configuration key; the CLI checks stack values against them. */
+export type ProjectConfigType = "string" | "integer" | "boolean";
+
+/** One key of this project's namespace: how the program validates it and how `Pulumi.yaml` declares it. */
+export interface ConfigKey {
+    /**
+     * Validates and converts the raw value. The engine hands every value to the program as a
+     * string (`true`, `14`), so every schema starts from a string.
+     */
+    readonly schema: z.ZodType<unknown, string>;
+    /** `type` in Pulumi.yaml. */
+    readonly type: ProjectConfigType;
+    /** `description` in Pulumi.yaml. */
+    readonly description: string;
+    /**
+     * `default` in Pulumi.yaml, which the CLI applies to a stack that does not set the key, for
+     * every stage alike. None: the key is required. An empty string means "not set".
+     */
+    readonly default?: string | number | boolean;
+    /** What to set, shown when the key is missing; every required key has one. */
+    readonly missingHint?: string;
+    /**
+     * An optional secret, which Pulumi.yaml cannot declare: a declared key without a default is
+     * required by the CLI, and a default is a plaintext value that `secret: true` refuses. The
+     * program refuses it unencrypted instead.
+     */
+    readonly secret?: true;
+}
+
+/** `must be <what>, got '<value>'`: the refusal every key uses, naming the value received. */
+const must = (what: string) => ({ error: (issue: { input?: unknown }) => `must be ${what}, got '${String(issue.input)}'` });
+
+const text = (pattern: RegExp, what: string) => z.string().regex(pattern, must(what));
+/** An optional text key: its default is the empty string, which means "not set". */
+const optionalText = (pattern: RegExp, what: string) =>
+    z
+        .string()
+        .refine((value) => value === "" || pattern.test(value), must(what))
+        .transform((value) => (value === "" ? undefined : value));
+const flag = z.enum(["true", "false"], must("true or false")).transform((value) => value === "true");
+const positiveInteger = z.string().regex(/^[1-9]\d*$/, must("a positive integer")).transform(Number);
+const roleName = text(/^[\w+=,.@-]{1,64}$/, "an IAM role name");
+
+/**
+ * The one schema of this project's configuration namespace. `Pulumi.yaml` declares exactly these
+ * keys with these types, descriptions and defaults (a test holds the two together), and the
+ * README's configuration table lists them.
+ */
+export const CONFIG_KEYS = {
+    userFilesPrefix: {
+        type: "string",
+        description: "Folder of the user files bucket holding one <identityId>/ per user: lowercase letters, digits and '-'.",
+        missingHint: "for example cognito-test",
+        schema: text(/^[a-z0-9][a-z0-9-]{0,62}$/, "1-63 lowercase letters, digits or '-' with no '/'"),
+    },
+    mfa: {
+        type: "string",
+        description: "Cognito MFA: OPTIONAL (users may enrol a TOTP app) or ON (required at every sign-in; the smoke checks then cannot sign in).",
+        default: "OPTIONAL",
+        schema: z.enum(["OPTIONAL", "ON"], must("OPTIONAL or ON")),
+    },
+    logRetentionDays: {
+        type: "integer",
+        description: "Retention of the API's and the handlers' log groups, in days (a value CloudWatch Logs accepts).",
+        default: 30,
+        schema: z
+            .string()
+            .refine((value) => /^\d+$/.test(value) && (LOG_RETENTION_DAYS as readonly number[]).includes(Number(value)), must(`one of ${LOG_RETENTION_DAYS.join(", ")}`))
+            .transform(Number),
+    },
+    protectData: {
+        type: "boolean",
+        description: "User pool deletion protection, and the user files bucket kept on destroy. Cannot be false in prod.",
+        default: true,
+        schema: flag,
+    },
+    callerAccountId: {
+        type: "string",
+        description: "12-digit id of the account whose role calls this stage's API.",
+        missingHint: "the 12-digit account id of the API's caller",
+        schema: text(/^\d{12}$/, "a 12-digit AWS account id"),
+    },
+    callerDevRoleName: {
+        type: "string",
+        description: "Role of the caller's account that deve and stag trust.",
+        default: "LambdaRoleDeve",
+        schema: roleName,
+    },
+    callerProdRoleName: {
+        type: "string",
+        description: "Role of the caller's account that prod trusts.",
+        default: "LambdaRoleProd",
+        schema: roleName,
+    },
+    callerExternalId: {
+        type: "string",
+        description: "sts:ExternalId the caller must present; optional, set encrypted with `pulumi config set --secret`.",
+        secret: true,
+        // The value is a secret: a refusal names the key and what is wrong, never the value.
+        schema: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, { error: "must be 2-1224 letters, digits or +=,.@:/- (the value is a secret and not shown)" }),
+    },
+    apiThrottleRateLimit: {
+        type: "integer",
+        description: "Default route throttling of the HTTP API: steady requests per second.",
+        default: 50,
+        schema: positiveInteger,
+    },
+    apiThrottleBurstLimit: {
+        type: "integer",
+        description: "Default route throttling of the HTTP API: burst of requests.",
+        default: 100,
+        schema: positiveInteger,
+    },
+    auditTrail: {
+        type: "boolean",
+        description: "A CloudTrail trail of role assumptions and of object access in the user files bucket.",
+        default: true,
+        schema: flag,
+    },
+    githubRepository: {
+        type: "string",
+        description: "owner/name of the GitHub repository whose Actions get this stage's CI roles; empty: no CI roles.",
+        default: "",
+        schema: optionalText(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, "'owner/name' of a GitHub repository (no wildcard)"),
+    },
+    githubOidcProvider: {
+        type: "string",
+        description: "create: this stack creates the account's GitHub OIDC provider; existing: another stack of the same account did.",
+        default: "create",
+        schema: z.enum(["create", "existing"], must("create or existing")),
+    },
+    githubSubjectIncludesRef: {
+        type: "boolean",
+        description: "The repository's OIDC subject template includes the ref, so deploy and smoke roles trust their environment on main only.",
+        default: true,
+        schema: flag,
+    },
+    githubDeployEnvironment: {
+        type: "string",
+        description: "GitHub environment of this stage's deploy job; empty: the deploy role trusts pushes to main.",
+        default: "",
+        schema: optionalText(/^[A-Za-z0-9._-]{1,255}$/, "a GitHub environment name"),
+    },
+    ciStateBucket: {
+        type: "string",
+        description: "S3 bucket of the Pulumi state when the backend is s3://: the preview role reads it and takes locks, the deploy role writes it.",
+        default: "",
+        schema: optionalText(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name"),
+    },
+} as const satisfies Record<string, ConfigKey>;
+
+export type ConfigKeyName = keyof typeof CONFIG_KEYS;
+
+/** A key without a default is required, unless it is an optional secret (which has no default either). */
+export function isRequired(spec: ConfigKey): boolean {
+    return spec.default === undefined && spec.secret !== true;
+}
+
+/** Each key's value as its schema delivers it; absent until it has parsed. */
+type Parsed = { -readonly [K in ConfigKeyName]?: z.output<(typeof CONFIG_KEYS)[K]["schema"]> };
+
+/** The key of the `aws` namespace the program needs; it has no other namespace's keys. */
+const REGION = { key: "aws:region", pattern: /^[a-z]{2}(-gov)?-[a-z]+-\d$/, missingHint: "for example ap-northeast-1" };
+
+/** Keys the CI roles are built from: setting one (to other than its default) without a repository is a mistake. */
+const NEEDS_REPOSITORY = ["githubOidcProvider", "githubSubjectIncludesRef", "githubDeployEnvironment", "ciStateBucket"] as const;
+
+/** Pulumi tolerates at most this many edits between a mistyped attribute and the one meant. */
+const SUGGESTION_DISTANCE = 2;
+
 export interface ParseOptions {
     /** The configuration's namespace (the project name). @default "federated-access" */
     readonly namespace?: string;
     /** Refuse the example values (a real `pulumi up`/`preview`, not the mock engine). @default false */
     readonly refuseExampleValues?: boolean;
+    /**
+     * Every configuration key the stack has, namespace included, so that keys this project does
+     * not know are refused instead of ignored.
+     * @default the keys the engine handed the program (`pulumi.runtime.allConfig()`)
+     */
+    readonly configKeys?: readonly string[];
+    /**
+     * Whether the engine handed a key over as a secret (a `secure:` value).
+     * @default what the engine said (`PULUMI_CONFIG_SECRET_KEYS`, read through the SDK)
+     */
+    readonly isSecret?: (key: string) => boolean;
 }
 
 /** Reads one raw configuration value; `undefined` when the key is not set. */
 export type ConfigReader = (key: string) => string | undefined;
 
-const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
-const PREFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+/**
+ * How the SDK tells which keys the engine marked secret. The SDK exports it from its runtime but
+ * keeps it out of its type declarations; a test holds this to the installed SDK.
+ */
+export function runtimeSecretCheck(): ((key: string) => boolean) | undefined {
+    const check = (pulumi.runtime as unknown as { isConfigSecret?: unknown }).isConfigSecret;
+    return typeof check === "function" ? (key: string) => (check as (k: string) => boolean)(key) === true : undefined;
+}
+
+/** Edit distance, case-insensitive, as Pulumi measures a mistyped attribute of Pulumi.yaml. */
+function distance(a: string, b: string): number {
+    const s = a.toLowerCase();
+    const t = b.toLowerCase();
+    let previous = Array.from({ length: t.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= s.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= t.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[t.length];
+}
+
+/** The known key closest to `name`, if one is close enough to be what was meant. */
+export function closestKey(name: string, known: readonly string[] = Object.keys(CONFIG_KEYS)): string | undefined {
+    let best: string | undefined;
+    let bestDistance = SUGGESTION_DISTANCE + 1;
+    for (const candidate of [...known].sort()) {
+        const d = distance(name, candidate);
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
 
 /**
- * Validates a stack's configuration. Every failure names the key (as written in
- * `Pulumi.<stack>.yaml`) and the value received, and all failures are reported at once
- * so one edit fixes a stack file.
+ * Validates a stack's configuration against `CONFIG_KEYS`. Every failure names the key (as
+ * written in `Pulumi.<stack>.yaml`) and the value received (never a secret's), and all failures
+ * are reported at once so one edit fixes a stack file.
  *
  * @param stackName the Pulumi stack name, which must be a stage.
  * @param project reads keys of this project's namespace.
  * @param aws reads keys of the `aws` namespace.
  */
-export function parseStackSettings(
-    stackName: string,
-    project: ConfigReader,
-    aws: ConfigReader,
-    options: ParseOptions = {},
-): StackSettings {
+export function parseStackSettings(stackName: string, project: ConfigReader, aws: ConfigReader, options: ParseOptions = {}): StackSettings {
     const namespace = options.namespace ?? "federated-access";
     const stage = parseStage(stackName);
+    const key = (name: string) => `${namespace}:${name}`;
     const problems: string[] = [];
-    const key = (k: string) => `${namespace}:${k}`;
+    const names = Object.keys(CONFIG_KEYS) as ConfigKeyName[];
 
+    // What the stack set, with Pulumi.yaml's defaults for what it did not (the CLI applies them
+    // before the program runs; applying them here too keeps runs without the CLI the same).
+    const raw: Partial<Record<ConfigKeyName, string>> = {};
+    const missing: string[] = [];
+    for (const name of names) {
+        const spec: ConfigKey = CONFIG_KEYS[name];
+        const value = project(name);
+        if (value !== undefined) {
+            raw[name] = value;
+        } else if (spec.default !== undefined) {
+            raw[name] = String(spec.default);
+        } else if (isRequired(spec)) {
+            missing.push(`missing required key '${key(name)}' (${spec.missingHint ?? "see the README's configuration table"})`);
+        }
+    }
     const region = aws("region");
     if (region === undefined) {
-        problems.push("missing required key 'aws:region' (for example ap-northeast-1)");
-    } else if (!REGION_PATTERN.test(region)) {
-        problems.push(`'aws:region' must be an AWS region such as ap-northeast-1, got '${region}'`);
+        missing.unshift(`missing required key '${REGION.key}' (${REGION.missingHint})`);
+    } else if (!REGION.pattern.test(region)) {
+        problems.push(`'${REGION.key}' must be an AWS region such as ap-northeast-1, got '${region}'`);
     }
 
-    const userFilesPrefix = project("userFilesPrefix");
-    if (userFilesPrefix === undefined) {
-        problems.push(`missing required key '${key("userFilesPrefix")}' (for example cognito-test)`);
-    } else if (!PREFIX_PATTERN.test(userFilesPrefix)) {
+    const required = names.filter((name) => isRequired(CONFIG_KEYS[name]));
+    const onlyDefaults = names.every((name) => {
+        const value = project(name);
+        const fallback = (CONFIG_KEYS[name] as ConfigKey).default;
+        return value === undefined || (fallback !== undefined && value === String(fallback));
+    });
+    if (region === undefined && required.every((name) => project(name) === undefined) && onlyDefaults) {
+        // Nothing of the stack's own: the stack file is missing or empty, which is one problem.
         problems.push(
-            `'${key("userFilesPrefix")}' must be 1-63 lowercase letters, digits or '-' with no '/', got '${userFilesPrefix}'`,
+            `no configuration for stack '${stackName}': Pulumi.${stackName}.yaml is missing or empty. A stack needs at least ` +
+                `${[REGION.key, ...required.map(key)].join(", ")} (the README's configuration table lists every key)`,
         );
+    } else {
+        problems.push(...missing);
     }
 
-    const mfaRaw = project("mfa") ?? "OPTIONAL";
-    if (mfaRaw !== "OPTIONAL" && mfaRaw !== "ON") {
-        problems.push(`'${key("mfa")}' must be OPTIONAL or ON, got '${mfaRaw}'`);
-    }
-
-    const retentionRaw = project("logRetentionDays");
-    let logRetentionDays = 30;
-    if (retentionRaw !== undefined) {
-        logRetentionDays = Number(retentionRaw);
-        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+    const configKeys = options.configKeys ?? Object.keys(pulumi.runtime.allConfig());
+    for (const full of configKeys) {
+        if (!full.startsWith(`${namespace}:`)) {
+            continue;
+        }
+        const name = full.slice(namespace.length + 1);
+        if (!(name in CONFIG_KEYS)) {
+            const meant = closestKey(name);
             problems.push(
-                `'${key("logRetentionDays")}' must be one of ${LOG_RETENTION_DAYS.join(", ")}, got '${retentionRaw}'`,
+                meant
+                    ? `unknown key '${full}': did you mean '${key(meant)}'?`
+                    : `unknown key '${full}': this project's keys are those of Pulumi.yaml (remove it with pulumi config rm ${full})`,
             );
         }
     }
 
-    const boolean = (name: string, fallback: boolean): boolean => {
-        const raw = project(name);
-        if (raw === undefined) {
-            return fallback;
+    const values: Parsed = {};
+    for (const name of names) {
+        const value = raw[name];
+        if (value === undefined) {
+            continue;
         }
-        if (raw !== "true" && raw !== "false") {
-            problems.push(`'${key(name)}' must be true or false, got '${raw}'`);
-            return fallback;
+        const result = CONFIG_KEYS[name].schema.safeParse(value);
+        if (result.success) {
+            (values as Record<string, unknown>)[name] = result.data;
+        } else {
+            problems.push(...result.error.issues.map((issue) => `'${key(name)}' ${issue.message}`));
         }
-        return raw === "true";
-    };
-    const positive = (name: string, fallback: number, integer: boolean): number => {
-        const raw = project(name);
-        if (raw === undefined) {
-            return fallback;
-        }
-        const value = Number(raw);
-        if (!(value > 0) || (integer && !Number.isInteger(value))) {
-            problems.push(`'${key(name)}' must be a positive ${integer ? "integer" : "number"}, got '${raw}'`);
-            return fallback;
-        }
-        return value;
-    };
-    const roleName = (name: string, fallback: string): string => {
-        const value = project(name) ?? fallback;
-        if (!ROLE_NAME_PATTERN.test(value)) {
-            problems.push(`'${key(name)}' must be an IAM role name, got '${value}'`);
-        }
-        return value;
-    };
+    }
 
-    const protectData = boolean("protectData", stage === "prod");
-    if (stage === "prod" && !protectData) {
+    if (stage === "prod" && values.protectData === false) {
         problems.push(`'${key("protectData")}' cannot be false in prod: production data is always protected`);
     }
-
-    const callerAccountId = project("callerAccountId");
-    if (callerAccountId === undefined) {
-        problems.push(`missing required key '${key("callerAccountId")}' (the 12-digit account id of the API's caller)`);
-    } else if (!/^\d{12}$/.test(callerAccountId)) {
-        problems.push(`'${key("callerAccountId")}' must be a 12-digit AWS account id, got '${callerAccountId}'`);
-    }
-    const callerDevRoleName = roleName("callerDevRoleName", "LambdaRoleDeve");
-    const callerProdRoleName = roleName("callerProdRoleName", "LambdaRoleProd");
-    const apiThrottleRateLimit = positive("apiThrottleRateLimit", 50, false);
-    const apiThrottleBurstLimit = positive("apiThrottleBurstLimit", 100, true);
-    const auditTrail = boolean("auditTrail", stage === "prod");
-    const optional = (name: string, pattern: RegExp, what: string): string | undefined => {
-        const value = project(name);
-        if (value !== undefined && !pattern.test(value)) {
-            problems.push(`'${key(name)}' must be ${what}, got '${value}'`);
+    if ((raw.githubRepository ?? "") === "") {
+        for (const dependent of NEEDS_REPOSITORY) {
+            const value = raw[dependent];
+            if (value !== undefined && value !== String((CONFIG_KEYS[dependent] as ConfigKey).default)) {
+                problems.push(`'${key(dependent)}' is set but '${key("githubRepository")}' is not: CI roles need the repository`);
+            }
         }
-        return value;
-    };
-    const githubRepository = optional("githubRepository", /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, "'owner/name' of a GitHub repository (no wildcard)");
-    const githubOidcProviderRaw = project("githubOidcProvider") ?? "create";
-    if (githubOidcProviderRaw !== "create" && githubOidcProviderRaw !== "existing") {
-        problems.push(`'${key("githubOidcProvider")}' must be create or existing, got '${githubOidcProviderRaw}'`);
     }
-    const githubSubjectIncludesRef = boolean("githubSubjectIncludesRef", true);
-    const githubDeployEnvironment = optional("githubDeployEnvironment", /^[A-Za-z0-9._-]{1,255}$/, "a GitHub environment name");
-    const ciStateBucket = optional("ciStateBucket", /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name");
-    for (const dependent of ["githubOidcProvider", "githubSubjectIncludesRef", "githubDeployEnvironment", "ciStateBucket"]) {
-        if (project(dependent) !== undefined && githubRepository === undefined) {
-            problems.push(`'${key(dependent)}' is set but '${key("githubRepository")}' is not: CI roles need the repository`);
-        }
+    const externalIdKey = key("callerExternalId");
+    const isSecret = options.isSecret ?? runtimeSecretCheck();
+    if (raw.callerExternalId !== undefined && isSecret !== undefined && !isSecret(externalIdKey)) {
+        problems.push(`'${externalIdKey}' is stored in plaintext: set it encrypted (pulumi config set --secret ${externalIdKey} <value>)`);
     }
     if (options.refuseExampleValues) {
-        if (callerAccountId === EXAMPLE_VALUES.callerAccountId) {
+        if (values.callerAccountId === EXAMPLE_VALUES.callerAccountId) {
             problems.push(
-                `'${key("callerAccountId")}' is the example account ${callerAccountId}: set the account of the API's caller (pulumi config set ${key("callerAccountId")} <12-digit id>)`,
+                `'${key("callerAccountId")}' is the example account ${EXAMPLE_VALUES.callerAccountId}: set the account of the API's caller (pulumi config set ${key("callerAccountId")} <12-digit id>)`,
             );
         }
-        if (githubRepository === EXAMPLE_VALUES.githubRepository) {
+        if (values.githubRepository === EXAMPLE_VALUES.githubRepository) {
             problems.push(
-                `'${key("githubRepository")}' is the example repository ${githubRepository}: set yours (pulumi config set ${key("githubRepository")} <owner/name>) or remove it to create no CI roles`,
+                `'${key("githubRepository")}' is the example repository ${EXAMPLE_VALUES.githubRepository}: set yours (pulumi config set ${key("githubRepository")} <owner/name>) or remove it to create no CI roles`,
             );
         }
     }
@@ -196,23 +395,25 @@ export function parseStackSettings(
     if (problems.length > 0) {
         throw new Error(`Invalid configuration for stack '${stackName}':\n  - ${problems.join("\n  - ")}`);
     }
+    // No problem left: every key has a value of its schema's type (required ones were present).
+    const v = values as Required<Parsed>;
     return {
         stage,
         region: region!,
-        userFilesPrefix: userFilesPrefix!,
-        mfa: mfaRaw as MfaMode,
-        logRetentionDays,
-        protectData,
-        callerAccountId: callerAccountId!,
-        callerDevRoleName,
-        callerProdRoleName,
-        apiThrottleRateLimit,
-        apiThrottleBurstLimit,
-        auditTrail,
-        githubRepository,
-        githubOidcProvider: githubOidcProviderRaw as StackSettings["githubOidcProvider"],
-        githubSubjectIncludesRef,
-        githubDeployEnvironment,
-        ciStateBucket,
+        userFilesPrefix: v.userFilesPrefix,
+        mfa: v.mfa,
+        logRetentionDays: v.logRetentionDays,
+        protectData: v.protectData,
+        callerAccountId: v.callerAccountId,
+        callerDevRoleName: v.callerDevRoleName,
+        callerProdRoleName: v.callerProdRoleName,
+        apiThrottleRateLimit: v.apiThrottleRateLimit,
+        apiThrottleBurstLimit: v.apiThrottleBurstLimit,
+        auditTrail: v.auditTrail,
+        githubRepository: v.githubRepository,
+        githubOidcProvider: v.githubOidcProvider,
+        githubSubjectIncludesRef: v.githubSubjectIncludesRef,
+        githubDeployEnvironment: v.githubDeployEnvironment,
+        ciStateBucket: v.ciStateBucket,
     };
 }

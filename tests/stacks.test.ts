@@ -2,6 +2,9 @@
  * What each stack file implies, checked on the resources the real program registers.
  */
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 
 import { STAGES } from "../components/stage";
 import { parseOutputs } from "../smoke/smoke";
@@ -216,5 +219,43 @@ describe("stack configuration errors", () => {
     it("protects prod data when the key is left out", async () => {
         const run = await runProgram("prod", { overrides: { "federated-access:protectData": undefined } });
         assert.strictEqual(run.one(T.userPool).inputs.deletionProtection, "ACTIVE");
+    });
+
+    it("gives a key the stack file leaves out Pulumi.yaml's default, as the CLI does", async () => {
+        const run = await runProgram("deve", { overrides: { "federated-access:logRetentionDays": undefined, "federated-access:auditTrail": undefined } });
+        assert.strictEqual(run.config["federated-access:logRetentionDays"], "30");
+        assert.ok(run.ofType(T.logGroup).every((group) => group.inputs.retentionInDays === 30), "every log group keeps 30 days");
+        assert.strictEqual(run.ofType("aws:cloudtrail/trail:Trail").length, 1, "the audit trail is on by default");
+    });
+
+    it("refuses a key it does not know, among every key the engine hands the program", async () => {
+        await assert.rejects(
+            runProgram("deve", { overrides: { "federated-access:auditTrial": "true" } }),
+            /unknown key 'federated-access:auditTrial': did you mean 'federated-access:auditTrail'\?/,
+        );
+    });
+
+    it("names a missing or empty stack file, not the keys it lacks", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-file-"));
+        try {
+            const empty = path.join(dir, "Pulumi.stag.yaml");
+            fs.writeFileSync(empty, "# nothing yet\n");
+            for (const stackFile of [path.join(dir, "absent.yaml"), empty]) {
+                await assert.rejects(runProgram("stag", { stackFile }), (error: Error) => {
+                    assert.match(error.message, /no configuration for stack 'stag': Pulumi\.stag\.yaml is missing or empty/);
+                    assert.doesNotMatch(error.message, /missing required key/);
+                    return true;
+                });
+            }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("refuses an ExternalId the engine did not hand over as a secret", async () => {
+        await assert.rejects(
+            runProgram("stag", { overrides: { "federated-access:callerExternalId": "correct-horse-battery" } }),
+            /'federated-access:callerExternalId' is stored in plaintext/,
+        );
     });
 });

@@ -58,24 +58,82 @@ export interface ProgramRun {
  */
 export const SECRET_PLACEHOLDER = "offline-secret-placeholder";
 
-/** The config of a stack file, values as the engine hands them to the program (strings), and which are secrets. */
-export function stackFileConfig(stack: string): { config: Record<string, string>; secretKeys: string[] } {
-    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) {
-        return { config: {}, secretKeys: [] };
+/** A key's declaration under `config:` in Pulumi.yaml. */
+export interface ProjectConfigDeclaration {
+    readonly type?: string;
+    readonly description?: string;
+    readonly default?: unknown;
+    readonly value?: unknown;
+    readonly secret?: boolean;
+}
+
+/** The project file: the project's name and its `config:` declarations, keys namespaced as the CLI reads them. */
+export function projectFile(): { name: string; config: Record<string, ProjectConfigDeclaration> } {
+    const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, unknown> };
+    const config: Record<string, ProjectConfigDeclaration> = {};
+    for (const [key, declaration] of Object.entries(doc.config ?? {})) {
+        // A bare value is shorthand for `value:`.
+        const full = key.includes(":") ? key : `${doc.name}:${key}`;
+        config[full] = declaration !== null && typeof declaration === "object" && !Array.isArray(declaration) ? (declaration as ProjectConfigDeclaration) : { value: declaration };
     }
-    const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    return { name: doc.name, config };
+}
+
+/**
+ * A configuration value as the engine hands it to the program: scalars as their text (Go's
+ * `%v`: `true`, `14`), anything else as JSON, an empty entry (`key:` with no value) as "".
+ */
+function engineText(value: unknown): string {
+    if (value === null || value === undefined) {
+        return "";
+    }
+    return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * The config of a stack file, as the CLI loads it: a file that does not exist, or is empty, is
+ * an empty configuration (the program then says so); keys without a namespace belong to the
+ * project's; `secure:` values become secrets.
+ *
+ * @param file the stack file to read. @default Pulumi.<stack>.yaml beside Pulumi.yaml
+ */
+export function stackFileConfig(stack: string, file = path.join(ROOT, `Pulumi.${stack}.yaml`)): { config: Record<string, string>; secretKeys: string[] } {
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
+    if (!fs.existsSync(file)) {
+        return { config, secretKeys };
+    }
+    const project = projectFile().name;
+    const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
     for (const [key, value] of Object.entries(doc?.config ?? {})) {
+        const full = key.includes(":") ? key : `${project}:${key}`;
         if (value !== null && typeof value === "object" && "secure" in (value as object)) {
-            config[key] = SECRET_PLACEHOLDER;
-            secretKeys.push(key);
+            config[full] = SECRET_PLACEHOLDER;
+            secretKeys.push(full);
             continue;
         }
-        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        config[full] = engineText(value);
     }
     return { config, secretKeys };
+}
+
+/**
+ * Fills in what Pulumi.yaml declares for keys the stack does not set, as the CLI does before it
+ * runs the program (`default`, or `value`). The CLI also refuses, at that point, a stack missing
+ * a declared key that has no default, or whose value is not of the declared type; offline, the
+ * program's own validation reports those, with the same keys and every other problem at once.
+ */
+export function applyProjectDefaults(config: Record<string, string>): Record<string, string> {
+    for (const [key, declaration] of Object.entries(projectFile().config)) {
+        if (key in config) {
+            continue;
+        }
+        const fallback = declaration.default !== undefined ? declaration.default : declaration.value;
+        if (fallback !== undefined) {
+            config[key] = engineText(fallback);
+        }
+    }
+    return config;
 }
 
 function shortHash(text: string, length = 8): string {
@@ -165,6 +223,8 @@ export interface RunOptions {
     readonly overrides?: Record<string, string | undefined>;
     /** Config keys handed to the program as secrets. */
     readonly secretKeys?: string[];
+    /** The stack file to read instead of Pulumi.<stack>.yaml; one that does not exist stands for a missing file. */
+    readonly stackFile?: string;
 }
 
 /**
@@ -172,7 +232,7 @@ export interface RunOptions {
  * its configuration.
  */
 export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
-    const fromFile = stackFileConfig(stack);
+    const fromFile = stackFileConfig(stack, options.stackFile);
     const config = fromFile.config;
     for (const [key, value] of Object.entries(options.overrides ?? {})) {
         if (value === undefined) {
@@ -181,6 +241,8 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
             config[key] = value;
         }
     }
+    // After the overrides: a key an override removes is one the stack file does not set.
+    applyProjectDefaults(config);
     const region = config["aws:region"] ?? "ap-northeast-1";
     const resources: RecordedResource[] = [];
 
