@@ -1,0 +1,122 @@
+/**
+ * The README renders as written: parsed by a real Markdown parser (markdown-it, CommonMark with
+ * GitHub's tables), every table is one table, and the configuration table says what the schema
+ * and the stack files say.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+
+import MarkdownIt from "markdown-it";
+
+import { CONFIG_KEYS, ConfigKey, isRequired } from "../components/stackSettings";
+import { STAGES } from "../components/stage";
+import { PROJECT, ROOT, stackFileConfig } from "./harness";
+
+interface Table {
+    /** The heading the table sits under. */
+    readonly heading: string;
+    /** Lines of the source the table spans, [first, end). */
+    readonly lines: [number, number];
+    readonly rows: string[][];
+}
+
+interface Parsed {
+    readonly tables: Table[];
+    /** 1-based numbers of lines that start with `|` outside any table or code block: rows the parser did not take as a table. */
+    readonly strayRows: number[];
+}
+
+function parseMarkdown(markdown: string): Parsed {
+    const tokens = new MarkdownIt().parse(markdown, {});
+    const tables: Table[] = [];
+    const covered: Array<[number, number]> = [];
+    let heading = "";
+    for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i];
+        if (token.type === "heading_open") {
+            heading = tokens[i + 1].content;
+        } else if ((token.type === "fence" || token.type === "code_block") && token.map) {
+            covered.push(token.map);
+        } else if (token.type === "table_open" && token.map) {
+            const rows: string[][] = [];
+            for (i++; tokens[i].type !== "table_close"; i++) {
+                if (tokens[i].type === "tr_open") {
+                    rows.push([]);
+                } else if (tokens[i].type === "inline") {
+                    rows[rows.length - 1].push(tokens[i].content);
+                }
+            }
+            tables.push({ heading, lines: token.map, rows });
+            covered.push(token.map);
+        }
+    }
+    const strayRows = markdown
+        .split("\n")
+        .map((line, index) => ({ line, index }))
+        .filter(({ line, index }) => /^\s*\|/.test(line) && !covered.some(([first, end]) => index >= first && index < end))
+        .map(({ index }) => index + 1);
+    return { tables, strayRows };
+}
+
+const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+
+describe("README", () => {
+    const parsed = parseMarkdown(README);
+
+    it("renders every table as one table: no row is left outside one", () => {
+        assert.ok(parsed.tables.length >= 5, `tables found: ${parsed.tables.length}`);
+        assert.deepStrictEqual(parsed.strayRows, [], `lines starting with '|' that do not render as a table row: ${parsed.strayRows.join(", ")}`);
+    });
+
+    it("catches a table that a blank line splits", () => {
+        const split = [
+            "| key | required |",
+            "| --- | --- |",
+            "| `aws:region` | yes |",
+            "",
+            "| `federated-access:callerAccountId` | yes |",
+            "| `federated-access:callerDevRoleName` | no |",
+            "",
+        ].join("\n");
+        const result = parseMarkdown(split);
+        assert.strictEqual(result.tables.length, 1);
+        assert.deepStrictEqual(result.strayRows, [5, 6], "the rows after the blank line render as plain text");
+        assert.deepStrictEqual(parseMarkdown("```\n| not a table |\n```\n").strayRows, [], "code blocks are not tables");
+    });
+
+    describe("configuration table", () => {
+        const table = parsed.tables.find((t) => t.heading.startsWith("Configuration (per stack"));
+        const rows = new Map((table?.rows.slice(1) ?? []).map((cells) => [cells[0].replace(/`/g, ""), cells]));
+        const plain = (cell: string | undefined) => (cell ?? "").replace(/`/g, "").trim();
+
+        it("has one row per key: aws:region and every key of the schema", () => {
+            assert.ok(table, "a table under the 'Configuration (per stack …)' heading");
+            const expected = ["aws:region", ...Object.keys(CONFIG_KEYS).map((k) => `${PROJECT}:${k}`)];
+            assert.deepStrictEqual([...rows.keys()], expected);
+        });
+
+        it("says which keys are required, and each default as Pulumi.yaml declares it", () => {
+            for (const [name, spec] of Object.entries(CONFIG_KEYS) as [string, ConfigKey][]) {
+                const cell = plain(rows.get(`${PROJECT}:${name}`)?.[1]);
+                if (isRequired(spec)) {
+                    assert.strictEqual(cell, "yes", name);
+                } else {
+                    assert.match(cell, /^no\b/, name);
+                    if (spec.default !== undefined && spec.default !== "") {
+                        assert.ok(cell.includes(`(${String(spec.default)})`), `${name}: '${cell}' names the default ${String(spec.default)}`);
+                    }
+                }
+            }
+        });
+
+        it("shows each stage's value as its stack file sets it", () => {
+            STAGES.forEach((stage, column) => {
+                const { config } = stackFileConfig(stage);
+                for (const [key, cells] of rows) {
+                    assert.strictEqual(plain(cells[2 + column]), config[key] ?? "", `${key} in ${stage}`);
+                }
+            });
+        });
+    });
+});
