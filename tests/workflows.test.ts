@@ -1,6 +1,7 @@
 /**
  * The CI workflows parse, run the README's test command, preview every stack with its
- * preview role, deploy in stage order with the deploy roles, and hold no AWS key.
+ * preview role, deploy in stage order with the deploy roles and smoke-check with the smoke
+ * roles, hold no AWS key, and pin what they run.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -12,8 +13,23 @@ import { STAGES } from "../components/stage";
 import { ROOT } from "./harness";
 
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
-const load = (file: string) => parse(fs.readFileSync(path.join(WORKFLOWS, file), "utf8"));
+const text = (file: string) => fs.readFileSync(path.join(WORKFLOWS, file), "utf8");
+const load = (file: string) => parse(text(file));
 const steps = (job: any): any[] => job.steps ?? [];
+const usesOf = (job: any, action: string) => steps(job).filter((s) => String(s.uses).startsWith(`${action}@`));
+
+/**
+ * The release commits the workflows run, read from each action's repository: the commit its
+ * release tag points to. A new version is a deliberate edit of this table and the workflows.
+ */
+const PINNED: Record<string, { commit: string; version: string }> = {
+    "actions/checkout": { commit: "3d3c42e5aac5ba805825da76410c181273ba90b1", version: "v7.0.1" },
+    "actions/setup-node": { commit: "820762786026740c76f36085b0efc47a31fe5020", version: "v7.0.0" },
+    "actions/upload-artifact": { commit: "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", version: "v7.0.0" },
+    "aws-actions/configure-aws-credentials": { commit: "e6de054238d6b7531b4efff3b6587d9aade6a06c", version: "v6.2.3" },
+    "pulumi/actions": { commit: "8e5e406f4007fca908480587cb9893c07090f58d", version: "v7.0.0" },
+    "pulumi/auth-actions": { commit: "141415910c3beb54e03b48e9057c204c97b956f2", version: "v2.1.0" },
+};
 
 /** The command under the README's "Run the tests" heading. */
 function readmeTestCommand(): string {
@@ -26,13 +42,56 @@ function readmeTestCommand(): string {
 
 describe("CI workflows", () => {
     const files = fs.readdirSync(WORKFLOWS).filter((f) => f.endsWith(".yml"));
+    const allJobs = files.flatMap((file) => Object.entries<any>(load(file).jobs).map(([id, job]) => ({ file, id, job })));
 
     it("all parse as YAML and none holds an AWS key or secret key input", () => {
         assert.deepStrictEqual(files.sort(), ["deploy-stage.yml", "deploy.yml", "pull-request.yml"]);
         for (const file of files) {
-            const text = fs.readFileSync(path.join(WORKFLOWS, file), "utf8");
             assert.ok(load(file).jobs, `${file} has jobs`);
-            assert.doesNotMatch(text, /aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY|AKIA[0-9A-Z]{16}/, file);
+            assert.doesNotMatch(text(file), /aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY|AKIA[0-9A-Z]{16}/, file);
+        }
+    });
+
+    it("pin every action to the commit of a release, named in a comment", () => {
+        const seen = new Set<string>();
+        for (const file of files) {
+            for (const line of text(file).split("\n").filter((l) => /^\s*(-\s+)?uses:/.test(l))) {
+                const local = /uses: \.\/\.github\/workflows\/[\w-]+\.yml$/.test(line);
+                if (local) {
+                    continue; // a workflow of this repository, at the commit being run
+                }
+                const match = /uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/.exec(line);
+                assert.ok(match, `${file}: '${line.trim()}' is pinned as <owner/repo>@<40-hex commit> # v<version>`);
+                const [, action, commit, version] = match;
+                assert.deepStrictEqual({ commit, version }, PINNED[action], `${file}: ${action}`);
+                seen.add(action);
+            }
+        }
+        assert.deepStrictEqual([...seen].sort(), Object.keys(PINNED).sort(), "every pinned action is used");
+    });
+
+    it("install the Pulumi CLI of the @pulumi/pulumi in package-lock.json", () => {
+        const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8"));
+        const sdk = lock.packages["node_modules/@pulumi/pulumi"].version;
+        const installs = allJobs.flatMap(({ job }) => usesOf(job, "pulumi/actions"));
+        assert.strictEqual(installs.length, 2, "the preview and the deploy job");
+        for (const step of installs) {
+            assert.strictEqual(String(step.with?.["pulumi-version"]), sdk);
+        }
+    });
+
+    it("keep credentials and caches out of reach of the code they run", () => {
+        for (const { file, id, job } of allJobs.filter(({ job }) => job.steps)) {
+            for (const checkout of usesOf(job, "actions/checkout")) {
+                assert.strictEqual(checkout.with?.["persist-credentials"], false, `${file} ${id}: the checkout token is not left in .git`);
+            }
+            const permissions = job.permissions ?? load(file).permissions ?? {};
+            if (permissions["id-token"] === "write") {
+                for (const setup of usesOf(job, "actions/setup-node")) {
+                    assert.strictEqual(setup.with?.cache, undefined, `${file} ${id}: no dependency cache where an OIDC token can be had`);
+                    assert.strictEqual(setup.with?.["package-manager-cache"], false, `${file} ${id}`);
+                }
+            }
         }
     });
 
@@ -48,32 +107,74 @@ describe("CI workflows", () => {
         for (const entry of preview.strategy.matrix.include) {
             assert.strictEqual(entry.preview_role_variable, `CI_PREVIEW_ROLE_ARN_${entry.stage.toUpperCase()}`);
         }
-        const credentials = steps(preview).find((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials"));
-        assert.strictEqual(credentials.with["role-to-assume"], "${{ vars[matrix.preview_role_variable] }}");
+        const credentials = usesOf(preview, "aws-actions/configure-aws-credentials");
+        assert.strictEqual(credentials.length, 1);
+        assert.strictEqual(credentials[0].with["role-to-assume"], "${{ vars[matrix.preview_role_variable] }}");
         const previewRun = steps(preview).map((s) => s.run ?? "").find((r) => r.startsWith("pulumi preview"));
         assert.match(previewRun ?? "", /^pulumi preview --stack \$\{\{ matrix\.stage \}\} .*--policy-pack policy/);
         assert.ok(steps(preview).some((s) => s.run === "npm ci && npm ci --prefix policy"), "the policy pack's dependencies are installed");
     });
 
-    it("main deploys deve, then stag, then prod, each running the smoke checks", () => {
+    it("pull requests from a fork skip the preview with a notice instead of failing", () => {
+        const { jobs } = load("pull-request.yml");
+        const sameRepository = "github.event.pull_request.head.repo.full_name == github.repository";
+        assert.strictEqual(jobs.preview.if, sameRepository);
+        assert.strictEqual(jobs["fork-notice"].if, sameRepository.replace("==", "!="));
+        assert.strictEqual(jobs["fork-notice"].permissions, undefined, "the notice job holds only the workflow's read permission");
+        assert.match(steps(jobs["fork-notice"]).map((s) => s.run).join("\n"), /echo "::notice title=Preview skipped::/);
+        assert.strictEqual(jobs.test.if, undefined, "the tests and the plan run for forks too");
+    });
+
+    it("main deploys deve, then stag, then prod, each stage queueing on its own", () => {
         const deploy = load("deploy.yml");
         assert.deepStrictEqual(deploy.on.push.branches, ["main"]);
         assert.ok(steps(deploy.jobs.test).some((s) => s.run === readmeTestCommand()));
         assert.deepStrictEqual(
-            STAGES.map((stage) => [stage, deploy.jobs[stage].needs, deploy.jobs[stage].with.stage]),
+            STAGES.map((stage) => [stage, deploy.jobs[stage].needs, deploy.jobs[stage].with.stage, deploy.jobs[stage].uses]),
             [
-                ["deve", "test", "deve"],
-                ["stag", "deve", "stag"],
-                ["prod", "stag", "prod"],
+                ["deve", "test", "deve", "./.github/workflows/deploy-stage.yml"],
+                ["stag", "deve", "stag", "./.github/workflows/deploy-stage.yml"],
+                ["prod", "stag", "prod", "./.github/workflows/deploy-stage.yml"],
             ],
         );
-        const stage = load("deploy-stage.yml").jobs.up;
-        assert.strictEqual(stage.environment, "${{ inputs.stage }}", "each stage runs in its GitHub environment (prod: approval)");
-        const runs = steps(stage).map((s) => s.run ?? "");
-        const up = runs.findIndex((r) => r.startsWith("pulumi up --stack ${{ inputs.stage }}"));
-        const smoke = runs.findIndex((r) => r.startsWith("npm run --silent smoke -- --stack ${{ inputs.stage }}"));
-        assert.ok(up >= 0 && smoke > up, "smoke checks run after pulumi up");
-        const credentials = steps(stage).find((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials"));
-        assert.strictEqual(credentials.with["role-to-assume"], "${{ vars.CI_DEPLOY_ROLE_ARN }}");
+        // One group for the whole workflow would make an approval wait on prod hold every stage.
+        assert.strictEqual(deploy.concurrency, undefined);
+        const up = load("deploy-stage.yml").jobs.up;
+        assert.strictEqual(up.environment, "${{ inputs.stage }}", "each stage runs in its GitHub environment (prod: approval)");
+        assert.deepStrictEqual(up.concurrency, { group: "deploy-${{ inputs.stage }}", "cancel-in-progress": false });
+    });
+
+    it("deploys by hand only from main: every deploy job is guarded by the ref", () => {
+        const deploy = load("deploy.yml");
+        assert.ok("workflow_dispatch" in deploy.on, "a deploy of main can be started by hand");
+        const onMain = "github.ref == 'refs/heads/main'";
+        for (const stage of STAGES) {
+            assert.strictEqual(deploy.jobs[stage].if, onMain, `deploy.yml ${stage}`);
+        }
+        for (const [id, job] of Object.entries<any>(load("deploy-stage.yml").jobs)) {
+            assert.strictEqual(job.if, onMain, `deploy-stage.yml ${id}`);
+        }
+        // Where the workflows rely on it, they say what AWS needs for the same refusal.
+        assert.match(text("deploy.yml"), /OIDC subject template includes `repo`, `context` and `ref`/);
+    });
+
+    it("a stage deploys with its deploy role, then smoke-checks under its smoke role only", () => {
+        const up = load("deploy-stage.yml").jobs.up;
+        const all = steps(up);
+        const index = (predicate: (s: any) => boolean, what: string) => {
+            const found = all.findIndex(predicate);
+            assert.ok(found >= 0, what);
+            return found;
+        };
+        const deployRole = index((s) => s.with?.["role-to-assume"] === "${{ vars.CI_DEPLOY_ROLE_ARN }}", "the deploy role is assumed");
+        const pulumiUp = index((s) => String(s.run).startsWith("pulumi up --stack ${{ inputs.stage }} "), "pulumi up");
+        const outputs = index((s) => s.run === "pulumi stack output --stack ${{ inputs.stage }} --json > stack-outputs.json", "the stack outputs are saved");
+        const smokeRole = index((s) => s.with?.["role-to-assume"] === "${{ vars.CI_SMOKE_ROLE_ARN }}", "the smoke role is assumed");
+        const smoke = index((s) => /^npm run --silent smoke -- --stack \$\{\{ inputs\.stage \}\} --outputs stack-outputs\.json --json .*> smoke-report\.json$/m.test(String(s.run)), "the smoke checks run");
+        assert.ok(deployRole < pulumiUp && pulumiUp < outputs && outputs < smokeRole && smokeRole < smoke, "in this order");
+        assert.ok(String(all[smokeRole].uses).startsWith("aws-actions/configure-aws-credentials@"));
+        assert.strictEqual(all[smokeRole].with["unset-current-credentials"], true, "nothing of the deploy role's session is left");
+        assert.match(all[smoke].run, /extra_flags=\(\)/, "a place for further smoke flags");
+        assert.strictEqual(usesOf(up, "aws-actions/configure-aws-credentials").length, 2);
     });
 });
