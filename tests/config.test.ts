@@ -84,7 +84,7 @@ describe("project configuration", () => {
     });
 
     it("every value the schema accepts passes Pulumi's type check, so the CLI refuses nothing the program takes", () => {
-        const probes = ["", "true", "false", "0", "1", "14", "30", "-5", "+5", "1.5", "1e3", "ON", "create", "abc", "owner/name", "210987654321"];
+        const probes = ["", "true", "false", "0", "1", "14", "30", "14.0", "30.0", "-5", "+5", "1.5", "1e3", "ON", "create", "abc", "owner/name", "210987654321"];
         for (const [name, spec] of Object.entries(CONFIG_KEYS) as [string, ConfigKey][]) {
             for (const probe of probes) {
                 if (spec.schema.safeParse(probe).success) {
