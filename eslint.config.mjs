@@ -2,9 +2,15 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["**/node_modules/", "bin/", "**/*.js"] },
+    // Mutation testing copies the project into .stryker-tmp/ while it runs, and writes reports/.
+    { ignores: ["**/node_modules/", "bin/", "**/*.js", ".stryker-tmp/", "reports/"] },
     eslint.configs.recommended,
     ...tseslint.configs.recommended,
+    {
+        // Tool configurations (this file, stryker.config.mjs) run in Node, which provides these.
+        files: ["**/*.mjs"],
+        languageOptions: { globals: { console: "readonly", process: "readonly", URL: "readonly", URLSearchParams: "readonly" } },
+    },
     {
         rules: {
             // Mock-engine inputs and SDK responses are untyped by nature; tests read them freely.
