@@ -21,28 +21,30 @@ import { UserPoolOidcAccess } from "./components/oidcFederation";
 import { PrivateBucket } from "./components/privateBucket";
 import { StageAccessRole } from "./components/stageAccessRole";
 import { StageBoundary } from "./components/stageBoundary";
-import { parseStackSettings } from "./components/stackSettings";
+import { parseStackSettings, runtimeSecretCheck } from "./components/stackSettings";
 import { UserDirectory } from "./components/userDirectory";
 import { adminCallbackFactory, whoamiCallbackFactory } from "./lambdas/apiFunctions";
 import { readFileCallbackFactory } from "./lambdas/readFileFunction";
 
-// The only place that reads stack configuration.
+// The only place that reads stack configuration. Read raw, so that validation sees every key
+// the stack has (unknown ones are refused) and a secret is never read through Config.get.
 const project = pulumi.getProject();
-const projectConfig = new pulumi.Config();
-const awsConfig = new pulumi.Config("aws");
+const rawConfig = pulumi.runtime.allConfig();
 const settings = parseStackSettings(
     pulumi.getStack(),
-    (key) => projectConfig.get(key),
-    (key) => awsConfig.get(key),
-    // The offline plan and the tests run on the mock engine with the example values; a real
-    // preview or deployment must name the user's own caller account and repository.
-    { namespace: project, refuseExampleValues: !(pulumi.runtime.getMonitor() instanceof MockMonitor) },
+    (key) => rawConfig[`${project}:${key}`],
+    (key) => rawConfig[`aws:${key}`],
+    {
+        namespace: project,
+        configKeys: Object.keys(rawConfig),
+        isSecret: runtimeSecretCheck(),
+        // The offline plan and the tests run on the mock engine with the example values; a real
+        // preview or deployment must name the user's own caller account and repository.
+        refuseExampleValues: !(pulumi.runtime.getMonitor() instanceof MockMonitor),
+    },
 );
-const callerExternalId = projectConfig.getSecret("callerExternalId", {
-    minLength: 2,
-    maxLength: 1224,
-    pattern: /^[\w+=,.@:/-]+$/,
-});
+// Validated above; read again as an Output so that it stays a secret wherever it flows.
+const callerExternalId = settings.callerExternalIdSet ? new pulumi.Config().requireSecret("callerExternalId") : undefined;
 
 const stage = settings.stage;
 const baseName = stageNamePrefix(project, stage);

@@ -41,6 +41,8 @@ export interface StackSettings {
     readonly githubDeployEnvironment?: string;
     /** S3 bucket of the Pulumi state, when the stack uses an S3 backend. */
     readonly ciStateBucket?: string;
+    /** Whether an ExternalId (a secret, read by the program as one) is configured and valid. */
+    readonly callerExternalIdSet: boolean;
 }
 
 /**
@@ -415,5 +417,6 @@ export function parseStackSettings(stackName: string, project: ConfigReader, aws
         githubSubjectIncludesRef: v.githubSubjectIncludesRef,
         githubDeployEnvironment: v.githubDeployEnvironment,
         ciStateBucket: v.ciStateBucket,
+        callerExternalIdSet: v.callerExternalId !== undefined && v.callerExternalId !== "",
     };
 }

@@ -97,6 +97,7 @@ describe("stack settings", () => {
                 githubSubjectIncludesRef: true,
                 githubDeployEnvironment: undefined,
                 ciStateBucket: undefined,
+                callerExternalIdSet: false,
             });
         }
     });
