@@ -208,7 +208,13 @@ const ci = settings.githubRepository
           })),
           smokeScope: pulumi
               .all([directory.userPool.arn, federation.identityPool.arn, userFiles.bucketName])
-              .apply(([userPoolArn, identityPoolArn, userFilesBucket]) => ({ userPoolArn, identityPoolArn, userFilesBucket, recordsPrefix: SMOKE_RECORDS_PREFIX })),
+              .apply(([userPoolArn, identityPoolArn, userFilesBucket]) => ({
+                  userPoolArn,
+                  identityPoolArn,
+                  userFilesBucket,
+                  recordsPrefix: SMOKE_RECORDS_PREFIX,
+                  callerRoleArn: stageAccess.trustedCallerArn,
+              })),
           tags,
       })
     : undefined;

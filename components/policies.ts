@@ -248,6 +248,11 @@ export interface SmokeScope {
     readonly userFilesBucket: string;
     /** Key prefix of the run records, e.g. `smoke-runs/`. */
     readonly recordsPrefix: string;
+    /**
+     * The caller role this stage trusts (`ApiAllowByIamRole<Stage>`'s one principal): the smoke
+     * checks may assume it to prove cross-account access, if the caller's account lets them.
+     */
+    readonly callerRoleArn: string;
 }
 
 /**
@@ -292,6 +297,13 @@ export function smokeChecksPolicy(scope: SmokeScope): PolicyDocument {
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
             Resource: `arn:aws:s3:::${scope.userFilesBucket}/${scope.recordsPrefix}*`,
+        },
+        {
+            // The caller's account decides whether its role trusts this one; without that, nothing.
+            Sid: "BecomeTheStageCaller",
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Resource: scope.callerRoleArn,
         },
     );
 }

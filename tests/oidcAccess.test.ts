@@ -267,6 +267,19 @@ for (const stage of STAGES) {
                 assert.strictEqual(await ask("smoke", "cognito-identity:DeleteIdentities", "*", { "cognito-identity:IdentityPoolArn": identityPool }), "Allowed");
                 assert.notStrictEqual(await ask("smoke", "cognito-identity:DeleteIdentities", "*", { "cognito-identity:IdentityPoolArn": `${identityPool}x` }), "Allowed");
                 assert.strictEqual(await ask("smoke", "s3:PutObject", `arn:aws:s3:::${bucket()}/smoke-runs/run.json`), "Allowed");
+                // The caller's account consents (its role trusts this one); then only the stage's caller is reachable.
+                const consenting = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: arnOf("smoke") }, Action: "sts:AssumeRole" }] };
+                const assumeCaller = (roleArn: string) =>
+                    decide({
+                        principal: sessionOf(arnOf("smoke"), "ci"),
+                        action: "sts:AssumeRole",
+                        resource: roleArn,
+                        identityPolicies: policiesOfRole(run, roleNameOf(arnOf("smoke"))),
+                        resourcePolicy: consenting,
+                    });
+                assert.strictEqual(await assumeCaller(run.outputs.stageAccessTrustedCaller), "Allowed", "to prove cross-account access");
+                const otherCaller = run.outputs.stageAccessTrustedCaller.replace(/LambdaRole(Deve|Prod)$/, (_m: string, which: string) => `LambdaRole${which === "Deve" ? "Prod" : "Deve"}`);
+                assert.notStrictEqual(await assumeCaller(otherCaller), "Allowed", "never the other stages' caller");
                 assert.notStrictEqual(await ask("smoke", "s3:ListBucket", `arn:aws:s3:::${bucket()}`, { "s3:prefix": "cognito-test/" }), "Allowed");
             });
         });

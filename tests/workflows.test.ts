@@ -175,6 +175,11 @@ describe("CI workflows", () => {
         assert.ok(String(all[smokeRole].uses).startsWith("aws-actions/configure-aws-credentials@"));
         assert.strictEqual(all[smokeRole].with["unset-current-credentials"], true, "nothing of the deploy role's session is left");
         assert.match(all[smoke].run, /extra_flags=\(\)/, "a place for further smoke flags");
+        // Cross-account access is required once the environment names the caller to act as.
+        assert.strictEqual(all[smoke].env.SMOKE_CALLER_ROLE_ARN, "${{ vars.SMOKE_CALLER_ROLE_ARN }}");
+        assert.match(all[smoke].run, /if \[ -n "\$SMOKE_CALLER_ROLE_ARN" \]; then\n\s+extra_flags\+=\(--require-caller --caller-role-arn "\$SMOKE_CALLER_ROLE_ARN"\)/);
+        assert.match(all[smoke].run, /::warning::cross-account access not checked/);
+        assert.strictEqual(all[smoke].env.SMOKE_EXTERNAL_ID, "${{ secrets.API_EXTERNAL_ID }}", "the ExternalId from a secret, never the command line");
         assert.strictEqual(usesOf(up, "aws-actions/configure-aws-credentials").length, 2);
     });
 });
