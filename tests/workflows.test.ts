@@ -95,6 +95,19 @@ describe("CI workflows", () => {
         }
     });
 
+    it("sign in to Pulumi Cloud with a team token, never an organization token, and say which variable is missing", () => {
+        const signIns = allJobs.flatMap(({ file, job }) => usesOf(job, "pulumi/auth-actions").map((step) => ({ file, job, step })));
+        assert.strictEqual(signIns.length, 2, "the preview and the deploy job");
+        for (const { file, job, step } of signIns) {
+            const team = file === "pull-request.yml" ? "PULUMI_PREVIEW_TEAM" : "PULUMI_DEPLOY_TEAM";
+            assert.strictEqual(step.with["requested-token-type"], "urn:pulumi:token-type:access_token:team", file);
+            assert.strictEqual(step.with.scope, `team:\${{ vars.${team} }}`, file);
+            const check = steps(job).find((s) => s.if === `vars.PULUMI_BACKEND_URL == '' && vars.${team} == ''`);
+            assert.ok(check && /exit 1/.test(check.run) && check.run.includes(team), `${file}: a step fails, naming ${team}, when it is not set`);
+            assert.ok(steps(job).indexOf(check) < steps(job).indexOf(step), `${file}: the check runs before the sign-in`);
+        }
+    });
+
     it("pull requests run the README's test command", () => {
         const test = load("pull-request.yml").jobs.test;
         assert.ok(steps(test).some((s) => s.run === readmeTestCommand()), `a step runs '${readmeTestCommand()}'`);
