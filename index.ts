@@ -188,7 +188,7 @@ const ci = settings.githubRepository
           subjectIncludesRef: settings.githubSubjectIncludesRef,
           roleNamePrefix: baseName,
           rolePath: ciPath,
-          scope: pulumi.all([accountId, api.api.id, boundary.arn]).apply(([account, apiId, boundaryArn]) => ({
+          scope: pulumi.all([accountId, directory.userPool.id, api.api.id, boundary.arn]).apply(([account, userPoolId, apiId, boundaryArn]) => ({
               accountId: account,
               region: settings.region,
               project,
@@ -198,14 +198,15 @@ const ci = settings.githubRepository
               extraRoleNames: [stageAccess.roleName],
               ciRolePath: ciPath,
               boundaryArn,
+              userPoolId,
               bucketPrefix,
               auditBucketPrefix: `${bucketPrefix}audit-logs-`,
               logGroupPrefix: logPrefix,
               apiId,
               trailName: audit ? `${baseName}-audit` : undefined,
               allowDeletes: !settings.protectData,
-              stateBucket: settings.ciStateBucket,
           })),
+          state: settings.ciStateBucket ? { bucket: settings.ciStateBucket, project, stage } : undefined,
           smokeScope: pulumi
               .all([directory.userPool.arn, federation.identityPool.arn, userFiles.bucketName])
               .apply(([userPoolArn, identityPoolArn, userFilesBucket]) => ({

@@ -29,7 +29,8 @@ export const ADMINISTERED: readonly Administered[] = [
         why: "a pipeline that could edit its own role could give itself anything",
         matches: (r, stack) =>
             (r.type === "aws:iam/role:Role" && r.inputs.path === ciPathOf(stack)) ||
-            (r.type === "aws:iam/rolePolicy:RolePolicy" && /-ci-(preview|deploy|smoke)$/.test(String(r.inputs.role))),
+            ((r.type === "aws:iam/rolePolicy:RolePolicy" || r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment") && /-ci-(preview|deploy|smoke)$/.test(String(r.inputs.role))) ||
+            (r.type === "aws:iam/policy:Policy" && r.inputs.path === ciPathOf(stack) && /-ci-(preview|deploy)-state$/.test(String(r.inputs.name))),
     },
     {
         what: "the permissions boundary",
@@ -131,6 +132,7 @@ function variables(r: SynthesizedResource, stack: SynthesizedStack, account: str
         case "aws:iam/role:Role":
             return { ...common, path: i.path ?? "/", roleName: r.state.name };
         case "aws:iam/rolePolicy:RolePolicy":
+        case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
             return { ...common, path: roleNamed(i.role)?.inputs.path ?? "/", roleName: i.role };
         case "aws:iam/policy:Policy":
             return { ...common, path: i.path ?? "/", policyName: r.state.name };

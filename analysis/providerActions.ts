@@ -784,6 +784,31 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
         notes: ["Authorized on the role's ARN. The role_policy.go version read is an older (AWS SDK v1-era) one; the call set matches the newer file header seen in the index [idx 4616927945]."],
     },
 
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+        terraformResource: "aws_iam_role_policy_attachment",
+        create: [
+            { action: "iam:AttachRolePolicy", resource: ROLE, source: "iam/role_policy_attachment.go:resourceRolePolicyAttachmentCreate→attachPolicyToRole [idx 5072580831]" },
+            {
+                action: "iam:ListAttachedRolePolicies",
+                resource: ROLE,
+                source: "iam/role_policy_attachment.go:resourceRolePolicyAttachmentCreate→Read→findAttachedRolePolicyByTwoPartKey [idx 5072580831]",
+            },
+        ],
+        read: [
+            {
+                action: "iam:ListAttachedRolePolicies",
+                resource: ROLE,
+                source: "iam/role_policy_attachment.go:resourceRolePolicyAttachmentRead→findAttachedRolePolicyByTwoPartKey [idx 5072580831]",
+            },
+        ],
+        update: [],
+        delete: [{ action: "iam:DetachRolePolicy", resource: ROLE, source: "iam/role_policy_attachment.go:resourceRolePolicyAttachmentDelete [idx 5072580831]" }],
+        tag: [],
+        notes: [
+            "Authorized on the role's ARN (iam:PolicyARN names the attached policy). That findAttachedRolePolicyByTwoPartKey lists the role's attached policies (ListAttachedRolePolicies) is read from its name and the provider's other finders, not from its body: unverified.",
+        ],
+    },
+
     "aws:iam/policy:Policy": {
         terraformResource: "aws_iam_policy",
         create: [

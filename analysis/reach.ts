@@ -429,6 +429,26 @@ export class ReachModel {
         return out;
     }
 
+    /**
+     * Changes to the stage's user pool registered as an IAM OIDC provider: deleting it, or
+     * retagging it as another stage's (after which that stage's rights cover it).
+     */
+    private userPoolProviderChanges(stack: StackModel): [string, string, Record<string, string | string[]>][] {
+        const provider = this.world.providers.find((p) => p.host === stack.userPool.providerName);
+        if (!provider) return [];
+        const resourceTags = this.tagContext(stack, "ResourceTag");
+        return [
+            ["iam:DeleteOpenIDConnectProvider", provider.arn, resourceTags],
+            ...this.world.stacks
+                .filter((other) => other.stage !== stack.stage)
+                .map((other): [string, string, Record<string, string | string[]>] => [
+                    "iam:TagOpenIDConnectProvider",
+                    provider.arn,
+                    { ...resourceTags, ...this.tagContext(other, "RequestTag"), "aws:TagKeys": Object.keys(other.tags) },
+                ]),
+        ];
+    }
+
     /** Roles a web identity token (audience, subject) of these providers may assume. */
     private async webIdentityRoles(providers: readonly OidcProviderModel[], aud: string, sub: string): Promise<RoleModel[]> {
         const found: RoleModel[] = [];
@@ -587,13 +607,14 @@ export class ReachModel {
                 const tags = this.tagContext(stack, "ResourceTag");
                 const readFile = stack.functions.find((f) => f.name.endsWith("read-file")) ?? stack.functions[0];
                 const userRole = this.world.roles.find((r) => r.arn === stack.userRoleArn) as RoleModel;
-                const changes: [string, string, Record<string, string>][] = [
+                const changes: [string, string, Record<string, string | string[]>][] = [
                     ["lambda:UpdateFunctionCode", readFile.arn, {}],
                     ["iam:PutRolePolicy", userRole.arn, userRole.boundaryArn ? { "iam:PermissionsBoundary": userRole.boundaryArn } : {}],
                     ["iam:UpdateAssumeRolePolicy", userRole.arn, userRole.boundaryArn ? { "iam:PermissionsBoundary": userRole.boundaryArn } : {}],
                     ["s3:PutBucketPolicy", `arn:aws:s3:::${bucket}`, {}],
                     ["cognito-idp:UpdateUserPool", stack.userPool.arn, tags],
                     ["cognito-identity:UpdateIdentityPool", stack.identityPool.arn, tags],
+                    ...this.userPoolProviderChanges(stack),
                     // API Gateway management is not probed: the installed catalogue maps the shared
                     // `apigateway:*` actions to REST API (V1) resources only, so the engine cannot decide
                     // them for HTTP APIs; tests check the CI roles' API Gateway resources by ARN instead.

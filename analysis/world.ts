@@ -131,9 +131,18 @@ export function buildWorld(stacks: readonly SynthesizedStack[], account: string)
                 arn: role.state.arn,
                 name,
                 trust: parse(reveal(role.inputs.assumeRolePolicy)),
-                policies: ofType(stack, "aws:iam/rolePolicy:RolePolicy")
-                    .filter((p) => p.inputs.role === name)
-                    .map((p) => parse(reveal(p.inputs.policy))),
+                policies: [
+                    ...ofType(stack, "aws:iam/rolePolicy:RolePolicy")
+                        .filter((p) => p.inputs.role === name)
+                        .map((p) => parse(reveal(p.inputs.policy))),
+                    ...ofType(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                        .filter((a) => a.inputs.role === name)
+                        .map((a) => {
+                            const doc = policiesByArn.get(a.inputs.policyArn);
+                            if (!doc) throw new Error(`world: ${name} has a managed policy the stack does not define: ${a.inputs.policyArn}`);
+                            return doc;
+                        }),
+                ],
                 boundaryArn,
                 boundary: boundaryArn ? policiesByArn.get(boundaryArn) : undefined,
             });

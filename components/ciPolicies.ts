@@ -31,6 +31,11 @@ export interface StageScope {
     readonly auditBucketPrefix: string;
     /** `/<project>/<stage>/`: start of every log group name of the stage. */
     readonly logGroupPrefix: string;
+    /**
+     * Id of the stage's user pool: the only user pool whose IAM OIDC provider CI may create or
+     * change (a tag condition alone would let CI retag another stage's provider as its own).
+     */
+    readonly userPoolId: string;
     /** Id of the stage's HTTP API (its routes and integrations carry no tags of their own). */
     readonly apiId: string;
     /** Name of the audit trail, when the stage has one. */
@@ -39,8 +44,6 @@ export interface StageScope {
     readonly githubProviderArn: string;
     /** Whether CI may delete the stage's resources (false in prod: data stays). */
     readonly allowDeletes: boolean;
-    /** Bucket holding Pulumi state, when the stack uses an S3 backend. */
-    readonly stateBucket?: string;
 }
 
 /** Resource-tag and request-tag conditions naming the stage. */
@@ -55,7 +58,7 @@ function arns(scope: StageScope) {
         workloadRoles: [role(`${scope.workloadRolePath}*`), ...scope.extraRoleNames.map((name) => role(`/${name}`))],
         executionRoles: role(`${scope.workloadRolePath}${scope.namePrefix}-*-fn`),
         ciRoles: role(`${scope.ciRolePath}*`),
-        userPoolOidcProviders: `arn:aws:iam::${a}:oidc-provider/cognito-idp.${r}.amazonaws.com/*`,
+        userPoolOidcProvider: `arn:aws:iam::${a}:oidc-provider/cognito-idp.${r}.amazonaws.com/${scope.userPoolId}`,
         buckets: `arn:aws:s3:::${scope.bucketPrefix}*`,
         objects: `arn:aws:s3:::${scope.bucketPrefix}*/*`,
         auditBucket: `arn:aws:s3:::${scope.auditBucketPrefix}*`,
@@ -124,21 +127,37 @@ const TAGGING_ACTIONS = [
 const OIDC_PROVIDER_READS = ["iam:GetOpenIDConnectProvider"];
 const BOUNDARY_READS = ["iam:GetPolicy", "iam:GetPolicyVersion"];
 
-/** Pulumi state of an S3 backend: `read` reads it and takes the lock, `write` also updates it. */
-function stateStatements(stateBucket: string | undefined, mode: "read" | "write"): PolicyStatement[] {
-    if (!stateBucket) {
-        return [];
-    }
-    return [
-        { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${stateBucket}` },
-        { Sid: "StateRead", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${stateBucket}/.pulumi/*` },
-        {
-            Sid: "StateWrite",
-            Effect: "Allow",
-            Action: ["s3:PutObject", "s3:DeleteObject"],
-            Resource: mode === "write" ? `arn:aws:s3:::${stateBucket}/.pulumi/*` : `arn:aws:s3:::${stateBucket}/.pulumi/locks/*`,
-        },
-    ];
+/** A stack's state in an S3 backend (Pulumi's DIY backend). */
+export interface StateScope {
+    readonly bucket: string;
+    readonly project: string;
+    readonly stage: string;
+}
+
+/**
+ * Rights on Pulumi state of an S3 backend, the stage's own stack only. The key layout is the one
+ * of Pulumi's DIY backend with project-scoped stacks (pkg/backend/diy: store.go, lock.go,
+ * meta.go, state.go): `.pulumi/stacks/<project>/<stack>.json` (or `.json.gz`, `.json.zst`) with a
+ * `.bak` copy beside it, `.pulumi/{history,backups,journal}/<project>/<stack>/`, and
+ * `.pulumi/locks/organization/<project>/<stack>/<lock id>.json`. `.pulumi/meta.yaml` is read
+ * only: the administrator's first `pulumi stack init` writes it. `preview` reads the stack and
+ * takes its lock; `deploy` also updates the state. Listing the bucket shows key names (stack
+ * names, timestamps), never contents. A managed policy of its own, so the CI roles' inline
+ * policies keep their room under IAM's size quota.
+ */
+export function ciStatePolicy(state: StateScope, kind: "preview" | "deploy"): PolicyDocument {
+    const key = (path: string) => `arn:aws:s3:::${state.bucket}/.pulumi/${path}`;
+    const stackFiles = [".json", ".json.gz", ".json.zst"].flatMap((ext) => [`${state.stage}${ext}`, `${state.stage}${ext}.bak`]).map((file) => key(`stacks/${state.project}/${file}`));
+    const ownDirs = (...dirs: string[]) => dirs.map((dir) => key(`${dir}/${state.project}/${state.stage}/*`));
+    const lock = key(`locks/organization/${state.project}/${state.stage}/*`);
+    return policy(
+        { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${state.bucket}` },
+        { Sid: "StateMeta", Effect: "Allow", Action: "s3:GetObject", Resource: key("meta.yaml") },
+        kind === "deploy"
+            ? { Sid: "StackState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [...stackFiles, ...ownDirs("history", "backups", "journal"), lock] }
+            : { Sid: "StackStateRead", Effect: "Allow", Action: "s3:GetObject", Resource: [...stackFiles, ...ownDirs("history"), lock] },
+        ...(kind === "preview" ? [{ Sid: "StackLock", Effect: "Allow" as const, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: lock }] : []),
+    );
 }
 
 /** Reads both CI roles need for `pulumi preview --refresh` / `up --refresh` of administrator-managed parts. */
@@ -146,7 +165,13 @@ function administeredReads(scope: StageScope): PolicyStatement[] {
     const arn = arns(scope);
     return [
         { Sid: "ReadCiRoles", Effect: "Allow", Action: ROLE_READS, Resource: arn.ciRoles },
-        { Sid: "ReadBoundary", Effect: "Allow", Action: BOUNDARY_READS, Resource: scope.boundaryArn },
+        {
+            // The boundary, and the state policies when the stack keeps its state in S3.
+            Sid: "ReadAdministeredPolicies",
+            Effect: "Allow",
+            Action: BOUNDARY_READS,
+            Resource: [scope.boundaryArn, `arn:aws:iam::${scope.accountId}:policy${scope.ciRolePath}${scope.namePrefix}-ci-*-state`],
+        },
         { Sid: "ReadGitHubProvider", Effect: "Allow", Action: OIDC_PROVIDER_READS, Resource: scope.githubProviderArn },
         ...(arn.trail ? [{ Sid: "ReadAuditTrail", Effect: "Allow" as const, Action: TRAIL_READS, Resource: arn.trail }] : []),
     ];
@@ -161,7 +186,7 @@ export function ciPreviewPolicy(scope: StageScope): PolicyDocument {
     const arn = arns(scope);
     return policy(
         { Sid: "ReadStageRoles", Effect: "Allow", Action: ROLE_READS, Resource: arn.workloadRoles },
-        { Sid: "ReadUserPoolOidcProviders", Effect: "Allow", Action: OIDC_PROVIDER_READS, Resource: arn.userPoolOidcProviders, Condition: tagged(scope, "ResourceTag") },
+        { Sid: "ReadUserPoolOidcProviders", Effect: "Allow", Action: OIDC_PROVIDER_READS, Resource: arn.userPoolOidcProvider, Condition: tagged(scope, "ResourceTag") },
         { Sid: "ReadBucketConfiguration", Effect: "Allow", Action: BUCKET_CONFIG_READS, Resource: arn.buckets },
         { Sid: "ReadUserPools", Effect: "Allow", Action: USER_POOL_READS, Resource: arn.userPools, Condition: tagged(scope, "ResourceTag") },
         { Sid: "ReadIdentityPools", Effect: "Allow", Action: IDENTITY_POOL_READS, Resource: arn.identityPools, Condition: tagged(scope, "ResourceTag") },
@@ -177,7 +202,6 @@ export function ciPreviewPolicy(scope: StageScope): PolicyDocument {
             Condition: { StringEquals: { "aws:RequestedRegion": scope.region } },
         },
         ...administeredReads(scope),
-        ...stateStatements(scope.stateBucket, "read"),
     );
 }
 
@@ -226,7 +250,7 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
             Sid: "CreateUserPoolOidcProvider",
             Effect: "Allow",
             Action: ["iam:CreateOpenIDConnectProvider", "iam:TagOpenIDConnectProvider"],
-            Resource: arn.userPoolOidcProviders,
+            Resource: arn.userPoolOidcProvider,
             Condition: tagged(scope, "RequestTag"),
         },
         {
@@ -241,7 +265,7 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
                 "iam:RemoveClientIDFromOpenIDConnectProvider",
                 "iam:DeleteOpenIDConnectProvider",
             ],
-            Resource: arn.userPoolOidcProviders,
+            Resource: arn.userPoolOidcProvider,
             Condition: tagged(scope, "ResourceTag"),
         },
         {
@@ -412,6 +436,5 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
             Resource: "*",
         },
         ...administeredReads(scope),
-        ...stateStatements(scope.stateBucket, "write"),
     );
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { ciDeployPolicy, ciPreviewPolicy, StageScope } from "./ciPolicies";
+import { ciDeployPolicy, ciPreviewPolicy, ciStatePolicy, StageScope, StateScope } from "./ciPolicies";
 import { checkRolePath } from "./naming";
 import { PolicyDocument, smokeChecksPolicy, SmokeScope, webIdentityTrustPolicy, WebIdentityClaims } from "./policies";
 
@@ -75,6 +75,8 @@ export interface GitHubCiRolesArgs extends GitHubSubjectArgs {
     readonly rolePath: string;
     /** What the stage owns; the preview and deploy roles' rights are limited to it. */
     readonly scope: pulumi.Input<Omit<StageScope, "githubProviderArn">>;
+    /** The stack's state, when it lives in an S3 bucket the CI roles must reach. */
+    readonly state?: StateScope;
     /** What the smoke checks touch. */
     readonly smokeScope: pulumi.Input<SmokeScope>;
     /** Tags applied to every taggable resource. @default {} */
@@ -140,6 +142,20 @@ export class GitHubCiRoles extends pulumi.ComponentResource {
                 { role: created.name, name: `pulumi-${kind}`, policy: rights.apply((doc) => JSON.stringify(doc)) },
                 { parent: this },
             );
+            if (args.state && kind !== "smoke") {
+                const state = new aws.iam.Policy(
+                    `${name}-${kind}-state`,
+                    {
+                        name: `${args.roleNamePrefix}-ci-${kind}-state`,
+                        path: args.rolePath,
+                        description: `Pulumi state of stack ${args.state.project}/${args.state.stage} only, for the ${kind} role`,
+                        policy: JSON.stringify(ciStatePolicy(args.state, kind)),
+                        tags: args.tags,
+                    },
+                    { parent: this },
+                );
+                new aws.iam.RolePolicyAttachment(`${name}-${kind}-state`, { role: created.name, policyArn: state.arn }, { parent: this });
+            }
             return created;
         };
         this.previewRole = role("preview", subjects.preview, scope.apply(ciPreviewPolicy));

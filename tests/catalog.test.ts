@@ -18,7 +18,7 @@ import {
     validatePolicy,
 } from "../analysis/catalog";
 import { STAGES } from "../components/stage";
-import { isSecretInput, ProgramRun, RecordedResource, stackRun } from "./harness";
+import { isSecretInput, ProgramRun, RecordedResource, runProgram, stackRun } from "./harness";
 
 const ACCOUNT = "111122223333";
 const BUCKET = "arn:aws:s3:::example-user-files";
@@ -686,11 +686,16 @@ describe("catalog: every policy the program synthesizes", () => {
         ]);
     });
 
-    for (const stack of STAGES) {
-        describe(`stack ${stack}`, () => {
+    // The stack files as they are, and prod with its state in an S3 bucket of the longest name
+    // S3 allows (63 characters): the CI roles then carry state policies too.
+    const LONGEST_BUCKET = `state-${"b".repeat(57)}`;
+    const cases: [string, string | undefined][] = [...STAGES.map((s): [string, undefined] => [s, undefined]), ["prod", LONGEST_BUCKET]];
+    for (const [stack, stateBucket] of cases) {
+        describe(`stack ${stack}${stateBucket ? ", state in S3" : ""}`, () => {
             let run: ProgramRun;
             before(async () => {
-                run = await stackRun(stack);
+                run = stateBucket ? await runProgram(stack, { overrides: { "federated-access:ciStateBucket": stateBucket } }) : await stackRun(stack);
+                if (stateBucket) assert.strictEqual(run.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 2, "state policies of the preview and deploy roles");
             });
 
             it("holds policy documents only where the enumeration looks", () => {

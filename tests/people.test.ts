@@ -160,6 +160,16 @@ describe("people and what they reach (all stacks, one account)", () => {
             assert.ok(found.some((v) => v.startsWith("deve deploy pipeline × prod: read A's file") && v.includes("UpdateUserPool")), found.join("\n"));
         });
 
+        it("a deploy role that may tag any user-pool OIDC provider retags prod's as its own, then deletes it", async () => {
+            const broken = editPolicy(stacks, "deve", "ci-deploy-rights", "policy", (doc) => {
+                for (const sid of ["CreateUserPoolOidcProvider", "ManageUserPoolOidcProvider"]) {
+                    statement(doc, sid).Resource = statement(doc, sid).Resource.replace(/\/[^/]+$/, "/*");
+                }
+            });
+            const found = await violationsOf(broken, "deve deploy pipeline");
+            assert.ok(found.some((v) => v.startsWith("deve deploy pipeline × prod: change resources") && v.includes("iam:TagOpenIDConnectProvider")), found.join("\n"));
+        });
+
         it("a deploy role that may stop the trail breaks the audit promise", async () => {
             const broken = editPolicy(stacks, "prod", "ci-deploy-rights", "policy", (doc) => {
                 doc.Statement = doc.Statement.filter((s: any) => s.Sid !== "AuditTrailIsOutOfReach");

@@ -334,12 +334,23 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     };
 }
 
-/** The inline policies attached to the role named `roleName`. */
+/** The policies of the role named `roleName`: its inline policies, then the managed policies attached to it. */
 export function policiesOfRole(run: ProgramRun, roleName: string): any[] {
-    return run
-        .ofType("aws:iam/rolePolicy:RolePolicy")
-        .filter((p) => p.inputs.role === roleName)
-        .map((p) => policyOf(p));
+    const managed = (arn: string) => {
+        const found = run.ofType("aws:iam/policy:Policy").find((p) => p.state.arn === arn);
+        if (!found) throw new Error(`${roleName} has a managed policy the stack does not define: ${arn}`);
+        return policyOf(found);
+    };
+    return [
+        ...run
+            .ofType("aws:iam/rolePolicy:RolePolicy")
+            .filter((p) => p.inputs.role === roleName)
+            .map((p) => policyOf(p)),
+        ...run
+            .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((a) => a.inputs.role === roleName)
+            .map((a) => managed(a.inputs.policyArn)),
+    ];
 }
 
 const cleanRuns = new Map<string, Promise<ProgramRun>>();

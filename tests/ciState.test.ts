@@ -1,0 +1,114 @@
+/**
+ * Pulumi state in an S3 bucket several stacks share: each stage's CI roles reach their own
+ * stack's state only. Decided by the IAM engine over the policies the program attaches to the
+ * roles (inline and managed), with the key layout of Pulumi's DIY backend.
+ */
+import * as assert from "assert";
+
+import { ciRightsGaps } from "../analysis/ciRights";
+import { decide } from "../analysis/engine";
+import { ACCOUNT_ID, policiesOfRole, PROJECT, ProgramRun, runProgram } from "./harness";
+
+const BUCKET = "acme-pulumi-state";
+const object = (key: string) => `arn:aws:s3:::${BUCKET}/${key}`;
+const roleName = (arn: string) => arn.split("/").pop() as string;
+
+/** Keys of one stack's state, as the DIY backend writes them. */
+function stateKeys(project: string, stack: string) {
+    return {
+        stack: `.pulumi/stacks/${project}/${stack}.json`,
+        backup: `.pulumi/stacks/${project}/${stack}.json.bak`,
+        gzip: `.pulumi/stacks/${project}/${stack}.json.gz`,
+        history: `.pulumi/history/${project}/${stack}/${stack}-1700000000000000000.history.json`,
+        checkpointBackup: `.pulumi/backups/${project}/${stack}/${stack}.1700000000000000000.json`,
+        journal: `.pulumi/journal/${project}/${stack}/0001.json`,
+        lock: `.pulumi/locks/organization/${project}/${stack}/3f2c9a.json`,
+    };
+}
+
+async function allowed(run: ProgramRun, roleArn: string, action: string, resource: string): Promise<boolean> {
+    const decision = await decide({
+        principal: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${roleName(roleArn)}/ci`,
+        action,
+        resource,
+        resourceAccount: ACCOUNT_ID,
+        identityPolicies: policiesOfRole(run, roleName(roleArn)),
+        context: { "aws:SecureTransport": "true", "aws:RequestedRegion": String(run.outputs.region) },
+    });
+    return decision === "Allowed";
+}
+
+describe("CI rights on Pulumi state in a shared S3 bucket", () => {
+    let run: ProgramRun;
+    let deploy: string;
+    let preview: string;
+    before(async () => {
+        run = await runProgram("deve", { overrides: { "federated-access:ciStateBucket": BUCKET } });
+        deploy = run.outputs.ciDeployRoleArn;
+        preview = run.outputs.ciPreviewRoleArn;
+    });
+
+    it("the deploy role reads and writes its own stack's state, history, backups, journal and lock", async () => {
+        const own = stateKeys(PROJECT, "deve");
+        for (const key of Object.values(own)) {
+            for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]) {
+                assert.ok(await allowed(run, deploy, action, object(key)), `${action} ${key}`);
+            }
+        }
+        assert.ok(await allowed(run, deploy, "s3:GetObject", object(".pulumi/meta.yaml")));
+        assert.ok(await allowed(run, deploy, "s3:ListBucket", `arn:aws:s3:::${BUCKET}`));
+    });
+
+    it("no CI role of deve reads or writes another stack's state: prod, another project, a look-alike name", async () => {
+        const others = [stateKeys(PROJECT, "prod"), stateKeys(PROJECT, "stag"), stateKeys("other-project", "deve"), stateKeys(PROJECT, "deve2"), stateKeys(PROJECT, "deve.json")];
+        for (const keys of others) {
+            for (const key of Object.values(keys)) {
+                for (const role of [deploy, preview]) {
+                    for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]) {
+                        // `deve.json`'s own stack file is `deve.json.json`, which no pattern of deve's may match.
+                        assert.ok(!(await allowed(run, role, action, object(key))), `${roleName(role)} may ${action} ${key}`);
+                    }
+                }
+            }
+        }
+        for (const role of [deploy, preview]) {
+            assert.ok(!(await allowed(run, role, "s3:PutObject", object(".pulumi/meta.yaml"))), `${roleName(role)} may rewrite the backend's layout version`);
+        }
+    });
+
+    it("the preview role reads its own stack and takes its lock, but writes no state", async () => {
+        const own = stateKeys(PROJECT, "deve");
+        for (const key of [own.stack, own.gzip, own.history, own.lock]) {
+            assert.ok(await allowed(run, preview, "s3:GetObject", object(key)), key);
+        }
+        assert.ok(await allowed(run, preview, "s3:PutObject", object(own.lock)));
+        assert.ok(await allowed(run, preview, "s3:DeleteObject", object(own.lock)));
+        for (const key of [own.stack, own.backup, own.history, own.checkpointBackup, own.journal]) {
+            assert.ok(!(await allowed(run, preview, "s3:PutObject", object(key))), `preview may write ${key}`);
+            assert.ok(!(await allowed(run, preview, "s3:DeleteObject", object(key))), `preview may delete ${key}`);
+        }
+    });
+
+    it("the state policies are administrator-managed: CI reads them on a refresh and cannot change them", async () => {
+        const gaps = await ciRightsGaps({
+            stack: run,
+            account: ACCOUNT_ID,
+            deploy: { arn: deploy, policies: policiesOfRole(run, roleName(deploy)) },
+            preview: { arn: preview, policies: policiesOfRole(run, roleName(preview)) },
+            deletes: true,
+            boundaryArn: run.outputs.permissionsBoundaryArn,
+        });
+        assert.deepStrictEqual(gaps.missing, []);
+        for (const name of ["ci-preview-state", "ci-deploy-state"]) {
+            assert.strictEqual(gaps.administered.filter((a) => a.endsWith(` ${name}`)).length, 2, `${name}: the policy and its attachment`);
+        }
+        assert.deepStrictEqual(gaps.administeredWritable, []);
+    });
+
+    it("a stack with no state bucket gets no state rights at all", async () => {
+        const plain = await runProgram("deve", { overrides: { "federated-access:ciStateBucket": undefined } });
+        assert.deepStrictEqual(plain.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
+        const actions = policiesOfRole(plain, roleName(plain.outputs.ciDeployRoleArn)).flatMap((doc) => doc.Statement.flatMap((s: any) => [].concat(s.Action ?? [])));
+        assert.ok(!actions.some((a: string) => /^s3:(GetObject|PutObject|DeleteObject)$/.test(a)), actions.join(", "));
+    });
+});
