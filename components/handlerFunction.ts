@@ -1,4 +1,4 @@
-import { createHash } from "crypto";
+import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import { builtinModules } from "module";
 import * as path from "path";
@@ -250,15 +250,56 @@ function build(source: { file: string; exportName: string }, sdk: SdkSource, wha
     return built;
 }
 
-/** Writes a bundle under its content digest: concurrent runs write the same bytes, and a reader never sees half a file. */
-function writeOnce(built: Built): void {
-    if (fs.existsSync(built.absolute)) {
+/**
+ * Whether `file` is a regular file (not a link) holding exactly `contents`. Read through one
+ * descriptor opened without following a link, so the bytes compared are the file's own.
+ */
+function holds(file: string, contents: Uint8Array): boolean {
+    let fd: number;
+    try {
+        fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    } catch {
+        return false; // absent, a link (ELOOP), or unreadable: written anew
+    }
+    try {
+        const stat = fs.fstatSync(fd);
+        return stat.isFile() && stat.size === contents.length && fs.readFileSync(fd).equals(contents);
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+/**
+ * Puts the bundle at its path, so that the archive carries exactly the bytes esbuild produced in
+ * this run. A file already at that path is never trusted for its name: `bin/` is ignored by git,
+ * but `git add -f` or a stale or altered workspace can leave anything there. It is kept only if
+ * it is a regular file holding those very bytes, and otherwise replaced: written to a new file
+ * of its own in the same folder, then renamed over the path. Concurrent runs write the same
+ * bytes under the same name (the name's digest is of those bytes), and a reader never sees half
+ * a file. Checked on every call, since a build is reused from memory while its file may change.
+ */
+function writeBundle(built: Built): void {
+    if (holds(built.absolute, built.contents)) {
         return;
     }
-    fs.mkdirSync(path.dirname(built.absolute), { recursive: true });
-    const partial = `${built.absolute}.${process.pid}.partial`;
-    fs.writeFileSync(partial, built.contents);
-    fs.renameSync(partial, built.absolute);
+    const shown = path.relative(PROJECT_ROOT, built.absolute);
+    const partial = `${built.absolute}.${process.pid}.${randomBytes(8).toString("hex")}.partial`;
+    let created = false;
+    try {
+        fs.mkdirSync(path.dirname(built.absolute), { recursive: true });
+        // "wx": fails rather than follow or reuse anything already at the temporary name.
+        fs.writeFileSync(partial, built.contents, { flag: "wx" });
+        created = true;
+        fs.renameSync(partial, built.absolute);
+    } catch (error) {
+        if (created) {
+            fs.rmSync(partial, { force: true });
+        }
+        throw new Error(`HandlerFunction: writing the bundle ${shown} failed: ${(error as Error).message}`);
+    }
+    if (!holds(built.absolute, built.contents)) {
+        throw new Error(`HandlerFunction: ${shown} does not hold the bundle just written to it; something else is writing to ${path.dirname(shown)}`);
+    }
 }
 
 /**
@@ -295,7 +336,7 @@ export function handlerCode(callbackFactory: HandlerFunctionArgs["callbackFactor
     if (file.startsWith("../") || path.isAbsolute(file)) {
         throw new Error(`HandlerFunction: run the program from its project folder ${PROJECT_ROOT}, not ${process.cwd()}: archives name files relative to it`);
     }
-    writeOnce(built);
+    writeBundle(built);
     return {
         callbackFactory: loadBundle(`./${file}`),
         codePathOptions: { ...excluded, extraIncludePaths: [file] },

@@ -5,6 +5,7 @@
  * deployed is in serialization.test.ts.
  */
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -80,6 +81,75 @@ describe("handler bundles", () => {
         assert.strictEqual(contents.length, first.bundle!.bytes);
         assert.ok(first.bundle!.file.includes(createHash("sha256").update(contents).digest("hex").slice(0, 16)));
         assert.notStrictEqual(handlerCode(readFileCallbackFactory, { bundledPackages: ["aws-jwt-verify"], sdk: "runtime" }).bundle?.file, first.bundle?.file);
+    });
+
+    describe("ships the bytes it built, whatever already sits at the bundle's path", () => {
+        // bin/ is ignored by git, but `git add -f`, a stale workspace or anyone with access can
+        // leave a file at the very path a build names: it must not ship in the bundle's place.
+        const digestOf = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+        const assertShipsBuilt = async (code: ReturnType<typeof handlerCode>) => {
+            const { file, bytes } = code.bundle!;
+            const shipped = (await archiveFiles(code, ROOT)).get(file);
+            assert.ok(shipped, `${file} is in the archive`);
+            assert.strictEqual(shipped.length, bytes, "the archive's bundle has the built length");
+            assert.ok(file.includes(`.${digestOf(shipped)}.js`), "the archive's bundle has the digest its name gives, that of the built bytes");
+            return shipped;
+        };
+        const fixtures = path.join(ROOT, "bin", "test-fixtures");
+
+        it("replaces a file holding other bytes, of another length or the same, and serves as built", async () => {
+            const { file } = handlerCode(whoamiCallbackFactory).bundle!;
+            const absolute = path.join(ROOT, file);
+            const built = fs.readFileSync(absolute);
+            const sameLength = Buffer.from(built);
+            sameLength[sameLength.length - 2] ^= 1;
+            const tampered = [Buffer.from('exports.handler = async () => ({ statusCode: 418, body: "tampered" });\n'), sameLength];
+            for (const bytes of tampered) {
+                fs.writeFileSync(absolute, bytes);
+                const code = handlerCode(whoamiCallbackFactory);
+                assert.strictEqual(code.bundle!.file, file, "the same build, reused from memory");
+                assert.ok((await assertShipsBuilt(code)).equals(built));
+                assert.ok(fs.readFileSync(absolute).equals(built), "the file on disk is the built bundle again");
+            }
+            fs.writeFileSync(absolute, tampered[0]);
+            const caller = `arn:aws:sts::${ACCOUNT}:assumed-role/ApiAllowByIamRoleDeve/session`;
+            assert.deepStrictEqual(
+                (await run(whoamiCallbackFactory, [iamEvent(caller)])).map((r) => r.statusCode),
+                [200],
+            );
+            const partials = fs.readdirSync(path.dirname(absolute)).filter((name) => name.endsWith(".partial"));
+            assert.deepStrictEqual(partials, [], "no temporary file is left behind");
+        });
+
+        it("replaces a link, even to the same bytes, and leaves what it points to untouched", async () => {
+            const { file } = handlerCode(adminCallbackFactory).bundle!;
+            const absolute = path.join(ROOT, file);
+            const built = fs.readFileSync(absolute);
+            fs.mkdirSync(fixtures, { recursive: true });
+            const elsewhere = path.join(fixtures, `elsewhere-${process.pid}.js`);
+            try {
+                for (const bytes of [Buffer.from("exports.handler = async () => ({ statusCode: 418 });\n"), built]) {
+                    fs.writeFileSync(elsewhere, bytes);
+                    fs.rmSync(absolute);
+                    fs.symlinkSync(elsewhere, absolute);
+                    const code = handlerCode(adminCallbackFactory);
+                    assert.ok((await assertShipsBuilt(code)).equals(built));
+                    assert.ok(fs.lstatSync(absolute).isFile(), "a regular file, not a link, is at the bundle's path");
+                    assert.ok(fs.readFileSync(elsewhere).equals(bytes), "the link's target was not written through");
+                }
+            } finally {
+                fs.rmSync(elsewhere, { force: true });
+            }
+        });
+
+        it("finds nothing under bin/ tracked by git, where it could pass for build output", function () {
+            const listed = spawnSync("git", ["ls-files", "-z", "--", "bin"], { cwd: ROOT, encoding: "utf8" });
+            if (listed.error || listed.status !== 0) {
+                this.skip(); // no git, or not a repository: there is nothing tracked to find
+            }
+            const tracked = listed.stdout.split("\0").filter(Boolean);
+            assert.deepStrictEqual(tracked, [], `bin/ is build output, which git ignores; untrack what was force-added: git rm --cached -- ${tracked.join(" ")}`);
+        });
     });
 
     it("bundles again when a source file changes, even for a factory loaded before", () => {
