@@ -191,20 +191,39 @@ export interface CiRightsInput {
     readonly boundaryArn: string;
 }
 
-const STRING_OPERATORS: Record<string, (values: string[], actual: string | undefined) => boolean> = {
-    StringEquals: (values, actual) => actual !== undefined && values.includes(actual),
-    StringNotEqualsIfExists: (values, actual) => actual === undefined || !values.includes(actual),
-};
 const wildcard = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+const single = (actual: string | string[] | undefined, operator: string): string | undefined => {
+    if (Array.isArray(actual)) throw new Error(`apiGatewayDecision: ${operator} compares one value, the request has several`);
+    return actual;
+};
+const STRING_OPERATORS: Record<string, (values: string[], actual: string | string[] | undefined) => boolean> = {
+    StringEquals: (values, actual) => {
+        const value = single(actual, "StringEquals");
+        return value !== undefined && values.includes(value);
+    },
+    StringNotEqualsIfExists: (values, actual) => {
+        const value = single(actual, "StringNotEqualsIfExists");
+        return value === undefined || !values.includes(value);
+    },
+    // Negated operators match a request without the key, as IAM's do.
+    StringNotLike: (values, actual) => {
+        const value = single(actual, "StringNotLike");
+        return value === undefined || !values.some((v) => wildcard(v).test(value));
+    },
+    Null: (values, actual) => values.every((v) => (v === "true") === (actual === undefined)),
+    // True when any value of the request differs from every listed value; false when the key is absent.
+    "ForAnyValue:StringNotEquals": (values, actual) => ([] as string[]).concat(actual ?? []).some((value) => !values.includes(value)),
+};
 
 /**
  * API Gateway management actions, decided without the engine. The installed catalogue maps the
  * shared `apigateway:*` actions to REST API (V1) resource types only, so the engine refuses
  * questions on HTTP API (V2) paths. This evaluator applies the policies' statements as IAM
  * does for the only operators CI's API Gateway statements use (StringEquals,
- * StringNotEqualsIfExists), and refuses any other, so it cannot silently misjudge a statement.
+ * StringNotEqualsIfExists, StringNotLike, Null, ForAnyValue:StringNotEquals), and refuses any
+ * other, so it cannot silently misjudge a statement.
  */
-export function apiGatewayDecision(policies: readonly object[], action: string, resource: string, context: Record<string, string>): "Allowed" | "Denied" {
+export function apiGatewayDecision(policies: readonly object[], action: string, resource: string, context: Record<string, string | string[]>): "Allowed" | "Denied" {
     let allowed = false;
     for (const doc of policies) {
         for (const st of ([] as any[]).concat((doc as { Statement?: unknown }).Statement ?? [])) {
@@ -229,7 +248,7 @@ export function apiGatewayDecision(policies: readonly object[], action: string, 
 
 async function allowed(role: CiRole, action: string, resource: string, context: Record<string, string | string[]>, account: string): Promise<boolean> {
     if (action.startsWith("apigateway:")) {
-        return apiGatewayDecision(role.policies, action, resource, context as Record<string, string>) === "Allowed";
+        return apiGatewayDecision(role.policies, action, resource, context) === "Allowed";
     }
     const decision = await decide({
         principal: `arn:aws:sts::${account}:assumed-role/${role.arn.split("/").pop()}/ci`,
@@ -258,7 +277,11 @@ function contextOf(input: CiRightsInput, r: SynthesizedResource, phase: Phase, a
         if (role?.inputs.permissionsBoundary) context["iam:PermissionsBoundary"] = input.boundaryArn;
     }
     if (action === "iam:PassRole") context["iam:PassedToService"] = "lambda.amazonaws.com";
-    if (r.type === "aws:apigatewayv2/route:Route") context["apigateway:Request/RouteAuthorizationType"] = String(r.inputs.authorizationType);
+    if (r.type === "aws:apigatewayv2/route:Route") context["apigateway:Request/RouteAuthorizationType"] = [String(r.inputs.authorizationType)];
+    const logs = r.inputs.accessLogSettings as { destinationArn?: string } | undefined;
+    if (r.type === "aws:apigatewayv2/stage:Stage" && logs?.destinationArn && (phase === "create" || phase === "update")) {
+        context["apigateway:Request/AccessLoggingDestination"] = logs.destinationArn;
+    }
     if (action.startsWith("s3:")) delete context["aws:TagKeys"];
     return context;
 }

@@ -70,6 +70,9 @@ function arns(scope: StageScope) {
         apis: `arn:aws:apigateway:${r}::/apis`,
         api: [`arn:aws:apigateway:${r}::/apis/${scope.apiId}`, `arn:aws:apigateway:${r}::/apis/${scope.apiId}/*`],
         routes: `arn:aws:apigateway:${r}::/apis/${scope.apiId}/routes*`,
+        stages: `arn:aws:apigateway:${r}::/apis/${scope.apiId}/stages*`,
+        // How a stage names its access log destination: the log group's ARN, without a `:*` suffix.
+        logGroupsByArn: `arn:aws:logs:${r}:${a}:log-group:${scope.logGroupPrefix}*`,
         // Tagging names the tagged resource's ARN, URL-encoded: the API's own, and its stages' after it.
         apiTags: `arn:aws:apigateway:${r}::/tags/${encodeURIComponent(`arn:aws:apigateway:${r}::/apis/${scope.apiId}`)}*`,
         trail: scope.trailName ? `arn:aws:cloudtrail:${r}:${a}:trail/${scope.trailName}` : undefined,
@@ -110,20 +113,12 @@ const IDENTITY_POOL_READS = ["cognito-identity:DescribeIdentityPool", "cognito-i
 const FUNCTION_READS = ["lambda:GetFunction", "lambda:GetFunctionCodeSigningConfig", "lambda:ListVersionsByFunction", "lambda:GetPolicy"];
 const LOG_GROUP_READS = ["logs:ListTagsForResource"];
 const TRAIL_READS = ["cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:GetInsightSelectors", "cloudtrail:ListTags"];
-const TAGGING_ACTIONS = [
-    "iam:TagRole",
-    "iam:UntagRole",
-    "iam:TagOpenIDConnectProvider",
-    "iam:UntagOpenIDConnectProvider",
-    "cognito-idp:TagResource",
-    "cognito-idp:UntagResource",
-    "cognito-identity:TagResource",
-    "cognito-identity:UntagResource",
-    "lambda:TagResource",
-    "lambda:UntagResource",
-    "logs:TagResource",
-    "logs:UntagResource",
-];
+/**
+ * Every tagging action of the services whose resources CI tags, as patterns: `iam:Tag*` also
+ * covers IAM resource types CI never tags, which a deny may (the patterns keep the deploy
+ * policy under IAM's inline size quota).
+ */
+const TAGGING_ACTIONS = ["iam:Tag*", "iam:Untag*", "cognito-idp:*TagResource", "cognito-identity:*TagResource", "lambda:*TagResource", "logs:*TagResource"];
 const OIDC_PROVIDER_READS = ["iam:GetOpenIDConnectProvider"];
 const BOUNDARY_READS = ["iam:GetPolicy", "iam:GetPolicyVersion"];
 
@@ -378,12 +373,22 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
             Resource: arn.apiTags,
         },
         {
-            // The design's promise that every route is IAM-authorized holds for CI too.
+            // The design's promise that every route is IAM-authorized holds for CI too: a route
+            // created or changed, and the route a quick-create API (or its update) makes.
             Sid: "NoRouteWithoutIam",
             Effect: "Deny",
             Action: ["apigateway:POST", "apigateway:PATCH"],
-            Resource: arn.routes,
-            Condition: { StringNotEqualsIfExists: { "apigateway:Request/RouteAuthorizationType": "AWS_IAM" } },
+            Resource: [arn.apis, arn.api[0], arn.routes],
+            Condition: { "ForAnyValue:StringNotEquals": { "apigateway:Request/RouteAuthorizationType": "AWS_IAM" } },
+        },
+        {
+            // Access logs go to the stage's own log groups, never another stage's.
+            Sid: "AccessLogsStayInStage",
+            Effect: "Deny",
+            Action: ["apigateway:POST", "apigateway:PATCH"],
+            Resource: arn.stages,
+            // Only a request that names a destination: negated operators match an absent key.
+            Condition: { Null: { "apigateway:Request/AccessLoggingDestination": "false" }, StringNotLike: { "apigateway:Request/AccessLoggingDestination": arn.logGroupsByArn } },
         },
         {
             // Calls IAM cannot scope to a resource; HTTP API access logging needs log deliveries.

@@ -134,6 +134,41 @@ describe("CI rights checks fail when a right goes missing or a grant grows", () 
     });
 });
 
+describe("the deploy role's API Gateway guards, on the policy the program writes", () => {
+    let deve: ProgramRun;
+    let prod: ProgramRun;
+    let policies: object[];
+    let region: string;
+    before(async () => {
+        deve = await stackRun("deve");
+        prod = await stackRun("prod");
+        policies = policiesOfRole(deve, roleName(deve.outputs.ciDeployRoleArn));
+        region = String(deve.outputs.region);
+    });
+    const tags = (run: ProgramRun) => {
+        const t = run.one("aws:apigatewayv2/api:Api").inputs.tags as Record<string, string>;
+        return Object.fromEntries(Object.entries(t).map(([k, v]) => [`aws:RequestTag/${k}`, v]));
+    };
+
+    it("refuses a quick-create API or an API update whose route is not IAM-authorized", () => {
+        const apis = `arn:aws:apigateway:${region}::/apis`;
+        const api = `${apis}/${deve.outputs.apiId}`;
+        assert.strictEqual(apiGatewayDecision(policies, "apigateway:POST", apis, { ...tags(deve), "apigateway:Request/RouteAuthorizationType": ["NONE"] }), "Denied");
+        assert.strictEqual(apiGatewayDecision(policies, "apigateway:POST", apis, { ...tags(deve), "apigateway:Request/RouteAuthorizationType": ["AWS_IAM"] }), "Allowed");
+        assert.strictEqual(apiGatewayDecision(policies, "apigateway:POST", apis, tags(deve)), "Allowed", "an API created with no route");
+        assert.strictEqual(apiGatewayDecision(policies, "apigateway:PATCH", api, { "apigateway:Request/RouteAuthorizationType": ["JWT"] }), "Denied");
+        assert.strictEqual(apiGatewayDecision(policies, "apigateway:PATCH", `${api}/routes/r1`, { "apigateway:Request/RouteAuthorizationType": ["AWS_IAM", "NONE"] }), "Denied");
+    });
+
+    it("keeps the stage's access logs in the stage's own log groups", () => {
+        const stage = `arn:aws:apigateway:${region}::/apis/${deve.outputs.apiId}/stages/$default`;
+        const destination = (run: ProgramRun) => String((run.one("aws:apigatewayv2/stage:Stage").inputs.accessLogSettings as { destinationArn: string }).destinationArn);
+        assert.strictEqual(apiGatewayDecision(policies, "apigateway:PATCH", stage, { "apigateway:Request/AccessLoggingDestination": destination(deve) }), "Allowed");
+        assert.strictEqual(apiGatewayDecision(policies, "apigateway:PATCH", stage, { "apigateway:Request/AccessLoggingDestination": destination(prod) }), "Denied");
+        assert.strictEqual(apiGatewayDecision(policies, "apigateway:PATCH", stage, {}), "Allowed", "an update that leaves the logs alone");
+    });
+});
+
 describe("API Gateway decisions (the catalogue cannot decide HTTP API paths)", () => {
     const api = "arn:aws:apigateway:ap-northeast-1::/apis/abc123";
     const doc = {
