@@ -39,6 +39,13 @@ function callerSession(account: string, role: string, chain: string): Holding {
     };
 }
 
+/**
+ * Minutes the identity pool's credentials last: GetCredentialsForIdentity issues credentials
+ * that expire after one hour (Amazon Cognito documentation of the enhanced flow; not verifiable
+ * offline). No sign-out or group change shortens them: they outlive the change by up to this.
+ */
+export const IDENTITY_CREDENTIALS_MINUTES = 60;
+
 /** Every person of the model, from the stacks' configuration and resources. */
 export function peopleOf(world: World): Person[] {
     const people: Person[] = [];
@@ -54,7 +61,9 @@ export function peopleOf(world: World): Person[] {
 
     for (const stack of world.stacks) {
         const s = stack.stage;
-        const validity = `until its IdToken issued before the change expires (≤ ${stack.userPool.idTokenValidityMinutes} min)`;
+        const c = IDENTITY_CREDENTIALS_MINUTES;
+        // Credentials obtained with the old IdToken just before it expires last one more hour.
+        const validity = `until the credentials of its IdToken issued before the change expire (≤ ${stack.userPool.idTokenValidityMinutes} + ${c} min)`;
         people.push(
             { id: `${s}-user-a`, name: `${s} user A`, stage: s, kind: "user", user: "A", holds: [token(s, "A", ["user"], `IdToken of user A (group user)`)] },
             { id: `${s}-user-b`, name: `${s} user B`, stage: s, kind: "user", user: "B", holds: [token(s, "B", ["user"], `IdToken of user B (group user)`)] },
@@ -76,12 +85,18 @@ export function peopleOf(world: World): Person[] {
                 stage: s,
                 kind: "signed-out",
                 user: "E",
-                holds: [token(s, "E", ["user"], `IdToken of E, revoked by a global sign-out`, { revoked: true })],
+                holds: [
+                    token(s, "E", ["user"], `IdToken of E, revoked by a global sign-out`, { revoked: true }),
+                    token(s, "E", ["user"], `credentials E obtained before the sign-out`, { stale: `until the credentials obtained before the sign-out expire (≤ ${c} min)` }),
+                ],
             },
         );
     }
 
     const repositories = [...new Set(world.stacks.map((st) => st.config["federated-access:githubRepository"]).filter((r): r is string => !!r))];
+    // Stacks of different repositories: each repository's people carry its name.
+    const ofRepository = (name: string, repository: string) => (repositories.length > 1 ? `${name} (${repository})` : name);
+    const idOf = (id: string, repository: string) => (repositories.length > 1 ? `${id}-${repository.replace(/[^A-Za-z0-9]+/g, "-")}` : id);
     for (const repository of repositories) {
         const ciStacks = world.stacks.filter((st) => st.config["federated-access:githubRepository"] === repository);
         const includesRef = (stage: string) => world.stacks.find((st) => st.stage === stage)?.config["federated-access:githubSubjectIncludesRef"] !== "false";
@@ -101,7 +116,7 @@ export function peopleOf(world: World): Person[] {
             }
         }
         const unique = [...new Map(authorTokens.map((t) => [t.kind === "github" ? t.sub : "", t])).values()];
-        people.push({ id: "pr-author", name: "pull-request author", kind: "pr-author", holds: unique });
+        people.push({ id: idOf("pr-author", repository), name: ofRepository("pull-request author", repository), kind: "pr-author", holds: unique });
         for (const stack of ciStacks) {
             const env = environment(stack.stage);
             const sub = env
@@ -116,8 +131,8 @@ export function peopleOf(world: World): Person[] {
             });
         }
         people.push({
-            id: "other-repository",
-            name: "another repository's workflow",
+            id: idOf("other-repository", repository),
+            name: ofRepository("another repository's workflow", repository),
             kind: "outsider",
             holds: ciStacks.map((st) => ({ kind: "github" as const, sub: githubSubject(`${repository}-fork`, includesRef(st.stage), { environment: environment(st.stage) ?? st.stage, branch: "main" }), chain: ["GitHub token of a fork"] })),
         });
@@ -131,15 +146,23 @@ export function peopleOf(world: World): Person[] {
             callers.set(`${account}/${role}`, role);
         }
     }
+    const roleNames = [...callers.values()];
     for (const [id, role] of callers) {
         const [account] = id.split("/");
-        people.push({ id: `caller-${role}`, name: `caller ${role}`, kind: "caller", holds: [callerSession(account, role, `a session of ${role} in the caller account ${account}`)] });
+        // The same role name in two caller accounts: two people, told apart by their account.
+        const shared = roleNames.filter((r) => r === role).length > 1;
+        people.push({
+            id: shared ? `caller-${role}-${account}` : `caller-${role}`,
+            name: shared ? `caller ${role} (${account})` : `caller ${role}`,
+            kind: "caller",
+            holds: [callerSession(account, role, `a session of ${role} in the caller account ${account}`)],
+        });
     }
     people.push({
         id: "outsider",
         name: "outsider (another account)",
         kind: "outsider",
-        holds: [...callers.values()].map((role) => callerSession(OUTSIDER_ACCOUNT, role, `a session of ${role} in account ${OUTSIDER_ACCOUNT}`)),
+        holds: [...new Set(roleNames)].map((role) => callerSession(OUTSIDER_ACCOUNT, role, `a session of ${role} in account ${OUTSIDER_ACCOUNT}`)),
     });
     return people;
 }

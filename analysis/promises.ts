@@ -15,7 +15,13 @@ export interface Violation {
 }
 
 /** The largest window, in minutes, a demoted admin may keep admin access through an old IdToken. */
-export const STALE_ADMIN_LIMIT_MINUTES = 60;
+/**
+ * How long a change of a user may take to apply, in minutes: an IdToken's validity (60 by
+ * default) plus the hour the identity pool's credentials last. A demoted admin keeps the admin
+ * route, and a signed-out user what its credentials reach, no longer than this.
+ */
+export const STALE_ADMIN_LIMIT_MINUTES = 120;
+export const STALE_SIGNED_OUT_LIMIT_MINUTES = 60;
 
 const isUserKind = (p: Person) => p.kind === "user" || p.kind === "admin" || p.kind === "demoted" || p.kind === "signed-out";
 
@@ -25,8 +31,10 @@ function allowed(person: Person, stage: string, capability: string, world: World
     const ownUser = isUserKind(person) && person.stage === stage;
     if (person.kind === "signed-out") {
         // A revoked IdToken still assumes the web-identity role until it expires (STS does not
-        // ask Cognito); that role may only ask who it is. The identity pool refuses it.
-        return ownUser && capability === "invoke GET /whoami";
+        // ask Cognito); that role may only ask who it is. The identity pool refuses it; what the
+        // credentials obtained before the sign-out reach, they reach until they expire.
+        const beforeSignOut = stale !== undefined && staleMinutes(stale) <= STALE_SIGNED_OUT_LIMIT_MINUTES;
+        return ownUser && (capability === "invoke GET /whoami" || (beforeSignOut && capability.startsWith("invoke ") && capability !== "invoke GET /admin"));
     }
     switch (capability) {
         case "read A's file":
@@ -58,9 +66,10 @@ function allowed(person: Person, stage: string, capability: string, world: World
     }
 }
 
+/** The bound a stale cell states: `≤ N min` or `≤ N + M min`. */
 function staleMinutes(stale: string): number {
-    const match = /≤ (\d+) min/.exec(stale);
-    return match ? Number(match[1]) : Number.POSITIVE_INFINITY;
+    const match = /≤ (\d+)(?: \+ (\d+))? min/.exec(stale);
+    return match ? Number(match[1]) + Number(match[2] ?? 0) : Number.POSITIVE_INFINITY;
 }
 
 /** Every cell that breaks a promise, with the chain that reaches it. */

@@ -95,11 +95,17 @@ describe("people and what they reach (all stacks, one account)", () => {
         assert.deepStrictEqual(a.chains["deve: read A's file"].slice(0, 2), ["IdToken of user A (group user)", "identity pool deve: GetCredentialsForIdentity → federated-access-deve-user-identity"]);
     });
 
-    it("gives a demoted admin the admin route only until the old IdToken expires, and a signed-out user only /whoami", () => {
+    it("gives a demoted admin the admin route only until the old IdToken's credentials expire, and a signed-out user /whoami and, until its credentials expire, its files", () => {
         const demoted = report.rows.find((r) => r.person === "prod demoted admin")!;
-        assert.match(demoted.cells["prod: /admin as an admin"], /^Allowed until its IdToken issued before the change expires \(≤ 60 min\)$/);
+        assert.match(demoted.cells["prod: /admin as an admin"], /^Allowed until the credentials of its IdToken issued before the change expire \(≤ 60 \+ 60 min\)$/);
         const signedOut = report.rows.find((r) => r.person === "prod signed-out user")!;
-        assert.deepStrictEqual(Object.entries(signedOut.cells).filter(([, c]) => c !== "Denied").map(([k]) => k), ["prod: invoke GET /whoami"]);
+        assert.deepStrictEqual(
+            Object.entries(signedOut.cells).filter(([, c]) => c !== "Denied"),
+            [
+                ["prod: invoke GET /read-file", "Allowed until the credentials obtained before the sign-out expire (≤ 60 min)"],
+                ["prod: invoke GET /whoami", "Allowed"],
+            ],
+        );
     });
 
     it("lets each caller role in on the stages that trust it only", () => {
@@ -108,6 +114,24 @@ describe("people and what they reach (all stacks, one account)", () => {
         assert.deepStrictEqual([...new Set(allowed("caller LambdaRoleProd"))], ["prod"]);
         assert.deepStrictEqual(allowed("outsider (another account)"), []);
         assert.deepStrictEqual(allowed("another repository's workflow"), []);
+    });
+
+    it("tells people apart when stacks name different caller accounts or repositories", async () => {
+        const stag = stacks.find((s) => s.stack === "stag")!;
+        const other: SynthesizedStack = {
+            ...stag,
+            config: { ...stag.config, "federated-access:callerAccountId": "999988887777", "federated-access:githubRepository": "another-org/federated-access" },
+        };
+        const world = buildWorld(
+            stacks.map((s) => (s.stack === "stag" ? other : s)),
+            ACCOUNT_ID,
+        );
+        const people = peopleOf(world);
+        const duplicates = (values: string[]) => values.filter((v, i) => values.indexOf(v) !== i);
+        assert.deepStrictEqual(duplicates(people.map((p) => p.name)), [], "person names are unique");
+        assert.deepStrictEqual(duplicates(people.map((p) => p.id)), [], "person ids are unique");
+        assert.ok(people.some((p) => p.name === "caller LambdaRoleDeve (999988887777)"), people.map((p) => p.name).join(", "));
+        assert.ok(people.some((p) => p.name === "pull-request author (another-org/federated-access)"), people.map((p) => p.name).join(", "));
     });
 
     describe("each promise's check fails, with the chain, when the program breaks it", () => {
