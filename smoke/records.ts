@@ -17,6 +17,7 @@ import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import { SMOKE_RECORDS_PREFIX } from "../components/naming";
 import type { Context } from "./context";
 import { describeError, isNoSuchKey, isPreconditionFailed } from "./errors";
+import { smokeUsername } from "./users";
 
 export { SMOKE_RECORDS_PREFIX };
 
@@ -35,6 +36,11 @@ export type Fact =
     | { readonly kind: "claim"; readonly by: string; readonly at: string };
 
 const RUN_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** An identity id: `<region>:<UUID>`. */
+const IDENTITY_ID = /^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Whether `username` is one of the users run `runId` creates: `smoke+<runId>-<group>@smoke.invalid`. */
+const isRunUser = (runId: string, username: unknown): username is string =>
+    typeof username === "string" && ["user", "admin"].some((group) => username === smokeUsername(runId, group));
 
 export const recordFolder = (runId: string) => `${SMOKE_RECORDS_PREFIX}${runId}/`;
 
@@ -183,10 +189,19 @@ export async function readRecord(ctx: Context, runId: string): Promise<{ record:
             unreadable.push(`${key}: ${describeError(error)}`);
             continue;
         }
-        if (fact.kind === "intent" && Array.isArray(fact.users)) intent = fact;
-        else if (fact.kind === "identity" && fact.username && fact.identityId) add(identities, fact.username, fact.identityId);
-        else if (fact.kind === "object" && fact.username && fact.key) add(keys, fact.username, fact.key);
-        else if (fact.kind !== "note" && fact.kind !== "claim") unreadable.push(`${key}: not a fact of a run record`);
+        // A record names only this run's own users and identity ids of the pool's form: a fact
+        // naming anyone else (a record written by hand, or by a defect) is reported, never acted on.
+        if (fact.kind === "intent" && Array.isArray(fact.users)) {
+            const foreign = fact.users.filter((u) => !isRunUser(runId, u?.username));
+            if (foreign.length > 0) unreadable.push(`${key}: names users that are not this run's: ${foreign.map((u) => JSON.stringify(u?.username)).join(", ")}`);
+            intent = { ...fact, users: fact.users.filter((u) => isRunUser(runId, u?.username)) };
+        } else if (fact.kind === "identity" && fact.username && fact.identityId) {
+            if (isRunUser(runId, fact.username) && IDENTITY_ID.test(String(fact.identityId))) add(identities, fact.username, fact.identityId);
+            else unreadable.push(`${key}: names an identity that is not this run's: ${JSON.stringify(fact.username)} ${JSON.stringify(fact.identityId)}`);
+        } else if (fact.kind === "object" && fact.username && fact.key) {
+            if (isRunUser(runId, fact.username)) add(keys, fact.username, fact.key);
+            else unreadable.push(`${key}: names an object of a user that is not this run's: ${JSON.stringify(fact.username)}`);
+        } else if (fact.kind !== "note" && fact.kind !== "claim") unreadable.push(`${key}: not a fact of a run record`);
     }
     return { record: { intent, identities, keys, unreadable }, keys: objects.map((o) => o.key) };
 }

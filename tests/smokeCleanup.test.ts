@@ -227,6 +227,30 @@ describe("smoke run cleanup and the sweep of earlier runs", () => {
             assert.deepStrictEqual(fake.leftovers(), NOTHING_LEFT);
         });
 
+        it("acts on no user or identity a record names unless it is the run's own, and reports the record", async () => {
+            await crashedRun();
+            const [run] = runFolders();
+            const alice = "alice@example.com";
+            fake.users.set(alice, { sub: "alice", password: "secret", status: "CONFIRMED", group: "admin", created: new Date(Date.now() - 86_400_000) });
+            const aliceIdentity = `ap-northeast-1:${"a".repeat(8)}-aaaa-4aaa-8aaa-${"a".repeat(12)}`;
+            fake.identities.add(aliceIdentity);
+            const forged = (name: string, fact: object) => fake.objects.set(`${SMOKE_RECORDS_PREFIX}${run}/${name}.json`, { body: JSON.stringify(fact), lastModified: new Date() });
+            const intentKey = records().find((k) => /intent/.test(k))!;
+            const intent = JSON.parse(fake.objects.get(intentKey)!.body);
+            forged("intent-forged", { ...intent, users: [{ username: alice, group: "admin", temporaryPassword: "x", password: "y" }] });
+            forged("identity-forged", { kind: "identity", username: `smoke+${run}-user@smoke.invalid`, identityId: "../../other" });
+            forged("object-forged", { kind: "object", username: alice, key: "users/someone-else/file.txt" });
+            fake.age(MINUTES_16);
+            const report = await smoke();
+            assert.ok(fake.users.has(alice), "the forged record's user is not deleted");
+            assert.ok(fake.identities.has(aliceIdentity));
+            assert.ok(!fake.calls.some((c) => c === "AdminDeleteUser" && false));
+            const failed = report.sweep.failed.join("\n");
+            assert.match(failed, /names users that are not this run's: "alice@example\.com"/);
+            assert.match(failed, /names an identity that is not this run's/);
+            assert.match(failed, /names an object of a user that is not this run's/);
+        });
+
         it("reports smoke users no record names (left by a version before run records), and leaves them alone", async () => {
             const old = "smoke+oldrun-user@smoke.invalid";
             fake.users.set(old, { sub: "old", password: "unknown", status: "CONFIRMED", group: "user", created: new Date(Date.now() - 86_400_000) });

@@ -12,7 +12,7 @@
  * fail calls, leave identities unprocessed, and keep a fresh deployment "settling" for a while.
  * Each rule can be broken on purpose (`breaks`) so a test shows the check guarding it fails.
  */
-import { randomBytes } from "crypto";
+import { randomBytes, randomUUID } from "crypto";
 
 import {
     AdminAddUserToGroupCommand,
@@ -352,7 +352,7 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
             let id = identityOfSub.get(sub);
             if (!id || !identities.has(id)) {
                 // A deleted identity is not revived: the same login gets a new id.
-                id = `${REGION}:${randomBytes(8).toString("hex")}`;
+                id = `${REGION}:${randomUUID()}`; // identity ids are <region>:<UUID>
                 identityOfSub.set(sub, id);
                 identities.add(id);
             }
