@@ -51,9 +51,12 @@ identity, default chain) and need only the stage's smoke role rights.
 
 examples:
   npm run smoke -- --stack deve
-  npm run smoke -- --stack stag --outputs stack-outputs.json --json > smoke-report.json
+  npm run --silent smoke -- --stack stag --outputs stack-outputs.json --json > smoke-report.json
   SMOKE_EXTERNAL_ID=... npm run smoke -- --stack prod --caller-profile caller-prod \\
       --other-caller-profile caller-dev --require-caller
+
+Output read by a program (--json): run it as \`npm run --silent smoke -- …\`, or npm's own
+lines ("> federated-access@… smoke") land on stdout ahead of the report.
 
 exit codes: 0 all passed and cleaned up, 1 a check or the cleanup failed, 2 usage or set-up
 problem (no check ran), 130 interrupted.

@@ -36,7 +36,11 @@ options:
 
 examples:
   npm run plan -- --stack deve
-  npm run plan -- --all --format markdown >> "$GITHUB_STEP_SUMMARY"
+  npm run --silent plan -- --all --format markdown >> "$GITHUB_STEP_SUMMARY"
+  npm run --silent plan -- --stack prod --format json > plan.json
+
+Output read by a program: run it as \`npm run --silent plan -- …\`, or npm's own lines
+("> federated-access@… plan") land on stdout ahead of it.
 `;
 
 interface PlannedResource {
