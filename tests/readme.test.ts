@@ -86,6 +86,22 @@ describe("README", () => {
         assert.deepStrictEqual(parseMarkdown("```\n| not a table |\n```\n").strayRows, [], "code blocks are not tables");
     });
 
+    it("lists every directory of the repository under Layout", () => {
+        const layout = /^## Layout\n\n```\n([\s\S]*?)```/m.exec(README)?.[1];
+        assert.ok(layout, "a code block under '## Layout'");
+        const listed = new Set(layout.split("\n").map((line) => line.split(/\s/)[0].split("/")[0]));
+        const ignored = fs
+            .readFileSync(path.join(ROOT, ".gitignore"), "utf8")
+            .split("\n")
+            .map((line) => line.trim().replace(/\/$/, ""))
+            .filter(Boolean);
+        const directories = fs
+            .readdirSync(ROOT, { withFileTypes: true })
+            .filter((entry) => entry.isDirectory() && entry.name !== ".git" && !ignored.includes(entry.name))
+            .map((entry) => entry.name);
+        assert.deepStrictEqual(directories.filter((name) => !listed.has(name)), [], "directories the Layout section leaves out");
+    });
+
     describe("configuration table", () => {
         const table = parsed.tables.find((t) => t.heading.startsWith("Configuration (per stack"));
         const rows = new Map((table?.rows.slice(1) ?? []).map((cells) => [cells[0].replace(/`/g, ""), cells]));
