@@ -102,6 +102,19 @@ describe("README", () => {
         assert.deepStrictEqual(directories.filter((name) => !listed.has(name)), [], "directories the Layout section leaves out");
     });
 
+    it("has every heading the guides link to (README.md#anchor)", () => {
+        // GitHub's anchors: the heading's text in lowercase, punctuation dropped, spaces as '-'.
+        const slug = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+        const anchors = new Set(new MarkdownIt().parse(README, {}).flatMap((token, i, tokens) => (token.type === "heading_open" ? [slug(tokens[i + 1].content)] : [])));
+        const docs = path.join(ROOT, "docs");
+        const links = fs
+            .readdirSync(docs)
+            .filter((file) => file.endsWith(".md"))
+            .flatMap((file) => [...fs.readFileSync(path.join(docs, file), "utf8").matchAll(/\]\(\.\.\/README\.md#([^)\s]+)\)/g)].map((m) => ({ file, anchor: m[1] })));
+        assert.ok(links.some((link) => link.anchor === "choosing-the-backend-and-secrets-provider"), "the first-deploy guide links to the backend choice");
+        assert.deepStrictEqual(links.filter((link) => !anchors.has(link.anchor)), [], "links to README headings that do not exist");
+    });
+
     describe("configuration table", () => {
         const table = parsed.tables.find((t) => t.heading.startsWith("Configuration (per stack"));
         const rows = new Map((table?.rows.slice(1) ?? []).map((cells) => [cells[0].replace(/`/g, ""), cells]));
