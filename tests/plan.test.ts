@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 
 import { STAGES } from "../components/stage";
-import { main, missingStackFiles } from "../tools/plan";
+import { main, missingStackFiles, NOT_SET, outputCell } from "../tools/plan";
 import { ROOT } from "./harness";
 
 interface Ran {
@@ -62,6 +62,15 @@ describe("plan CLI", () => {
         assert.ok(ran.stderr.startsWith(`plan: no stack file ${stag}, ${prod}: the plan runs every stack (deve, stag, prod)`), ran.stderr);
         assert.match(ran.stderr, /git checkout -- .*Pulumi\.stag\.yaml .*Pulumi\.prod\.yaml/);
         assert.match(ran.stderr, /the README's configuration table \(pulumi config set --stack stag <key> <value> writes it\)$/m);
+    });
+
+    it("shows an output the stack does not set as not set, never as 'undefined'", () => {
+        // deve and stag have no audit trail: auditTrailArn and auditLogBucket are not exported there.
+        assert.strictEqual(outputCell(undefined, false), NOT_SET);
+        assert.strictEqual(outputCell(undefined, true), NOT_SET);
+        assert.strictEqual(outputCell("arn:aws:iam::111122223333:role/x", true), "`arn:aws:iam::111122223333:role/x`");
+        assert.strictEqual(outputCell(["GET /whoami"], false), '["GET /whoami"]');
+        assert.strictEqual(outputCell(false, false), "false");
     });
 
     it("finds every stack file of this repository", () => {

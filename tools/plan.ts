@@ -133,6 +133,17 @@ function planOf(run: ProgramRun): StackPlan {
 }
 
 const compact = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+
+/** What an output not set for this stack (none exported: no audit trail, no CI roles) shows. */
+export const NOT_SET = "(not set)";
+
+/** An output's value as the text and markdown formats show it. */
+export function outputCell(value: unknown, md: boolean): string {
+    if (value === undefined) {
+        return NOT_SET;
+    }
+    return md ? `\`${compact(value)}\`` : compact(value);
+}
 const mark = (cell: string, md: boolean) => (cell === "Denied" ? "·" : cell === "Allowed" ? (md ? "✅" : "Y") : md ? "⏳" : "t");
 
 function renderReach(report: AccessReport, stage: string, md: boolean): string[] {
@@ -200,7 +211,7 @@ function render(plans: StackPlan[], report: AccessReport, format: Format): strin
         }
         lines.push(md ? "### Outputs\n\n| output | value |\n| --- | --- |" : "  Outputs");
         for (const [key, value] of Object.entries(plan.outputs)) {
-            lines.push(md ? `| ${key} | \`${compact(value)}\` |` : `    ${key.padEnd(26)} ${compact(value)}`);
+            lines.push(md ? `| ${key} | ${outputCell(value, true)} |` : `    ${key.padEnd(26)} ${outputCell(value, false)}`);
         }
         lines.push("");
         lines.push(...renderReach(report, plan.stack, md));
