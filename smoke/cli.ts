@@ -34,7 +34,8 @@ options:
   --stack STAGE                 the stage (stack) to check (required)
   --outputs FILE                stack outputs as \`pulumi stack output --json\` prints them
                                 (default: run that command)
-  --json                        print the report as JSON on stdout (the table goes to stderr)
+  --json                        print the report as JSON on stdout (the table goes to stderr),
+                                also when the run stops before any check ("ok": false, "error")
   --caller-profile NAME         credentials of the caller account's role this stage trusts
   --caller-role-arn ARN         ... or that role, assumed with the operator's credentials
   --other-caller-profile NAME   credentials of the other stages' caller role (must be refused)
@@ -51,9 +52,12 @@ identity, default chain) and need only the stage's smoke role rights.
 
 examples:
   npm run smoke -- --stack deve
-  npm run smoke -- --stack stag --outputs stack-outputs.json --json > smoke-report.json
+  npm run --silent smoke -- --stack stag --outputs stack-outputs.json --json > smoke-report.json
   SMOKE_EXTERNAL_ID=... npm run smoke -- --stack prod --caller-profile caller-prod \\
       --other-caller-profile caller-dev --require-caller
+
+Output read by a program (--json): run it as \`npm run --silent smoke -- …\`, or npm's own
+lines ("> federated-access@… smoke") land on stdout ahead of the report.
 
 exit codes: 0 all passed and cleaned up, 1 a check or the cleanup failed, 2 usage or set-up
 problem (no check ran), 130 interrupted.
@@ -266,22 +270,51 @@ export interface CliIo {
     readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
 }
 
+/**
+ * The JSON report of a run that stopped before any check (exit 2), so that a consumer of
+ * `--json` always gets a report: `ok` false, no checks, and what stopped it.
+ */
+export interface FailedRunReport {
+    /** The stage asked for; null when the command line did not get that far. */
+    readonly stage: string | null;
+    readonly ok: false;
+    readonly exitCode: 2;
+    readonly error: { readonly kind: "usage" | "setup" | "internal"; readonly message: string };
+    readonly checks: [];
+}
+
+/**
+ * Whether a command line that failed to parse asked for JSON: a literal `--json` before any
+ * `--` (after it, every argument is a positional).
+ */
+function asksForJson(argv: readonly string[]): boolean {
+    const end = argv.indexOf("--");
+    return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
+}
+
 /** Runs the CLI; resolves with its exit code. Only a second Ctrl-C ends the process from inside. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+    // Until the command line has parsed, a literal --json decides: a usage error still gets its report.
+    let json = asksForJson(argv);
+    let stage: string | null = null;
     try {
-        return await main(argv, env, io);
+        const options = parseCli(argv, env);
+        json = options.json === true;
+        stage = options.help ? null : options.stack;
+        return await main(options, env, io);
     } catch (error) {
-        if (error instanceof SetupError) {
-            io.stderr.write(`smoke: ${error.message}\n`);
-        } else {
-            io.stderr.write(`smoke: internal error: ${describeError(error)}${env.SMOKE_DEBUG ? `\n${(error as Error).stack}` : " (SMOKE_DEBUG=1 shows where)"}\n`);
+        const kind = error instanceof UsageError ? "usage" : error instanceof SetupError ? "setup" : "internal";
+        const message = error instanceof SetupError ? error.message : `internal error: ${describeError(error)}`;
+        io.stderr.write(`smoke: ${message}${kind !== "internal" ? "" : env.SMOKE_DEBUG ? `\n${(error as Error).stack}` : " (SMOKE_DEBUG=1 shows where)"}\n`);
+        if (json) {
+            const report: FailedRunReport = { stage, ok: false, exitCode: 2, error: { kind, message }, checks: [] };
+            await write(io.stdout, `${JSON.stringify(report, null, 2)}\n`);
         }
         return 2;
     }
 }
 
-async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
-    const options = parseCli(argv, env);
+async function main(options: CliOptions, env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
     if (options.help) {
         await write(io.stdout, USAGE);
         return 0;

@@ -1,7 +1,8 @@
 /**
  * The README renders as written: parsed by a real Markdown parser (markdown-it, CommonMark with
  * GitHub's tables), every table is one table, and the configuration table says what the schema
- * and the stack files say.
+ * says and shows example values the program accepts: those the stack files ship with, compared
+ * with a stack file for as long as it still holds them.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -9,7 +10,7 @@ import * as path from "path";
 
 import MarkdownIt from "markdown-it";
 
-import { CONFIG_KEYS, ConfigKey, isRequired } from "../components/stackSettings";
+import { CONFIG_KEYS, ConfigKey, EXAMPLE_VALUES, isRequired, parseStackSettings } from "../components/stackSettings";
 import { STAGES } from "../components/stage";
 import { PROJECT, ROOT, stackFileConfig } from "./harness";
 
@@ -85,6 +86,35 @@ describe("README", () => {
         assert.deepStrictEqual(parseMarkdown("```\n| not a table |\n```\n").strayRows, [], "code blocks are not tables");
     });
 
+    it("lists every directory of the repository under Layout", () => {
+        const layout = /^## Layout\n\n```\n([\s\S]*?)```/m.exec(README)?.[1];
+        assert.ok(layout, "a code block under '## Layout'");
+        const listed = new Set(layout.split("\n").map((line) => line.split(/\s/)[0].split("/")[0]));
+        const ignored = fs
+            .readFileSync(path.join(ROOT, ".gitignore"), "utf8")
+            .split("\n")
+            .map((line) => line.trim().replace(/\/$/, ""))
+            .filter(Boolean);
+        const directories = fs
+            .readdirSync(ROOT, { withFileTypes: true })
+            .filter((entry) => entry.isDirectory() && entry.name !== ".git" && !ignored.includes(entry.name))
+            .map((entry) => entry.name);
+        assert.deepStrictEqual(directories.filter((name) => !listed.has(name)), [], "directories the Layout section leaves out");
+    });
+
+    it("has every heading the guides link to (README.md#anchor)", () => {
+        // GitHub's anchors: the heading's text in lowercase, punctuation dropped, spaces as '-'.
+        const slug = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+        const anchors = new Set(new MarkdownIt().parse(README, {}).flatMap((token, i, tokens) => (token.type === "heading_open" ? [slug(tokens[i + 1].content)] : [])));
+        const docs = path.join(ROOT, "docs");
+        const links = fs
+            .readdirSync(docs)
+            .filter((file) => file.endsWith(".md"))
+            .flatMap((file) => [...fs.readFileSync(path.join(docs, file), "utf8").matchAll(/\]\(\.\.\/README\.md#([^)\s]+)\)/g)].map((m) => ({ file, anchor: m[1] })));
+        assert.ok(links.some((link) => link.anchor === "choosing-the-backend-and-secrets-provider"), "the first-deploy guide links to the backend choice");
+        assert.deepStrictEqual(links.filter((link) => !anchors.has(link.anchor)), [], "links to README headings that do not exist");
+    });
+
     describe("configuration table", () => {
         const table = parsed.tables.find((t) => t.heading.startsWith("Configuration (per stack"));
         const rows = new Map((table?.rows.slice(1) ?? []).map((cells) => [cells[0].replace(/`/g, ""), cells]));
@@ -110,9 +140,50 @@ describe("README", () => {
             }
         });
 
-        it("shows each stage's value as its stack file sets it", () => {
+        /** A stage's column as a configuration: an empty cell is a key the example leaves unset. */
+        const exampleOf = (column: number) => {
+            const value = (key: string) => plain(rows.get(key)?.[2 + column]) || undefined;
+            return {
+                project: (name: string) => value(`${PROJECT}:${name}`),
+                aws: (name: string) => value(`aws:${name}`),
+                keys: [...rows.keys()].filter((key) => value(key) !== undefined),
+            };
+        };
+
+        it("shows, per stage, an example configuration the program accepts for that stage", () => {
+            assert.ok(table, "a table under the 'Configuration (per stack …)' heading");
+            const refused = STAGES.flatMap((stage, column) => {
+                const example = exampleOf(column);
+                // The program's own validation, as the mock engine runs it (example values allowed):
+                // every value of the schema's form, prod's protection, the keys that need a repository.
+                try {
+                    parseStackSettings(stage, example.project, example.aws, { configKeys: example.keys, isSecret: () => true });
+                    return [];
+                } catch (error) {
+                    return [`the README's ${stage} column: ${(error as Error).message}`];
+                }
+            });
+            assert.deepStrictEqual(refused, []);
+        });
+
+        it("shows the example values the program knows as examples (and a real preview refuses)", () => {
             STAGES.forEach((stage, column) => {
+                const example = exampleOf(column);
+                for (const [name, value] of Object.entries(EXAMPLE_VALUES)) {
+                    assert.strictEqual(example.project(name), value, `${PROJECT}:${name} in ${stage}`);
+                }
+            });
+        });
+
+        // The columns are the examples the stack files ship with. Once a stack file is configured
+        // for a real account (a real preview refuses the example account), its values are the
+        // user's own and the README cannot know them: the comparison is then skipped, visibly.
+        STAGES.forEach((stage, column) => {
+            it(`shows Pulumi.${stage}.yaml's values while it holds the shipped example (caller account ${EXAMPLE_VALUES.callerAccountId})`, function () {
                 const { config } = stackFileConfig(stage);
+                if (config[`${PROJECT}:callerAccountId`] !== EXAMPLE_VALUES.callerAccountId) {
+                    this.skip(); // configured for a real account: the README shows the example, not these values
+                }
                 for (const [key, cells] of rows) {
                     assert.strictEqual(plain(cells[2 + column]), config[key] ?? "", `${key} in ${stage}`);
                 }

@@ -139,6 +139,50 @@ describe("smoke CLI", () => {
         assert.match(ran.stderr, /^smoke: no AWS credentials for the operator \(default provider chain: .*\): sign in \(aws sso login, AWS_PROFILE\) or, in CI, assume the stage's smoke role first$/m);
     });
 
+    describe("with --json, a run stopped before any check still prints a JSON report", () => {
+        /** Exit 2, the one line on stderr as without --json, and the report on stdout saying the same. */
+        const failedReport = (ran: Ran, kind: string, stage: string | null, message: RegExp) => {
+            assert.strictEqual(ran.code, 2, ran.stderr);
+            assert.strictEqual(ran.stderr.trimEnd().split("\n").length, 1, ran.stderr);
+            const report = JSON.parse(ran.stdout);
+            assert.deepStrictEqual(Object.keys(report), ["stage", "ok", "exitCode", "error", "checks"]);
+            assert.strictEqual(report.ok, false);
+            assert.strictEqual(report.exitCode, 2);
+            assert.strictEqual(report.stage, stage);
+            assert.deepStrictEqual(report.checks, []);
+            assert.strictEqual(report.error.kind, kind);
+            assert.match(report.error.message, message);
+            assert.strictEqual(ran.stderr.trimEnd(), `smoke: ${report.error.message}`, "stderr and the report say the same");
+        };
+
+        it("for a command-line mistake, whether or not the rest parsed", async () => {
+            failedReport(await inProcess(["--stack", "deve", "--json", "--frobnicate"], noAws), "usage", null, /^Unknown option '--frobnicate' \(see npm run smoke -- --help\)$/);
+            failedReport(await inProcess(["--json", "--stack", "qa"], noAws), "usage", null, /^unknown stage 'qa': one of deve, stag, prod/);
+            failedReport(await inProcess(["--json"], noAws), "usage", null, /^--stack is required/);
+            failedReport(await inProcess(["--stack", "deve", "--json", "--timeout", "0"], noAws), "usage", null, /^--timeout must be a number of seconds above 0/);
+            const secret = await inProcess(["--json", "--stack", "deve", "--external-id", "s3cr3t"], noAws);
+            failedReport(secret, "usage", null, /secret on the command line/);
+            assert.ok(!secret.stdout.includes("s3cr3t"), "the secret is not in the report");
+        });
+
+        it("for a set-up problem, naming the stage", async () => {
+            failedReport(await inProcess(["--stack", "deve", "--json", "--outputs", path.join(dir, "missing.json")], noAws), "setup", "deve", /^cannot read outputs file '.*missing\.json' \(ENOENT\)/);
+            failedReport(await inProcess(["--stack", "stag", "--json", "--outputs", outputsFile], noAws), "setup", "stag", /^the outputs are of stage 'deve', not 'stag'$/);
+        });
+
+        it("as a process, without AWS credentials", async () => {
+            failedReport(await cli(["--stack", "deve", "--outputs", outputsFile, "--json"], noAws), "setup", "deve", /^no AWS credentials for the operator/);
+        });
+
+        it("and nothing on stdout without --json (a --json after -- is an argument, not the flag)", async () => {
+            const plain = await inProcess(["--stack", "deve", "--outputs", path.join(dir, "missing.json")], noAws);
+            assert.strictEqual(plain.code, 2);
+            assert.strictEqual(plain.stdout, "");
+            const positional = await inProcess(["--stack", "deve", "--", "--json"], noAws);
+            oneLine(positional, 2, /^smoke: Unexpected argument '--json'/m);
+        });
+    });
+
     it("prints its report and exits soon after its time is up, though every AWS endpoint stalls", async () => {
         // STS answers the operator check; everything else is taken and never answered.
         const server = await startStallingServer((_req, body) => (body.includes("Action=GetCallerIdentity") ? CALLER_IDENTITY : undefined));

@@ -7,6 +7,10 @@
  * access model × every capability of the stack, each allowed cell with the chain that gets
  * there, decided by the IAM policy engine over the synthesized policies of all stacks placed
  * in one account. `--write-expected` records the reviewed expectation the tests compare with.
+ *
+ * Exit codes: 0 every promise holds; 1 a promise is broken; 2 nothing was planned (usage,
+ * missing stack file, refused configuration, internal error; `preplan` exits 2 too when the
+ * development dependencies are missing).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -36,7 +40,18 @@ options:
 
 examples:
   npm run plan -- --stack deve
-  npm run plan -- --all --format markdown >> "$GITHUB_STEP_SUMMARY"
+  npm run --silent plan -- --all --format markdown >> "$GITHUB_STEP_SUMMARY"
+  npm run --silent plan -- --stack prod --format json > plan.json
+
+Output read by a program: run it as \`npm run --silent plan -- …\`, or npm's own lines
+("> federated-access@… plan") land on stdout ahead of it.
+
+Every stack is run, whichever are printed: who reaches what depends on all of them, so each
+needs its stack file (Pulumi.<stage>.yaml). Needs the development dependencies.
+
+exit codes: 0 every promise holds; 1 a promise is broken (listed under "Broken promises");
+2 nothing was planned: a usage error, a missing development dependency, a missing stack file,
+a stack configuration the program refuses, or an internal error.
 `;
 
 interface PlannedResource {
@@ -118,6 +133,17 @@ function planOf(run: ProgramRun): StackPlan {
 }
 
 const compact = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+
+/** What an output not set for this stack (none exported: no audit trail, no CI roles) shows. */
+export const NOT_SET = "(not set)";
+
+/** An output's value as the text and markdown formats show it. */
+export function outputCell(value: unknown, md: boolean): string {
+    if (value === undefined) {
+        return NOT_SET;
+    }
+    return md ? `\`${compact(value)}\`` : compact(value);
+}
 const mark = (cell: string, md: boolean) => (cell === "Denied" ? "·" : cell === "Allowed" ? (md ? "✅" : "Y") : md ? "⏳" : "t");
 
 function renderReach(report: AccessReport, stage: string, md: boolean): string[] {
@@ -185,7 +211,7 @@ function render(plans: StackPlan[], report: AccessReport, format: Format): strin
         }
         lines.push(md ? "### Outputs\n\n| output | value |\n| --- | --- |" : "  Outputs");
         for (const [key, value] of Object.entries(plan.outputs)) {
-            lines.push(md ? `| ${key} | \`${compact(value)}\` |` : `    ${key.padEnd(26)} ${compact(value)}`);
+            lines.push(md ? `| ${key} | ${outputCell(value, true)} |` : `    ${key.padEnd(26)} ${outputCell(value, false)}`);
         }
         lines.push("");
         lines.push(...renderReach(report, plan.stack, md));
@@ -221,32 +247,62 @@ function options(argv: string[]): { stacks: Stage[]; format: Format; writeExpect
     }
     for (const stack of parsed.stack ?? []) {
         if (!isStage(stack)) throw new UsageError(`unknown stack '${stack}': the stacks are ${STAGES.join(", ")}`);
-        if (!fs.existsSync(path.join(ROOT, `Pulumi.${stack}.yaml`))) {
-            throw new UsageError(`no stack file Pulumi.${stack}.yaml: create it with 'pulumi stack init ${stack}' and its configuration`);
-        }
     }
     const stacks = parsed.all ? [...STAGES] : [...new Set(parsed.stack ?? [])].filter(isStage);
     if (stacks.length === 0) throw new UsageError("name a stack with --stack <stage>, or use --all");
     return { stacks, format: format as Format, writeExpected: parsed["write-expected"] === true };
 }
 
-async function main(argv: string[]): Promise<number> {
+/**
+ * The stack files missing from `root`, as one line saying which and how to create them; none
+ * missing: undefined. Every stack is run, whichever are printed, so every stack needs its file.
+ */
+export function missingStackFiles(root = ROOT): string | undefined {
+    const missing = STAGES.filter((stage) => !fs.existsSync(path.join(root, `Pulumi.${stage}.yaml`)));
+    if (missing.length === 0) {
+        return undefined;
+    }
+    const files = missing.map((stage) => path.relative(process.cwd(), path.join(root, `Pulumi.${stage}.yaml`)) || `Pulumi.${stage}.yaml`);
+    return (
+        `no stack file ${files.join(", ")}: the plan runs every stack (${STAGES.join(", ")}), since who reaches what depends on all of them. ` +
+        `Restore the shipped example (git checkout -- ${files.join(" ")}) or write ${missing.length > 1 ? "each" : "it"} with the keys of ` +
+        `the README's configuration table (pulumi config set --stack ${missing[0]} <key> <value> writes it)`
+    );
+}
+
+/** Where the plan writes: the process's streams, or a test's. */
+export interface PlanIo {
+    readonly stdout: { write(text: string): unknown };
+    readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+}
+
+/**
+ * Runs the plan; resolves with its exit code (see USAGE).
+ * @param root where the stack files are looked for before anything runs. @default ROOT
+ */
+export async function main(argv: string[], io: PlanIo = process, root = ROOT): Promise<number> {
     let chosen;
     try {
         chosen = options(argv);
     } catch (error) {
         if (error instanceof UsageError) {
-            process.stderr.write(`plan: ${error.message}\n${USAGE}`);
+            io.stderr.write(`plan: ${error.message}\n${USAGE}`);
             return 2;
         }
         throw error;
     }
     if (chosen === "help") {
-        process.stdout.write(USAGE);
+        io.stdout.write(USAGE);
         return 0;
     }
+    // A set-up problem, not a mistake on the command line: one line, no usage.
+    const missing = missingStackFiles(root);
+    if (missing) {
+        io.stderr.write(`plan: ${missing}\n`);
+        return 2;
+    }
     const progress = (line: string) => {
-        if (process.stderr.isTTY) process.stderr.write(`${line}\n`);
+        if (io.stderr.isTTY) io.stderr.write(`${line}\n`);
     };
     // The people model needs every stack: a pipeline or a user of one stage must not reach another.
     const runs: ProgramRun[] = [];
@@ -255,14 +311,14 @@ async function main(argv: string[]): Promise<number> {
         try {
             runs.push(await runProgram(stack));
         } catch (error) {
-            process.stderr.write(`plan: stack '${stack}': ${(error as Error).message}\n`);
-            return 1;
+            io.stderr.write(`plan: stack '${stack}': ${(error as Error).message}\n`);
+            return 2;
         }
     }
     progress("plan: deciding who reaches what…");
     const report = await accessReport(runs, ACCOUNT_ID);
     const plans = runs.filter((r) => chosen.stacks.includes(r.stack as Stage)).map(planOf);
-    process.stdout.write(`${render(plans, report, chosen.format)}\n`);
+    io.stdout.write(`${render(plans, report, chosen.format)}\n`);
     if (chosen.writeExpected) {
         const expected = fs.existsSync(EXPECTED_REACH_FILE) ? JSON.parse(fs.readFileSync(EXPECTED_REACH_FILE, "utf8")) : {};
         for (const stack of chosen.stacks) {
@@ -270,7 +326,7 @@ async function main(argv: string[]): Promise<number> {
         }
         fs.mkdirSync(path.dirname(EXPECTED_REACH_FILE), { recursive: true });
         fs.writeFileSync(EXPECTED_REACH_FILE, `${JSON.stringify(expected, null, 2)}\n`);
-        process.stderr.write(`plan: wrote the reach of ${chosen.stacks.join(", ")} to ${path.relative(process.cwd(), EXPECTED_REACH_FILE)}\n`);
+        io.stderr.write(`plan: wrote the reach of ${chosen.stacks.join(", ")} to ${path.relative(process.cwd(), EXPECTED_REACH_FILE)}\n`);
     }
     return report.violations.length > 0 ? 1 : 0;
 }
@@ -280,7 +336,7 @@ if (require.main === module) {
         (code) => (process.exitCode = code),
         (error) => {
             process.stderr.write(`plan: ${(error as Error).stack ?? error}\n`);
-            process.exitCode = 1;
+            process.exitCode = 2;
         },
     );
 }

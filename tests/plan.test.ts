@@ -1,0 +1,83 @@
+/**
+ * `npm run plan` as a command: its help, its exit codes, and a missing stack file stopped before
+ * anything runs with one line naming the file and how to create it (no usage dump).
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+import { STAGES } from "../components/stage";
+import { main, missingStackFiles, NOT_SET, outputCell } from "../tools/plan";
+import { ROOT } from "./harness";
+
+interface Ran {
+    readonly code: number;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+async function plan(argv: string[], root = ROOT): Promise<Ran> {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(argv, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text), isTTY: false } }, root);
+    return { code, stdout, stderr };
+}
+
+describe("plan CLI", () => {
+    let dir: string;
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("--help prints usage with examples for programs (--silent) and the exit codes, and exits 0", async () => {
+        const help = await plan(["--help"]);
+        assert.strictEqual(help.code, 0);
+        assert.strictEqual(help.stderr, "");
+        assert.match(help.stdout, /^usage: npm run plan -- /);
+        assert.match(help.stdout, /npm run --silent plan -- --all --format markdown >> "\$GITHUB_STEP_SUMMARY"/);
+        assert.match(help.stdout, /exit codes: 0 every promise holds; 1 a promise is broken .*\n2 nothing was planned/);
+    });
+
+    it("a mistake on the command line exits 2 with the usage", async () => {
+        for (const argv of [["--frobnicate"], ["--stack", "qa"], ["--all", "--format", "xml"], []]) {
+            const ran = await plan(argv);
+            assert.strictEqual(ran.code, 2, argv.join(" "));
+            assert.strictEqual(ran.stdout, "");
+            assert.match(ran.stderr, /^plan: .*\nusage: npm run plan -- /, argv.join(" "));
+        }
+    });
+
+    it("a missing stack file, of any stack (every stack is run), exits 2 with one line naming it and how to create it", async () => {
+        fs.writeFileSync(path.join(dir, "Pulumi.deve.yaml"), "config: {}\n");
+        // Only deve is asked for: stag and prod are run all the same, so their files are missing too.
+        const ran = await plan(["--stack", "deve"], dir);
+        assert.strictEqual(ran.code, 2);
+        assert.strictEqual(ran.stdout, "");
+        assert.strictEqual(ran.stderr.trimEnd().split("\n").length, 1, ran.stderr);
+        assert.doesNotMatch(ran.stderr, /usage:/);
+        const stag = path.relative(process.cwd(), path.join(dir, "Pulumi.stag.yaml"));
+        const prod = path.relative(process.cwd(), path.join(dir, "Pulumi.prod.yaml"));
+        assert.ok(ran.stderr.startsWith(`plan: no stack file ${stag}, ${prod}: the plan runs every stack (deve, stag, prod)`), ran.stderr);
+        assert.match(ran.stderr, /git checkout -- .*Pulumi\.stag\.yaml .*Pulumi\.prod\.yaml/);
+        assert.match(ran.stderr, /the README's configuration table \(pulumi config set --stack stag <key> <value> writes it\)$/m);
+    });
+
+    it("shows an output the stack does not set as not set, never as 'undefined'", () => {
+        // deve and stag have no audit trail: auditTrailArn and auditLogBucket are not exported there.
+        assert.strictEqual(outputCell(undefined, false), NOT_SET);
+        assert.strictEqual(outputCell(undefined, true), NOT_SET);
+        assert.strictEqual(outputCell("arn:aws:iam::111122223333:role/x", true), "`arn:aws:iam::111122223333:role/x`");
+        assert.strictEqual(outputCell(["GET /whoami"], false), '["GET /whoami"]');
+        assert.strictEqual(outputCell(false, false), "false");
+    });
+
+    it("finds every stack file of this repository", () => {
+        assert.strictEqual(missingStackFiles(), undefined);
+        for (const stage of STAGES) {
+            fs.writeFileSync(path.join(dir, `Pulumi.${stage}.yaml`), "");
+        }
+        assert.strictEqual(missingStackFiles(dir), undefined);
+    });
+});
