@@ -188,7 +188,9 @@ const ci = settings.githubRepository
           subjectIncludesRef: settings.githubSubjectIncludesRef,
           roleNamePrefix: baseName,
           rolePath: ciPath,
-          scope: pulumi.all([accountId, directory.userPool.id, api.api.id, boundary.arn]).apply(([account, userPoolId, apiId, boundaryArn]) => ({
+          scope: pulumi
+              .all([accountId, directory.userPool.id, federation.identityPool.id, api.api.id, boundary.arn])
+              .apply(([account, userPoolId, identityPoolId, apiId, boundaryArn]) => ({
               accountId: account,
               region: settings.region,
               project,
@@ -199,6 +201,7 @@ const ci = settings.githubRepository
               ciRolePath: ciPath,
               boundaryArn,
               userPoolId,
+              identityPoolId,
               bucketPrefix,
               auditBucketPrefix: `${bucketPrefix}audit-logs-`,
               logGroupPrefix: logPrefix,

@@ -99,6 +99,8 @@ const LOG_DELIVERY_ACTIONS = [
 export const DATA_TYPES: readonly string[] = [
     "aws:cognito/userPool:UserPool",
     "aws:cognito/identityPool:IdentityPool",
+    // A group's memberships go with it.
+    "aws:cognito/userGroup:UserGroup",
     "aws:s3/bucket:Bucket",
     "aws:cloudwatch/logGroup:LogGroup",
 ];

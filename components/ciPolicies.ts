@@ -36,6 +36,8 @@ export interface StageScope {
      * change (a tag condition alone would let CI retag another stage's provider as its own).
      */
     readonly userPoolId: string;
+    /** Id of the stage's identity pool: with the user pool's, CI changes existing pools by id, not by tag. */
+    readonly identityPoolId: string;
     /** Id of the stage's HTTP API (its routes and integrations carry no tags of their own). */
     readonly apiId: string;
     /** Name of the audit trail, when the stage has one. */
@@ -63,8 +65,10 @@ function arns(scope: StageScope) {
         objects: `arn:aws:s3:::${scope.bucketPrefix}*/*`,
         auditBucket: `arn:aws:s3:::${scope.auditBucketPrefix}*`,
         auditObjects: `arn:aws:s3:::${scope.auditBucketPrefix}*/*`,
-        userPools: `arn:aws:cognito-idp:${r}:${a}:userpool/*`,
-        identityPools: `arn:aws:cognito-identity:${r}:${a}:identitypool/*`,
+        // By id: a tag condition alone would follow a pool another stage's pipeline retagged (UpdateUserPool
+        // and UpdateIdentityPool change tags too, and the latter offers no condition key to stop it).
+        userPools: `arn:aws:cognito-idp:${r}:${a}:userpool/${scope.userPoolId}`,
+        identityPools: `arn:aws:cognito-identity:${r}:${a}:identitypool/${scope.identityPoolId}`,
         functions: `arn:aws:lambda:${r}:${a}:function:${scope.namePrefix}-*`,
         logGroups: `arn:aws:logs:${r}:${a}:log-group:${scope.logGroupPrefix}*`,
         apis: `arn:aws:apigateway:${r}::/apis`,
@@ -310,7 +314,8 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
                 "cognito-idp:DeleteUserPoolClient",
                 "cognito-idp:CreateGroup",
                 "cognito-idp:UpdateGroup",
-                "cognito-idp:DeleteGroup",
+                // A group holds its members: deleting one drops every membership, so only where data may go.
+                ...deletes("cognito-idp:DeleteGroup"),
                 "cognito-idp:TagResource",
                 "cognito-idp:UntagResource",
                 ...deletes("cognito-idp:DeleteUserPool"),
@@ -416,7 +421,8 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
                 Action: TAGGING_ACTIONS,
                 Resource: "*",
                 Condition: {
-                    "ForAnyValue:StringEquals": { "aws:TagKeys": key },
+                    // Tag keys are case-sensitive, so `Stage` would be another key: refuse it too.
+                    "ForAnyValue:StringEqualsIgnoreCase": { "aws:TagKeys": key },
                     StringNotEqualsIfExists: { [`aws:RequestTag/${key}`]: key === STAGE_TAG ? scope.stage : scope.project },
                 },
             }),
