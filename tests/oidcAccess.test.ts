@@ -196,11 +196,13 @@ for (const stage of STAGES) {
             it("preview reads the stage's configuration, never its data, and changes nothing", async () => {
                 assert.strictEqual(await ask("preview", "s3:GetBucketPolicy", `arn:aws:s3:::${bucket()}`), "Allowed");
                 assert.strictEqual(await ask("preview", "iam:GetRole", run.outputs.userRoleArn), "Allowed");
-                assert.strictEqual(await ask("preview", "cognito-idp:DescribeUserPool", `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/p`, tagsOf(stage)), "Allowed");
-                assert.notStrictEqual(await ask("preview", "cognito-idp:DescribeUserPool", `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/p`, tagsOf(other())), "Allowed");
+                const ownPool = run.one("aws:cognito/userPool:UserPool").state.arn as string;
+                assert.strictEqual(await ask("preview", "cognito-idp:DescribeUserPool", ownPool, tagsOf(stage)), "Allowed");
+                assert.notStrictEqual(await ask("preview", "cognito-idp:DescribeUserPool", ownPool, tagsOf(other())), "Allowed");
+                assert.notStrictEqual(await ask("preview", "cognito-idp:DescribeUserPool", `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/p`, tagsOf(stage)), "Allowed", "another pool, tagged as the stage's");
                 assert.notStrictEqual(await ask("preview", "s3:ListBucket", `arn:aws:s3:::${bucket()}`, { "s3:prefix": "" }), "Allowed", "listing shows identity ids and file names");
                 assert.notStrictEqual(await ask("preview", "lambda:GetFunction", `arn:aws:lambda:ap-northeast-1:${ACCOUNT_ID}:function:federated-access-${other()}-read-file`), "Allowed");
-                assert.notStrictEqual(await ask("preview", "cognito-idp:ListUsers", `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/p`, tagsOf(stage)), "Allowed");
+                assert.notStrictEqual(await ask("preview", "cognito-idp:ListUsers", ownPool, tagsOf(stage)), "Allowed");
                 assert.notStrictEqual(await ask("preview", "s3:PutBucketPolicy", `arn:aws:s3:::${bucket()}`), "Allowed");
                 assert.notStrictEqual(await ask("preview", "iam:PutRolePolicy", run.outputs.userRoleArn, { "iam:PermissionsBoundary": boundary() }), "Allowed");
             });
@@ -223,12 +225,18 @@ for (const stage of STAGES) {
                 assert.notStrictEqual(await ask("deploy", "s3:DeleteBucket", `arn:aws:s3:::federated-access-${other()}-user-files-x`), "Allowed");
                 assert.notStrictEqual(await ask("deploy", "lambda:UpdateFunctionCode", `arn:aws:lambda:ap-northeast-1:${ACCOUNT_ID}:function:federated-access-${other()}-read-file`), "Allowed");
             });
-            it("deploy manages user and identity pools by the stage tag only, with no user impersonation", async () => {
-                const pool = `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/p`;
-                const identityPool = `arn:aws:cognito-identity:ap-northeast-1:${ACCOUNT_ID}:identitypool/ap-northeast-1:x`;
+            it("deploy manages the stage's own user and identity pools, by id and stage tag, with no user impersonation", async () => {
+                const pool = run.one("aws:cognito/userPool:UserPool").state.arn as string;
+                const identityPool = run.one("aws:cognito/identityPool:IdentityPool").state.arn as string;
                 assert.strictEqual(await ask("deploy", "cognito-idp:UpdateUserPool", pool, tagsOf(stage)), "Allowed");
                 assert.notStrictEqual(await ask("deploy", "cognito-idp:UpdateUserPool", pool, tagsOf(other())), "Allowed");
                 assert.notStrictEqual(await ask("deploy", "cognito-idp:UpdateUserPool", pool), "Allowed", "an untagged pool");
+                // Another stage's pool retagged as this stage's (UpdateUserPool changes tags too) stays out of reach.
+                assert.notStrictEqual(await ask("deploy", "cognito-idp:UpdateUserPool", `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/ap-northeast-1_other`, tagsOf(stage)), "Allowed");
+                assert.notStrictEqual(
+                    await ask("deploy", "cognito-identity:UpdateIdentityPool", `arn:aws:cognito-identity:ap-northeast-1:${ACCOUNT_ID}:identitypool/ap-northeast-1:other`, tagsOf(stage)),
+                    "Allowed",
+                );
                 for (const action of ["cognito-idp:AdminSetUserPassword", "cognito-idp:AdminInitiateAuth", "cognito-idp:AdminCreateUser", "cognito-idp:AdminUpdateUserAttributes"]) {
                     assert.notStrictEqual(await ask("deploy", action, pool, tagsOf(stage)), "Allowed", action);
                 }
