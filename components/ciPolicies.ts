@@ -387,6 +387,14 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
             Condition: { "ForAnyValue:StringNotEquals": { "apigateway:Request/RouteAuthorizationType": "AWS_IAM" } },
         },
         {
+            // A route request that names no authorization type is refused too (CreateRoute's default is NONE).
+            Sid: "NoRouteOfUnstatedAuthorization",
+            Effect: "Deny",
+            Action: ["apigateway:POST", "apigateway:PATCH"],
+            Resource: arn.routes,
+            Condition: { Null: { "apigateway:Request/RouteAuthorizationType": "true" } },
+        },
+        {
             // Access logs go to the stage's own log groups, never another stage's.
             Sid: "AccessLogsStayInStage",
             Effect: "Deny",

@@ -437,6 +437,8 @@ describe("mutation gaps: the deploy role's limits", () => {
         auditBucketPrefix: "federated-access-deve-audit-logs-",
         logGroupPrefix: "/federated-access/deve/",
         apiId: "api123",
+        userPoolId: `${REGION}_Pool1`,
+        identityPoolId: `${REGION}:11111111-2222-4333-8444-555555555555`,
         trailName: "federated-access-deve-audit",
         githubProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
         allowDeletes: true,
@@ -516,10 +518,19 @@ describe("mutation gaps: the deploy role's limits", () => {
         assert.strictEqual(await ask("cognito-idp:CreateUserPool", "*", tags("RequestTag", "deve")), "Allowed");
         assert.notStrictEqual(await ask("cognito-idp:CreateUserPool", "*", tags("RequestTag", "prod")), "Allowed");
         assert.notStrictEqual(await ask("cognito-idp:CreateUserPool", "*", tags("RequestTag", "deve", "another")), "Allowed");
-        const pool = `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_Pool1`;
+        const pool = `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${scope.userPoolId}`;
         assert.strictEqual(await ask("cognito-idp:UpdateUserPool", pool, tags("ResourceTag", "deve")), "Allowed");
-        assert.notStrictEqual(await ask("cognito-idp:UpdateUserPool", pool, tags("ResourceTag", "prod")), "Allowed", "another stage's pool");
-        assert.notStrictEqual(await ask("cognito-idp:UpdateUserPool", pool, tags("ResourceTag", "deve", "another")), "Allowed", "another project's pool");
+        assert.notStrictEqual(await ask("cognito-idp:UpdateUserPool", pool, tags("ResourceTag", "prod")), "Allowed", "the pool retagged as another stage's");
+        assert.notStrictEqual(await ask("cognito-idp:UpdateUserPool", pool, tags("ResourceTag", "deve", "another")), "Allowed", "the pool retagged as another project's");
+        const other = `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_Other`;
+        assert.notStrictEqual(await ask("cognito-idp:UpdateUserPool", other, tags("ResourceTag", "deve")), "Allowed", "another pool tagged as the stage's");
+        const identityPool = `arn:aws:cognito-identity:${REGION}:${ACCOUNT}:identitypool/${scope.identityPoolId}`;
+        assert.strictEqual(await ask("cognito-identity:UpdateIdentityPool", identityPool, tags("ResourceTag", "deve")), "Allowed");
+        assert.notStrictEqual(
+            await ask("cognito-identity:UpdateIdentityPool", `arn:aws:cognito-identity:${REGION}:${ACCOUNT}:identitypool/${REGION}:99999999-2222-4333-8444-555555555555`, tags("ResourceTag", "deve")),
+            "Allowed",
+            "another identity pool tagged as the stage's",
+        );
     });
 
     it("describes log groups in the stage's region only", async () => {
