@@ -62,6 +62,24 @@ export function githubSubjects(args: GitHubSubjectArgs): { preview: WebIdentityS
 
 export type WebIdentitySubjects = Pick<WebIdentityClaims, "sub" | "subLike">;
 
+/**
+ * IAM's quota on the inline policies of one role together, in characters without whitespace (IAM
+ * User Guide, "IAM and AWS STS quotas"; not verifiable offline). The deploy role's policy comes
+ * within a few hundred characters of it with this project's names.
+ */
+export const ROLE_INLINE_POLICY_QUOTA = 10_240;
+
+/** A role's inline policy as IAM receives it, refused here, with the reason, when IAM would refuse it. */
+export function inlinePolicyText(doc: PolicyDocument, what: string): string {
+    const text = JSON.stringify(doc);
+    if (text.length > ROLE_INLINE_POLICY_QUOTA) {
+        throw new Error(
+            `${what}: the policy is ${text.length} characters, over IAM's ${ROLE_INLINE_POLICY_QUOTA}-character quota for a role's inline policies; shorter project and stage names shorten it`,
+        );
+    }
+    return text;
+}
+
 export interface GitHubCiRolesArgs extends GitHubSubjectArgs {
     /**
      * ARN of the account's existing GitHub OIDC provider (an account has one, so stacks
@@ -139,7 +157,7 @@ export class GitHubCiRoles extends pulumi.ComponentResource {
             );
             new aws.iam.RolePolicy(
                 `${name}-${kind}-rights`,
-                { role: created.name, name: `pulumi-${kind}`, policy: rights.apply((doc) => JSON.stringify(doc)) },
+                { role: created.name, name: `pulumi-${kind}`, policy: rights.apply((doc) => inlinePolicyText(doc, `GitHubCiRoles '${name}' ${kind} role`)) },
                 { parent: this },
             );
             if (args.state && kind !== "smoke") {

@@ -7,6 +7,7 @@ import * as assert from "assert";
 
 import { ciRightsGaps } from "../analysis/ciRights";
 import { decide } from "../analysis/engine";
+import { inlinePolicyText, ROLE_INLINE_POLICY_QUOTA } from "../components/githubCi";
 import { ACCOUNT_ID, policiesOfRole, PROJECT, ProgramRun, runProgram } from "./harness";
 
 const BUCKET = "acme-pulumi-state";
@@ -110,5 +111,17 @@ describe("CI rights on Pulumi state in a shared S3 bucket", () => {
         assert.deepStrictEqual(plain.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
         const actions = policiesOfRole(plain, roleName(plain.outputs.ciDeployRoleArn)).flatMap((doc) => doc.Statement.flatMap((s: any) => [].concat(s.Action ?? [])));
         assert.ok(!actions.some((a: string) => /^s3:(GetObject|PutObject|DeleteObject)$/.test(a)), actions.join(", "));
+    });
+});
+
+describe("CI role policies and IAM's inline size quota", () => {
+    it("are refused at preview, with the reason, when IAM would refuse them, and the deploy role's fits today", async () => {
+        const big = { Version: "2012-10-17" as const, Statement: [{ Effect: "Allow" as const, Action: "s3:GetObject", Resource: `arn:aws:s3:::${"b".repeat(ROLE_INLINE_POLICY_QUOTA)}/*` }] };
+        assert.throws(() => inlinePolicyText(big, "GitHubCiRoles 'ci' deploy role"), /GitHubCiRoles 'ci' deploy role: the policy is \d+ characters, over IAM's 10240-character quota/);
+        const run = await runProgram("prod", { overrides: { "federated-access:ciStateBucket": BUCKET } });
+        const inline = run.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => String(p.inputs.role).endsWith("-ci-deploy"))!;
+        const size = String(inline.inputs.policy).length;
+        assert.ok(size <= ROLE_INLINE_POLICY_QUOTA, `${size}`);
+        if (process.env.PRINT_FIGURES) console.log(`prod deploy role inline policy: ${size} of ${ROLE_INLINE_POLICY_QUOTA} characters`);
     });
 });
