@@ -1,10 +1,10 @@
 import { CognitoIdentityClient } from "@aws-sdk/client-cognito-identity";
-import { S3Client } from "@aws-sdk/client-s3";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 
 import { requireEnv } from "./env";
 import { CognitoIdentitySender } from "./identityCredentials";
 import { createReadFileHandler, IdTokenVerifier } from "./readFile";
+import { createS3Reader } from "./s3Reader";
 
 /** Environment variables the `GET /read-file` function is deployed with. */
 export const READ_FILE_ENV = [
@@ -14,6 +14,12 @@ export const READ_FILE_ENV = [
     "USER_FILES_BUCKET",
     "USER_FILES_PREFIX",
 ] as const;
+
+/**
+ * Packages besides the AWS SDK that the read-file function's bundle carries (its
+ * `bundledPackages`): the token verifier, and the SDK's SigV4 signer for the S3 reads.
+ */
+export const READ_FILE_PACKAGES = ["aws-jwt-verify", "@smithy/signature-v4"];
 
 /** Short timeouts: a hung dependency must surface as a 503 well inside the function timeout. */
 const REQUEST_HANDLER = { connectionTimeout: 1000, requestTimeout: 3000 };
@@ -26,6 +32,8 @@ const REQUEST_HANDLER = { connectionTimeout: 1000, requestTimeout: 3000 };
 export function readFileCallbackFactory() {
     const env = requireEnv([...READ_FILE_ENV, "AWS_REGION"]);
     const region = env.AWS_REGION;
+    // Read as the SDK's clients read it, so one setting points every AWS call elsewhere (the tests' loopback AWS).
+    const s3Endpoint = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
     let verifier: IdTokenVerifier | undefined;
     let identity: CognitoIdentityClient | undefined;
     const lazyVerifier: IdTokenVerifier = {
@@ -49,7 +57,15 @@ export function readFileCallbackFactory() {
         {
             verifier: lazyVerifier,
             identity: lazyIdentity,
-            s3For: (credentials) => new S3Client({ region, credentials, maxAttempts: 2, requestHandler: REQUEST_HANDLER }),
+            s3For: (credentials) =>
+                createS3Reader({
+                    region,
+                    credentials,
+                    endpoint: s3Endpoint,
+                    maxAttempts: 2,
+                    connectionTimeoutMs: REQUEST_HANDLER.connectionTimeout,
+                    requestTimeoutMs: REQUEST_HANDLER.requestTimeout,
+                }),
         },
     );
 }
