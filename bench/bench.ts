@@ -21,13 +21,13 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 
-import { CognitoIdentityClient } from "@aws-sdk/client-cognito-identity";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { ZipFile } from "yazl";
 
 import { handlerCode, HandlerFunctionArgs } from "../components/handlerFunction";
 import { adminCallbackFactory, whoamiCallbackFactory } from "../lambdas/apiFunctions";
+import { createCognitoIdentitySender } from "../lambdas/cognitoIdentity";
 import { createReadFileHandler } from "../lambdas/readFile";
 import { READ_FILE_PACKAGES, readFileCallbackFactory } from "../lambdas/readFileFunction";
 import { createS3Reader } from "../lambdas/s3Reader";
@@ -207,7 +207,7 @@ async function main(): Promise<number> {
         { identityPoolId: IDENTITY_POOL_ID, providerName: PROVIDER_NAME, bucket: BUCKET, prefix: PREFIX },
         {
             verifier: verifierFetchingFrom(fake),
-            identity: new CognitoIdentityClient({ region: REGION, endpoint: fake.url }),
+            identity: createCognitoIdentitySender({ region: REGION, endpoint: fake.url }),
             s3For: (credentials) => createS3Reader({ region: REGION, endpoint: fake.url, credentials }),
             log: () => undefined,
         },

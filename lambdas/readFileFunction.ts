@@ -1,7 +1,7 @@
-import { CognitoIdentityClient } from "@aws-sdk/client-cognito-identity";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 
 import { requireEnv } from "./env";
+import { createCognitoIdentitySender } from "./cognitoIdentity";
 import { CognitoIdentitySender } from "./identityCredentials";
 import { createReadFileHandler, IdTokenVerifier } from "./readFile";
 import { createS3Reader } from "./s3Reader";
@@ -21,21 +21,21 @@ export const READ_FILE_ENV = [
  */
 export const READ_FILE_PACKAGES = ["aws-jwt-verify", "@smithy/signature-v4"];
 
-/** Short timeouts: a hung dependency must surface as a 503 well inside the function timeout. */
+/** Short timeouts: a hung dependency must surface well inside the function timeout. */
 const REQUEST_HANDLER = { connectionTimeout: 1000, requestTimeout: 3000 };
 
 /**
  * The `callbackFactory` of the read-file function: runs once per container. It only reads
- * the configuration; the verifier and the Cognito client are built by the first request that
- * needs them (a request without a token needs neither) and reused by every later one.
+ * the configuration; the verifier is built by the first request that needs it (a request
+ * without a token does not) and reused by every later one. Nothing is fetched at start.
  */
 export function readFileCallbackFactory() {
     const env = requireEnv([...READ_FILE_ENV, "AWS_REGION"]);
     const region = env.AWS_REGION;
-    // Read as the SDK's clients read it, so one setting points every AWS call elsewhere (the tests' loopback AWS).
-    const s3Endpoint = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
+    // Read as the SDK's clients read them, so one setting points every AWS call elsewhere (the tests' loopback AWS).
+    const endpointOf = (service: string) => process.env[`AWS_ENDPOINT_URL_${service}`] || process.env.AWS_ENDPOINT_URL || undefined;
+    const s3Endpoint = endpointOf("S3");
     let verifier: IdTokenVerifier | undefined;
-    let identity: CognitoIdentityClient | undefined;
     const lazyVerifier: IdTokenVerifier = {
         verify: (token) =>
             (verifier ??= CognitoJwtVerifier.create({
@@ -44,9 +44,13 @@ export function readFileCallbackFactory() {
                 tokenUse: "id",
             })).verify(token),
     };
-    const lazyIdentity: CognitoIdentitySender = {
-        send: (command) => (identity ??= new CognitoIdentityClient({ region, maxAttempts: 2, requestHandler: REQUEST_HANDLER })).send(command as never),
-    };
+    const identity: CognitoIdentitySender = createCognitoIdentitySender({
+        region,
+        endpoint: endpointOf("COGNITO_IDENTITY"),
+        maxAttempts: 2,
+        connectionTimeoutMs: REQUEST_HANDLER.connectionTimeout,
+        requestTimeoutMs: REQUEST_HANDLER.requestTimeout,
+    });
     return createReadFileHandler(
         {
             identityPoolId: env.IDENTITY_POOL_ID,
@@ -56,7 +60,7 @@ export function readFileCallbackFactory() {
         },
         {
             verifier: lazyVerifier,
-            identity: lazyIdentity,
+            identity,
             s3For: (credentials) =>
                 createS3Reader({
                     region,

@@ -3,19 +3,17 @@
  * key and ListObjectsV2 of one prefix (max-keys 1). Not the AWS SDK's S3 client, whose
  * request schemas for every S3 operation cannot be shaken out of a bundle and cost the cold
  * start more than the rest of the handler: the signer is the SDK's own (`@smithy/signature-v4`),
- * the transport Node's `http`/`https` (already loaded by the other clients; global `fetch`
- * would load undici on the first request).
+ * the transport Node's `http`/`https` (`./awsHttp`).
  *
  * Failures are thrown as the SDK throws them, so `classifyAwsError` reads them alike: `name` is
  * S3's error code (`<Code>` of the XML body, or the status's name for a body without one),
  * `$metadata.httpStatusCode` the status and `$fault` "server" for a 5xx.
  */
 import { createHash, createHmac, Hash, Hmac } from "crypto";
-import * as http from "http";
-import * as https from "https";
 
 import { SignatureV4 } from "@smithy/signature-v4";
 
+import { Answer, exchange } from "./awsHttp";
 import { TemporaryCredentials } from "./identityCredentials";
 
 /** What GetObject returned: the text of the object, or that it is larger than allowed. */
@@ -91,28 +89,6 @@ function escape(value: string): string {
     return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** Connections are kept alive and shared by every reader of the container, as the SDK's handler does; made on first use. */
-let agents: { "https:": https.Agent; "http:": http.Agent } | undefined;
-function agentFor(protocol: string): http.Agent {
-    agents ??= { "https:": new https.Agent({ keepAlive: true, maxSockets: 50 }), "http:": new http.Agent({ keepAlive: true, maxSockets: 50 }) };
-    return protocol === "https:" ? agents["https:"] : agents["http:"];
-}
-
-interface Answer {
-    readonly status: number;
-    /** The body, up to the limit given. */
-    readonly body: Buffer;
-    /** Whether the body (or its announced length) went past the limit. */
-    readonly tooLarge: boolean;
-}
-
-class TimeoutError extends Error {
-    constructor(what: string) {
-        super(what);
-        this.name = "TimeoutError";
-    }
-}
-
 /** The one `<Code>` of an S3 error body, if it has a plain one. */
 function errorCode(xml: string): string | undefined {
     return /<Code>([A-Za-z0-9.]{1,64})<\/Code>/.exec(xml)?.[1];
@@ -169,65 +145,16 @@ export function createS3Reader(options: S3ReaderOptions): S3Reader {
             .sort()
             .map((name) => `${escape(name)}=${escape(query[name])}`)
             .join("&");
-        const transport = protocol === "https:" ? https : http;
-        return new Promise<Answer>((resolve, reject) => {
-            const request = transport.request({
-                protocol,
-                hostname,
-                port: port || undefined,
-                method: "GET",
-                path: `${signed.path}${search ? `?${search}` : ""}`,
-                headers: signed.headers,
-                agent: agentFor(protocol),
-            });
-            let connectTimer: NodeJS.Timeout | undefined;
-            let settled = false;
-            const settle = (outcome: Answer | Error) => {
-                if (settled) return;
-                settled = true;
-                clearTimeout(connectTimer);
-                if (outcome instanceof Error) {
-                    request.destroy();
-                    reject(outcome);
-                } else {
-                    resolve(outcome);
-                }
-            };
-            request.on("socket", (socket) => {
-                if (socket.connecting) {
-                    connectTimer = setTimeout(() => settle(new TimeoutError(`no connection within ${connectionTimeoutMs} ms`)), connectionTimeoutMs);
-                    socket.once("connect", () => clearTimeout(connectTimer));
-                }
-            });
-            request.setTimeout(requestTimeoutMs, () => settle(new TimeoutError(`no answer for ${requestTimeoutMs} ms`)));
-            request.on("error", (error) => settle(error));
-            request.on("response", (response) => {
-                const status = response.statusCode ?? 0;
-                const tooLarge = () => {
-                    settle({ status, body: Buffer.alloc(0), tooLarge: true });
-                    // The rest is not wanted: this connection is not reused.
-                    request.destroy();
-                };
-                const announced = Number(response.headers["content-length"]);
-                if (Number.isFinite(announced) && announced > limit) {
-                    tooLarge();
-                    return;
-                }
-                const chunks: Buffer[] = [];
-                let received = 0;
-                response.on("data", (chunk: Buffer) => {
-                    received += chunk.length;
-                    if (received > limit) {
-                        tooLarge();
-                        return;
-                    }
-                    chunks.push(chunk);
-                });
-                response.on("end", () => settle({ status, body: Buffer.concat(chunks), tooLarge: false }));
-                response.on("error", (error) => settle(error));
-                response.on("aborted", () => settle(new Error("S3 closed the connection mid-answer")));
-            });
-            request.end();
+        return exchange({
+            protocol,
+            hostname,
+            port,
+            method: "GET",
+            path: `${signed.path}${search ? `?${search}` : ""}`,
+            headers: signed.headers as Record<string, string>,
+            limit,
+            connectionTimeoutMs,
+            requestTimeoutMs,
         });
     }
 

@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-cognito-identity";
 import { mockClient } from "aws-sdk-client-mock";
 
+import { CognitoIdentitySender } from "../lambdas/identityCredentials";
 import { createReadFileHandler, IdTokenVerifier } from "../lambdas/readFile";
 import { S3Error } from "../lambdas/s3Reader";
 import { S3Double } from "./support/s3Double";
@@ -61,6 +62,12 @@ function cognitoKnowsEveryone() {
     }));
 }
 
+/** The handler's Cognito calls, sent through the SDK's client, which `aws-sdk-client-mock` answers and counts. */
+const sdkSender = (client: CognitoIdentityClient): CognitoIdentitySender => ({
+    getId: (input) => client.send(new GetIdCommand(input)),
+    getCredentialsForIdentity: (input) => client.send(new GetCredentialsForIdentityCommand(input)),
+});
+
 interface HandlerOptions {
     cacheEntries?: number;
     revalidateAfterMs?: number;
@@ -84,7 +91,7 @@ function makeHandler(options: HandlerOptions = {}) {
         },
         {
             verifier: options.verifier ?? verifier,
-            identity: new CognitoIdentityClient({ region: REGION }),
+            identity: sdkSender(new CognitoIdentityClient({ region: REGION })),
             s3For: (credentials) => s3.readerFor(credentials),
             now: options.now,
             log: (entry) => logs.push(entry),
