@@ -24,7 +24,7 @@ import { StageBoundary } from "./components/stageBoundary";
 import { parseStackSettings, runtimeSecretCheck } from "./components/stackSettings";
 import { UserDirectory } from "./components/userDirectory";
 import { adminCallbackFactory, whoamiCallbackFactory } from "./lambdas/apiFunctions";
-import { readFileCallbackFactory } from "./lambdas/readFileFunction";
+import { READ_FILE_PACKAGES, readFileCallbackFactory } from "./lambdas/readFileFunction";
 
 // The only place that reads stack configuration. Read raw, so that validation sees every key
 // the stack has (unknown ones are refused) and a secret is never read through Config.get.
@@ -112,7 +112,7 @@ const readFile = new HandlerFunction("read-file", {
     ...handler("read-file"),
     description: "GET /read-file: IdToken -> identity-pool credentials -> the caller's own data.txt",
     callbackFactory: readFileCallbackFactory,
-    bundledPackages: ["aws-jwt-verify"],
+    bundledPackages: READ_FILE_PACKAGES,
     environment: {
         USER_POOL_ID: directory.userPool.id,
         USER_POOL_CLIENT_ID: directory.client.id,

@@ -21,16 +21,16 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 
-import { CognitoIdentityClient } from "@aws-sdk/client-cognito-identity";
-import { S3Client } from "@aws-sdk/client-s3";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { ZipFile } from "yazl";
 
 import { handlerCode, HandlerFunctionArgs } from "../components/handlerFunction";
 import { adminCallbackFactory, whoamiCallbackFactory } from "../lambdas/apiFunctions";
+import { createCognitoIdentitySender } from "../lambdas/cognitoIdentity";
 import { createReadFileHandler } from "../lambdas/readFile";
-import { readFileCallbackFactory } from "../lambdas/readFileFunction";
+import { READ_FILE_PACKAGES, readFileCallbackFactory } from "../lambdas/readFileFunction";
+import { createS3Reader } from "../lambdas/s3Reader";
 import { FakeAws, identityIdFor, startFakeAws } from "../tests/support/fakeAws";
 import { archiveFiles, CallbackCode, invokeInFreshProcess, layOut } from "../tests/support/freshProcess";
 import { CLIENT_ID, idToken, makeSigningKey, PROVIDER_NAME, REGION, USER_POOL_ID } from "../tests/support/tokens";
@@ -59,6 +59,28 @@ function projectDependencies(): string[] {
 type Factory = HandlerFunctionArgs["callbackFactory"];
 
 /**
+ * The files of the CommonJS builds of `packages` and of what they depend on, but the AWS SDK:
+ * each package's manifest, licence, CommonJS folder and top-level entry files.
+ */
+function cjsFiles(packages: readonly string[]): string[] {
+    const files: string[] = [];
+    const seen = new Set<string>();
+    const add = (pkg: string) => {
+        const dir = path.join(ROOT, "node_modules", pkg);
+        if (seen.has(pkg) || pkg.startsWith("@aws-sdk/") || !fs.existsSync(dir)) return;
+        seen.add(pkg);
+        for (const entry of fs.readdirSync(dir)) {
+            if (["package.json", "LICENSE", "dist-cjs"].includes(entry) || entry.endsWith(".js")) files.push(`node_modules/${pkg}/${entry}`);
+        }
+        if (fs.existsSync(path.join(dir, "dist", "cjs"))) files.push(`node_modules/${pkg}/dist/cjs`);
+        const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+        for (const dependency of Object.keys(manifest.dependencies ?? {})) add(dependency);
+    };
+    for (const pkg of packages) add(pkg);
+    return files;
+}
+
+/**
  * The packagings compared. `sdk` says where the AWS SDK comes from: the archive, or the
  * runtime (here: a folder on NODE_PATH that links to the project's copy, as Lambda's runtime
  * provides its own outside the archive).
@@ -82,13 +104,13 @@ const PACKAGINGS: Packaging[] = [
     },
     {
         // The packaging before bundles: the closure serializer carries the handler's code; the archive
-        // adds the CommonJS build of each package (aws-jwt-verify has no dependencies of its own).
+        // adds the CommonJS build of each package and of the packages it depends on, the SDK's aside.
         name: "serialized closure + CJS packages",
         sdk: "runtime",
         code: (factory, packages) => ({
             callbackFactory: factory,
             codePathOptions: {
-                extraIncludePaths: packages.flatMap((pkg) => ["package.json", "dist/cjs", "LICENSE"].map((file) => `node_modules/${pkg}/${file}`)),
+                extraIncludePaths: cjsFiles(packages),
                 extraExcludePackages: projectDependencies(),
             },
         }),
@@ -151,7 +173,7 @@ async function main(): Promise<number> {
 
     // --- Archive size -------------------------------------------------------------------------
     const handlers: [string, Factory, string[]][] = [
-        ["read-file", readFileCallbackFactory, ["aws-jwt-verify"]],
+        ["read-file", readFileCallbackFactory, READ_FILE_PACKAGES],
         ["whoami", whoamiCallbackFactory, []],
         ["admin", adminCallbackFactory, []],
     ];
@@ -185,8 +207,8 @@ async function main(): Promise<number> {
         { identityPoolId: IDENTITY_POOL_ID, providerName: PROVIDER_NAME, bucket: BUCKET, prefix: PREFIX },
         {
             verifier: verifierFetchingFrom(fake),
-            identity: new CognitoIdentityClient({ region: REGION, endpoint: fake.url }),
-            s3For: (credentials) => new S3Client({ region: REGION, endpoint: fake.url, forcePathStyle: true, credentials }),
+            identity: createCognitoIdentitySender({ region: REGION, endpoint: fake.url }),
+            s3For: (credentials) => createS3Reader({ region: REGION, endpoint: fake.url, credentials }),
             log: () => undefined,
         },
     );

@@ -1,7 +1,5 @@
 import { createHash } from "crypto";
 
-import { GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
-
 /** Temporary credentials of one identity-pool identity, as the AWS SDK v3 takes them. */
 export interface TemporaryCredentials {
     readonly accessKeyId: string;
@@ -10,9 +8,27 @@ export interface TemporaryCredentials {
     readonly expiration: Date;
 }
 
-/** The minimum of a Cognito Identity client the exchange needs (a real client or a mock). */
+/** The fields of GetId and GetCredentialsForIdentity the exchange sends and reads, as the SDK names them. */
+export interface GetIdInput {
+    readonly IdentityPoolId: string;
+    readonly Logins: Record<string, string>;
+}
+export interface GetCredentialsForIdentityInput {
+    readonly IdentityId: string;
+    readonly Logins: Record<string, string>;
+}
+export interface GetCredentialsForIdentityOutput {
+    readonly Credentials?: { AccessKeyId?: string; SecretKey?: string; SessionToken?: string; Expiration?: Date };
+}
+
+/**
+ * The two Cognito Identity calls the exchange makes (the production sender of
+ * `cognitoIdentity.ts`, or in tests the SDK's client under a mock). Failures are thrown as
+ * the SDK throws them.
+ */
 export interface CognitoIdentitySender {
-    send(command: GetIdCommand | GetCredentialsForIdentityCommand): Promise<unknown>;
+    getId(input: GetIdInput): Promise<{ IdentityId?: string }>;
+    getCredentialsForIdentity(input: GetCredentialsForIdentityInput): Promise<GetCredentialsForIdentityOutput>;
 }
 
 /** The claims of a verified IdToken the exchange relies on. */
@@ -130,20 +146,14 @@ export function createIdentityExchange<Client>(
         const logins = { [options.providerName]: idToken };
         let identityId = identityIds.get(claims.sub);
         if (identityId === undefined) {
-            const got = (await options.identity.send(
-                new GetIdCommand({ IdentityPoolId: options.identityPoolId, Logins: logins }),
-            )) as { IdentityId?: string };
+            const got = await options.identity.getId({ IdentityPoolId: options.identityPoolId, Logins: logins });
             if (!got.IdentityId) {
                 throw new Error("GetId returned no IdentityId");
             }
             identityId = got.IdentityId;
             identityIds.set(claims.sub, identityId);
         }
-        const issued = (await options.identity.send(
-            new GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: logins }),
-        )) as {
-            Credentials?: { AccessKeyId?: string; SecretKey?: string; SessionToken?: string; Expiration?: Date };
-        };
+        const issued = await options.identity.getCredentialsForIdentity({ IdentityId: identityId, Logins: logins });
         const c = issued.Credentials;
         if (!c?.AccessKeyId || !c.SecretKey || !c.SessionToken || !c.Expiration) {
             throw new Error("GetCredentialsForIdentity returned incomplete credentials");

@@ -1,17 +1,12 @@
-import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { FetchError } from "aws-jwt-verify/error";
 
 import { classifyAwsError, errorResponse, header, HttpEvent, HttpResponse, jsonResponse, RETRY_AFTER_SECONDS } from "./http";
 import { CognitoIdentitySender, createIdentityExchange, TemporaryCredentials, VerifiedClaims } from "./identityCredentials";
+import { S3Reader } from "./s3Reader";
 
 /** Verifies an IdToken (signature, issuer, client id, token use, expiry) and returns its claims. */
 export interface IdTokenVerifier {
     verify(token: string): Promise<VerifiedClaims>;
-}
-
-/** The minimum of an S3 client the handler needs (a real client or a mock). */
-export interface S3Sender {
-    send(command: GetObjectCommand | ListObjectsV2Command): Promise<unknown>;
 }
 
 export interface ReadFileSettings {
@@ -37,8 +32,8 @@ export interface ReadFileSettings {
 export interface ReadFileDeps {
     readonly verifier: IdTokenVerifier;
     readonly identity: CognitoIdentitySender;
-    /** Builds an S3 client signing with the given (the user's own) credentials. */
-    readonly s3For: (credentials: TemporaryCredentials) => S3Sender;
+    /** Builds an S3 reader signing with the given (the user's own) credentials. */
+    readonly s3For: (credentials: TemporaryCredentials) => S3Reader;
     /** @default Date.now */
     readonly now?: () => number;
     /** One structured line per request; never receives a token. @default console.log of JSON */
@@ -115,31 +110,24 @@ export function createReadFileHandler(settings: ReadFileSettings, deps: ReadFile
         }
     }
 
-    async function readOwnFile(s3: S3Sender, key: string, requestId: string | undefined): Promise<Outcome> {
-        const object = (await s3.send(new GetObjectCommand({ Bucket: settings.bucket, Key: key }))) as {
-            ContentLength?: number;
-            Body?: { transformToString(): Promise<string> };
-        };
-        if ((object.ContentLength ?? 0) > maxBytes) {
+    async function readOwnFile(s3: S3Reader, key: string, requestId: string | undefined): Promise<Outcome> {
+        const object = await s3.getObject(settings.bucket, key, maxBytes);
+        if (object.tooLarge) {
             return {
                 response: errorResponse(413, "file_too_large", `${fileName} is larger than ${maxBytes} bytes.`, requestId),
                 reason: "too-large",
             };
         }
-        const data = (await object.Body?.transformToString()) ?? "";
-        return { response: jsonResponse(200, { status: "success", data }), reason: "ok" };
+        return { response: jsonResponse(200, { status: "success", data: object.text }), reason: "ok" };
     }
 
     /**
      * S3 answers AccessDenied, not NoSuchKey, for a missing key when the caller may not list
      * it; the caller may list its own folder, so one listing tells "absent" from "refused".
      */
-    async function absentOrDenied(s3: S3Sender, key: string, requestId: string | undefined): Promise<Outcome> {
+    async function absentOrDenied(s3: S3Reader, key: string, requestId: string | undefined): Promise<Outcome> {
         try {
-            const listed = (await s3.send(
-                new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: key, MaxKeys: 1 }),
-            )) as { KeyCount?: number; Contents?: unknown[] };
-            if ((listed.KeyCount ?? listed.Contents?.length ?? 0) === 0) {
+            if ((await s3.countKeys(settings.bucket, key)) === 0) {
                 return awsFailure({ name: "NoSuchKey" }, requestId, "s3");
             }
         } catch (error) {

@@ -1,10 +1,10 @@
-import { CognitoIdentityClient } from "@aws-sdk/client-cognito-identity";
-import { S3Client } from "@aws-sdk/client-s3";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 
 import { requireEnv } from "./env";
+import { createCognitoIdentitySender } from "./cognitoIdentity";
 import { CognitoIdentitySender } from "./identityCredentials";
 import { createReadFileHandler, IdTokenVerifier } from "./readFile";
+import { createS3Reader } from "./s3Reader";
 
 /** Environment variables the `GET /read-file` function is deployed with. */
 export const READ_FILE_ENV = [
@@ -15,19 +15,27 @@ export const READ_FILE_ENV = [
     "USER_FILES_PREFIX",
 ] as const;
 
-/** Short timeouts: a hung dependency must surface as a 503 well inside the function timeout. */
+/**
+ * Packages besides the AWS SDK that the read-file function's bundle carries (its
+ * `bundledPackages`): the token verifier, and the SDK's SigV4 signer for the S3 reads.
+ */
+export const READ_FILE_PACKAGES = ["aws-jwt-verify", "@smithy/signature-v4"];
+
+/** Short timeouts: a hung dependency must surface well inside the function timeout. */
 const REQUEST_HANDLER = { connectionTimeout: 1000, requestTimeout: 3000 };
 
 /**
  * The `callbackFactory` of the read-file function: runs once per container. It only reads
- * the configuration; the verifier and the Cognito client are built by the first request that
- * needs them (a request without a token needs neither) and reused by every later one.
+ * the configuration; the verifier is built by the first request that needs it (a request
+ * without a token does not) and reused by every later one. Nothing is fetched at start.
  */
 export function readFileCallbackFactory() {
     const env = requireEnv([...READ_FILE_ENV, "AWS_REGION"]);
     const region = env.AWS_REGION;
+    // Read as the SDK's clients read them, so one setting points every AWS call elsewhere (the tests' loopback AWS).
+    const endpointOf = (service: string) => process.env[`AWS_ENDPOINT_URL_${service}`] || process.env.AWS_ENDPOINT_URL || undefined;
+    const s3Endpoint = endpointOf("S3");
     let verifier: IdTokenVerifier | undefined;
-    let identity: CognitoIdentityClient | undefined;
     const lazyVerifier: IdTokenVerifier = {
         verify: (token) =>
             (verifier ??= CognitoJwtVerifier.create({
@@ -36,9 +44,13 @@ export function readFileCallbackFactory() {
                 tokenUse: "id",
             })).verify(token),
     };
-    const lazyIdentity: CognitoIdentitySender = {
-        send: (command) => (identity ??= new CognitoIdentityClient({ region, maxAttempts: 2, requestHandler: REQUEST_HANDLER })).send(command as never),
-    };
+    const identity: CognitoIdentitySender = createCognitoIdentitySender({
+        region,
+        endpoint: endpointOf("COGNITO_IDENTITY"),
+        maxAttempts: 2,
+        connectionTimeoutMs: REQUEST_HANDLER.connectionTimeout,
+        requestTimeoutMs: REQUEST_HANDLER.requestTimeout,
+    });
     return createReadFileHandler(
         {
             identityPoolId: env.IDENTITY_POOL_ID,
@@ -48,8 +60,16 @@ export function readFileCallbackFactory() {
         },
         {
             verifier: lazyVerifier,
-            identity: lazyIdentity,
-            s3For: (credentials) => new S3Client({ region, credentials, maxAttempts: 2, requestHandler: REQUEST_HANDLER }),
+            identity,
+            s3For: (credentials) =>
+                createS3Reader({
+                    region,
+                    credentials,
+                    endpoint: s3Endpoint,
+                    maxAttempts: 2,
+                    connectionTimeoutMs: REQUEST_HANDLER.connectionTimeout,
+                    requestTimeoutMs: REQUEST_HANDLER.requestTimeout,
+                }),
         },
     );
 }

@@ -7,12 +7,12 @@ import {
     NotAuthorizedException,
     TooManyRequestsException,
 } from "@aws-sdk/client-cognito-identity";
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
-import { Readable } from "stream";
 
+import { CognitoIdentitySender } from "../lambdas/identityCredentials";
 import { createReadFileHandler, IdTokenVerifier } from "../lambdas/readFile";
+import { S3Error } from "../lambdas/s3Reader";
+import { S3Double } from "./support/s3Double";
 import {
     hs256Token,
     idToken,
@@ -35,15 +35,9 @@ const signingKey = makeSigningKey("key-1");
 const strangerKey = makeSigningKey("key-stranger");
 
 const cognito = mockClient(CognitoIdentityClient);
-const s3 = mockClient(S3Client);
+const s3 = new S3Double();
 
-function body(text: string) {
-    return sdkStreamMixin(Readable.from([Buffer.from(text)]));
-}
-
-function s3Error(name: string, status: number) {
-    return new S3ServiceException({ name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status }, message: name });
-}
+const s3Error = (name: string, status: number) => new S3Error(name, status);
 
 const groupsOf = (token: string): string[] => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString())["cognito:groups"] ?? [];
 
@@ -68,11 +62,18 @@ function cognitoKnowsEveryone() {
     }));
 }
 
+/** The handler's Cognito calls, sent through the SDK's client, which `aws-sdk-client-mock` answers and counts. */
+const sdkSender = (client: CognitoIdentityClient): CognitoIdentitySender => ({
+    getId: (input) => client.send(new GetIdCommand(input)),
+    getCredentialsForIdentity: (input) => client.send(new GetCredentialsForIdentityCommand(input)),
+});
+
 interface HandlerOptions {
     cacheEntries?: number;
     revalidateAfterMs?: number;
     now?: () => number;
     verifier?: IdTokenVerifier;
+    maxBytes?: number;
 }
 
 function makeHandler(options: HandlerOptions = {}) {
@@ -86,11 +87,12 @@ function makeHandler(options: HandlerOptions = {}) {
             prefix: PREFIX,
             cacheEntries: options.cacheEntries,
             revalidateAfterMs: options.revalidateAfterMs,
+            maxBytes: options.maxBytes,
         },
         {
             verifier: options.verifier ?? verifier,
-            identity: new CognitoIdentityClient({ region: REGION }),
-            s3For: (credentials) => new S3Client({ region: REGION, credentials }),
+            identity: sdkSender(new CognitoIdentityClient({ region: REGION })),
+            s3For: (credentials) => s3.readerFor(credentials),
             now: options.now,
             log: (entry) => logs.push(entry),
         },
@@ -98,10 +100,9 @@ function makeHandler(options: HandlerOptions = {}) {
     return { handler, fetches, logs };
 }
 
-/** The access key id the S3 client of the `index`th GetObject signed with. */
+/** The access key id the `index`th GetObject was signed with. */
 async function readWithKey(index: number): Promise<string> {
-    const client = s3.commandCalls(GetObjectCommand)[index].thisValue as S3Client;
-    return (await (client.config.credentials as () => Promise<{ accessKeyId: string }>)()).accessKeyId;
+    return s3.callsOf("GetObject")[index].accessKeyId;
 }
 
 const request = (token?: string, headerName = "idtoken") => ({
@@ -109,7 +110,7 @@ const request = (token?: string, headerName = "idtoken") => ({
     requestContext: { requestId: "req-1", http: { method: "GET", path: "/read-file" } },
 });
 
-const awsCalls = () => cognito.calls().length + s3.calls().length;
+const awsCalls = () => cognito.calls().length + s3.calls.length;
 const parsed = (response: { body: string }) => JSON.parse(response.body);
 
 describe("GET /read-file handler", () => {
@@ -117,8 +118,7 @@ describe("GET /read-file handler", () => {
         cognito.reset();
         s3.reset();
         cognitoKnowsEveryone();
-        // A fresh stream per call: a body can be read once.
-        s3.on(GetObjectCommand, { Bucket: BUCKET, Key: keyOf("alice") }).callsFake(() => ({ Body: body("alice's data"), ContentLength: 12 }));
+        s3.objects.set(keyOf("alice"), "alice's data");
     });
 
     it("GIVEN a valid IdToken WHEN reading THEN returns the caller's own file, read with the caller's own credentials", async () => {
@@ -133,8 +133,8 @@ describe("GET /read-file handler", () => {
         assert.strictEqual(getId.IdentityPoolId, IDENTITY_POOL_ID);
         assert.ok(getId.Logins && PROVIDER_NAME in getId.Logins);
 
-        const read = s3.commandCalls(GetObjectCommand)[0];
-        assert.deepStrictEqual(read.args[0].input, { Bucket: BUCKET, Key: keyOf("alice") });
+        const read = s3.callsOf("GetObject")[0];
+        assert.deepStrictEqual([read.bucket, read.key], [BUCKET, keyOf("alice")]);
         assert.strictEqual(await readWithKey(0), `ASIA-user-${identityIdOf("alice")}`, "S3 must be read with the user's identity-pool credentials");
     });
 
@@ -230,24 +230,53 @@ describe("GET /read-file handler", () => {
     });
 
     it("answers 403 when S3 denies the read and the caller may not list the key", async () => {
-        s3.on(GetObjectCommand).rejects(s3Error("AccessDenied", 403));
-        s3.on(ListObjectsV2Command).rejects(s3Error("AccessDenied", 403));
+        s3.onGet = () => {
+            throw s3Error("AccessDenied", 403);
+        };
         const { handler } = makeHandler();
         const response = await handler(request(idToken(signingKey, "mallory")));
         assert.strictEqual(response.statusCode, 403);
         assert.strictEqual(parsed(response).error, "access_denied");
+        assert.deepStrictEqual(
+            s3.calls.map((c) => [c.op, c.key]),
+            [
+                ["GetObject", keyOf("mallory")],
+                ["ListObjectsV2", keyOf("mallory")],
+            ],
+        );
     });
 
     it("answers 404 when S3 denies a missing key that the caller's own listing shows absent", async () => {
-        s3.on(GetObjectCommand).rejects(s3Error("AccessDenied", 403));
-        s3.on(ListObjectsV2Command, { Bucket: BUCKET, Prefix: keyOf("carol") }).resolves({ KeyCount: 0 });
+        s3.onList = (call) => (call.bucket === BUCKET && call.key === keyOf("carol") ? 0 : 1);
         const { handler } = makeHandler();
         const response = await handler(request(idToken(signingKey, "carol")));
         assert.strictEqual(response.statusCode, 404);
+        assert.strictEqual(parsed(response).error, "not_found");
+    });
+
+    it("answers 403 when S3 denies a key that the caller's listing shows present", async () => {
+        s3.onList = () => 1;
+        const { handler } = makeHandler();
+        const response = await handler(request(idToken(signingKey, "carol")));
+        assert.strictEqual(response.statusCode, 403);
+        assert.strictEqual(parsed(response).error, "access_denied");
+    });
+
+    it("answers 413, reading nothing into the response, for a file larger than maxBytes", async () => {
+        s3.objects.set(keyOf("erin"), "x".repeat(11));
+        const { handler, logs } = makeHandler({ maxBytes: 10 });
+        const response = await handler(request(idToken(signingKey, "erin")));
+        assert.strictEqual(response.statusCode, 413);
+        assert.strictEqual(parsed(response).error, "file_too_large");
+        assert.strictEqual(logs[0].reason, "too-large");
+        s3.objects.set(keyOf("erin"), "x".repeat(10));
+        assert.strictEqual((await handler(request(idToken(signingKey, "erin")))).statusCode, 200, "exactly maxBytes is served");
     });
 
     it("answers 404 on NoSuchKey", async () => {
-        s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: "gone", $metadata: { httpStatusCode: 404 } }));
+        s3.onGet = () => {
+            throw s3Error("NoSuchKey", 404);
+        };
         const { handler } = makeHandler();
         const response = await handler(request(idToken(signingKey, "dave")));
         assert.strictEqual(response.statusCode, 404);
@@ -255,7 +284,9 @@ describe("GET /read-file handler", () => {
     });
 
     it("answers 503 with Retry-After when S3 throttles", async () => {
-        s3.on(GetObjectCommand).rejects(s3Error("SlowDown", 503));
+        s3.onGet = () => {
+            throw s3Error("SlowDown", 503);
+        };
         const { handler } = makeHandler();
         const response = await handler(request(idToken(signingKey, "alice")));
         assert.strictEqual(response.statusCode, 503);
@@ -268,7 +299,7 @@ describe("GET /read-file handler", () => {
         const response = await handler(request(idToken(signingKey, "alice")));
         assert.strictEqual(response.statusCode, 503);
         assert.ok(response.headers["retry-after"]);
-        assert.strictEqual(s3.calls().length, 0);
+        assert.strictEqual(s3.calls.length, 0);
     });
 
     it("answers 401 when the identity pool refuses the token (for example a revoked session)", async () => {
@@ -278,7 +309,9 @@ describe("GET /read-file handler", () => {
     });
 
     it("answers 500 with a JSON body and no internals on an unexpected failure", async () => {
-        s3.on(GetObjectCommand).rejects(new Error("socket hang up at /var/task/node_modules/secret.js:12"));
+        s3.onGet = () => {
+            throw new Error("socket hang up at /var/task/node_modules/secret.js:12");
+        };
         const { handler } = makeHandler();
         const response = await handler(request(idToken(signingKey, "alice")));
         assert.strictEqual(response.statusCode, 500);
@@ -294,8 +327,8 @@ describe("GET /read-file handler", () => {
             const { handler, fetches } = makeHandler();
             await handler(request(idToken(signingKey, "alice")));
             assert.deepStrictEqual(
-                [...cognito.calls(), ...s3.calls()].map((c) => (c.args[0] as object).constructor.name),
-                ["GetIdCommand", "GetCredentialsForIdentityCommand", "GetObjectCommand"],
+                [...cognito.calls().map((c) => (c.args[0] as object).constructor.name), ...s3.calls.map((c) => c.op)],
+                ["GetIdCommand", "GetCredentialsForIdentityCommand", "GetObject"],
             );
             assert.strictEqual(fetches.count, 1);
         });
@@ -310,7 +343,7 @@ describe("GET /read-file handler", () => {
             const response = await handler(request(token));
             assert.strictEqual(response.statusCode, 200);
             assert.strictEqual(awsCalls() - before, 1);
-            assert.strictEqual(s3.commandCalls(GetObjectCommand).length, 2);
+            assert.strictEqual(s3.callsOf("GetObject").length, 2);
             assert.strictEqual(fetches.count, 1, "the JWKS is fetched once per container");
         });
 
@@ -357,7 +390,7 @@ describe("GET /read-file handler", () => {
             const again = await handler(request(token));
             assert.strictEqual(again.statusCode, 401, "refused credentials are not served from the cache afterwards");
             assert.strictEqual(issues(), 3);
-            assert.strictEqual(s3.commandCalls(GetObjectCommand).length, 1);
+            assert.strictEqual(s3.callsOf("GetObject").length, 1);
         });
 
         it("never reuses credentials past the token's exp, whatever the revalidation window", async () => {
@@ -390,25 +423,30 @@ describe("GET /read-file handler", () => {
         });
 
         it("recovers once from expired credentials by fetching new ones", async () => {
-            s3.on(GetObjectCommand)
-                .rejectsOnce(s3Error("ExpiredToken", 400))
-                .resolves({ Body: body("fresh"), ContentLength: 5 });
+            let reads = 0;
+            s3.onGet = () => {
+                if (reads++ === 0) throw s3Error("ExpiredToken", 400);
+                return "fresh";
+            };
             const { handler } = makeHandler();
             const response = await handler(request(idToken(signingKey, "alice")));
             assert.strictEqual(response.statusCode, 200);
+            assert.strictEqual(parsed(response).data, "fresh");
             assert.strictEqual(issues(), 2);
         });
 
         it("does not loop when fresh credentials are refused as expired too", async () => {
-            s3.on(GetObjectCommand).rejects(s3Error("ExpiredToken", 400));
+            s3.onGet = () => {
+                throw s3Error("ExpiredToken", 400);
+            };
             const { handler } = makeHandler();
             const response = await handler(request(idToken(signingKey, "alice")));
             assert.strictEqual(response.statusCode, 500);
-            assert.strictEqual(s3.commandCalls(GetObjectCommand).length, 2);
+            assert.strictEqual(s3.callsOf("GetObject").length, 2);
         });
 
         it("keeps the identity ids of at most cacheEntries users, evicting the least recently used", async () => {
-            s3.on(GetObjectCommand).callsFake(() => ({ Body: body("x"), ContentLength: 1 }));
+            s3.onGet = () => "x";
             const { handler } = makeHandler({ cacheEntries: 2 });
             for (const user of ["u1", "u2", "u1", "u3"]) {
                 await handler(request(idToken(signingKey, user)));
@@ -422,7 +460,7 @@ describe("GET /read-file handler", () => {
         });
 
         it("keeps the credentials of at most cacheEntries tokens, evicting the least recently used", async () => {
-            s3.on(GetObjectCommand).callsFake(() => ({ Body: body("x"), ContentLength: 1 }));
+            s3.onGet = () => "x";
             const { handler } = makeHandler({ cacheEntries: 2 });
             const tokens = Object.fromEntries(["t1", "t2", "t3"].map((user) => [user, idToken(signingKey, user)]));
             for (const user of ["t1", "t2", "t1", "t3"]) {

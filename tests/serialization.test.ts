@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { HandlerFunction, handlerCode, HandlerCode } from "../components/handlerFunction";
-import { readFileCallbackFactory } from "../lambdas/readFileFunction";
+import { READ_FILE_PACKAGES, readFileCallbackFactory } from "../lambdas/readFileFunction";
 import { ROOT, runProgram } from "./harness";
 import { FakeAws, identityIdFor, startFakeAws } from "./support/fakeAws";
 import { archiveFiles, callbackFunctionArchive, invokeInFreshProcess, layOut } from "./support/freshProcess";
@@ -30,7 +30,7 @@ describe("read-file function as deployed (bundled, fresh process)", () => {
     before(async () => {
         fake = await startFakeAws({ jwks: { keys: [key.jwk] }, region: REGION, bucket: BUCKET, prefix: PREFIX });
         await runProgram("deve"); // installs the mocks the function registers against
-        const args = { callbackFactory: readFileCallbackFactory, bundledPackages: ["aws-jwt-verify"], description: "read-file, as index.ts builds it" };
+        const args = { callbackFactory: readFileCallbackFactory, bundledPackages: READ_FILE_PACKAGES, description: "read-file, as index.ts builds it" };
         files = await callbackFunctionArchive(() => new HandlerFunction("serialized-read-file", args), ROOT);
         code = handlerCode(args.callbackFactory, { bundledPackages: args.bundledPackages });
         dir = layOut(files, "read-file-archive-");
@@ -51,7 +51,8 @@ describe("read-file function as deployed (bundled, fresh process)", () => {
         assert.ok(index.includes(JSON.stringify(`./${code.bundle.file}`)), "the loader names the bundle's archive path");
         const bundle = files.get(code.bundle.file)!.toString();
         assert.ok(!/@pulumi\//.test(bundle) && !code.bundle.packages.some((p) => p.startsWith("@pulumi/")), "no Pulumi code may reach the function");
-        assert.ok(code.bundle.packages.includes("aws-jwt-verify") && code.bundle.packages.includes("@aws-sdk/client-s3"));
+        assert.ok(code.bundle.packages.includes("aws-jwt-verify") && code.bundle.packages.includes("@smithy/signature-v4"));
+        assert.ok(!code.bundle.packages.includes("@aws-sdk/client-s3"), "S3 is read with signed GETs, not the S3 client");
     });
 
     it("is the archive that handlerCode and CallbackFunction's steps give (as the benchmark builds them)", async () => {
@@ -116,7 +117,7 @@ describe("read-file bundle with the runtime's AWS SDK", () => {
 
     before(async () => {
         fake = await startFakeAws({ jwks: { keys: [key.jwk] }, region: REGION, bucket: BUCKET, prefix: PREFIX });
-        dir = layOut(await archiveFiles(handlerCode(readFileCallbackFactory, { bundledPackages: ["aws-jwt-verify"], sdk: "runtime" }), ROOT));
+        dir = layOut(await archiveFiles(handlerCode(readFileCallbackFactory, { bundledPackages: READ_FILE_PACKAGES, sdk: "runtime" }), ROOT));
         // The runtime's SDK, reachable only through NODE_PATH as in Lambda (its own dependencies resolve from where the link points).
         runtime = layOut(new Map(), "runtime-sdk-");
         fs.symlinkSync(path.join(ROOT, "node_modules", "@aws-sdk"), path.join(runtime, "@aws-sdk"));
