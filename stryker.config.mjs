@@ -9,7 +9,8 @@ export default {
     mochaOptions: { config: ".mocharc.json" },
     // The modules that state security properties: IAM policies (CI roles, workload roles, the
     // stage boundary), the token-to-credentials exchange and its cache, the read-file handler,
-    // and the IdToken verifier's settings (user pool, client id, token use).
+    // the IdToken verifier's settings (user pool, client id, token use), and the signed S3 reads
+    // and Cognito Identity calls the handler makes without the AWS SDK.
     mutate: [
         "components/ciPolicies.ts",
         "components/policies.ts",
@@ -17,6 +18,8 @@ export default {
         "lambdas/readFile.ts",
         "lambdas/identityCredentials.ts",
         "lambdas/readFileFunction.ts",
+        "lambdas/s3Reader.ts",
+        "lambdas/cognitoIdentity.ts",
     ],
     // Each mutant runs only the tests that reach it, not the whole ~50 s suite.
     coverageAnalysis: "perTest",

@@ -73,9 +73,13 @@ const THROTTLING: readonly string[] = [
 const EXPIRED: readonly string[] = ["ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired", "InvalidToken"];
 
 /** Classifies an AWS SDK v3 error by its name, fault and HTTP status. */
+/** Node's codes for a connection to AWS that failed or broke off. */
+const NETWORK_FAILURES = ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ECONNABORTED"];
+
 export function classifyAwsError(error: unknown): AwsFailure {
     const e = (error ?? {}) as {
         name?: string;
+        code?: string;
         Code?: string;
         $fault?: string;
         $metadata?: { httpStatusCode?: number };
@@ -99,6 +103,10 @@ export function classifyAwsError(error: unknown): AwsFailure {
         return "not-authorized";
     }
     if (status === 503 || name === "ServiceUnavailable" || name === "InternalErrorException" || e.$fault === "server") {
+        return "unavailable";
+    }
+    // AWS did not answer in time, or the connection failed: the caller may try again later.
+    if (name === "TimeoutError" || NETWORK_FAILURES.includes(e.code ?? "")) {
         return "unavailable";
     }
     return "other";

@@ -7,15 +7,14 @@
 import * as assert from "assert";
 import * as http from "http";
 
-import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 
 import { apiGatewayDecision } from "../analysis/ciRights";
 import { decide, sessionOf } from "../analysis/engine";
 import { ciDeployPolicy, StageScope } from "../components/ciPolicies";
 import { identityPoolTrustPolicy, perIdentityStoragePolicy, tlsOnlyBucketPolicy, workloadBoundaryPolicy } from "../components/policies";
 import { CognitoIdentitySender, createIdentityExchange, IdentityExchangeOptions, VerifiedClaims } from "../lambdas/identityCredentials";
-import { createReadFileHandler, IdTokenVerifier, S3Sender } from "../lambdas/readFile";
+import { createReadFileHandler, IdTokenVerifier } from "../lambdas/readFile";
+import { S3Reader } from "../lambdas/s3Reader";
 import { readFileCallbackFactory } from "../lambdas/readFileFunction";
 import { identityIdFor, startFakeAws } from "./support/fakeAws";
 import { CLIENT_ID, idToken, makeSigningKey, PROVIDER_NAME, REGION, USER_POOL_ID } from "./support/tokens";
@@ -33,17 +32,17 @@ function fakeIdentity(credentials: (identityId: string) => Record<string, unknow
     const calls: string[] = [];
     let issued = 0;
     const sender: CognitoIdentitySender = {
-        async send(command) {
-            if (command instanceof GetIdCommand) {
-                calls.push("GetId");
-                const token = Object.values(command.input.Logins ?? {})[0];
-                const sub = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).sub as string;
-                return { IdentityId: identityId(sub) };
-            }
+        async getId(input) {
+            calls.push("GetId");
+            const token = Object.values(input.Logins ?? {})[0];
+            const sub = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).sub as string;
+            return { IdentityId: identityId(sub) };
+        },
+        async getCredentialsForIdentity(input) {
             calls.push("GetCredentialsForIdentity");
             issued++;
-            const id = (command as GetCredentialsForIdentityCommand).input.IdentityId as string;
-            return { IdentityId: id, Credentials: credentials(`${id}#${issued}`) };
+            const id = input.IdentityId;
+            return { IdentityId: id, Credentials: credentials(`${id}#${issued}`) as never };
         },
     };
     return { sender, calls };
@@ -113,17 +112,22 @@ describe("mutation gaps: identity exchange", () => {
     });
 });
 
-/** An S3 that answers GetObject and ListObjectsV2 as told and records each call. */
-function fakeS3(get: () => unknown, list: () => unknown = () => ({ KeyCount: 0 })) {
+/**
+ * An S3 reader that answers GetObject and ListObjectsV2 as told and records each call. `get`
+ * gives the object (its text, and a length when it differs); `list` how many keys the listing finds.
+ */
+function fakeS3(get: () => unknown, list: () => unknown = () => 0) {
     const calls: string[] = [];
-    const sender: S3Sender = {
-        async send(command) {
-            if (command instanceof GetObjectCommand) {
-                calls.push(`GetObject ${command.input.Key}`);
-                return get();
-            }
-            calls.push(`ListObjectsV2 ${(command as ListObjectsV2Command).input.Prefix}`);
-            return list();
+    const sender: S3Reader = {
+        async getObject(_bucket, key, maxBytes) {
+            calls.push(`GetObject ${key}`);
+            const object = (await get()) as { readonly text: string; readonly length?: number };
+            const length = object.length ?? Buffer.byteLength(object.text);
+            return length > maxBytes ? { tooLarge: true } : { tooLarge: false, text: object.text };
+        },
+        async countKeys(_bucket, prefix) {
+            calls.push(`ListObjectsV2 ${prefix}`);
+            return (await list()) as number;
         },
     };
     return { sender, calls };
@@ -133,7 +137,7 @@ const acceptingVerifier: IdTokenVerifier = { verify: async (token) => ({ sub: JS
 const s3Error = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 const ownKey = (sub: string) => `${PREFIX}/${REGION}:id-${sub}/data.txt`;
 
-function handlerWith(s3: S3Sender, options: { maxBytes?: number; verifier?: IdTokenVerifier; identity?: CognitoIdentitySender } = {}) {
+function handlerWith(s3: S3Reader, options: { maxBytes?: number; verifier?: IdTokenVerifier; identity?: CognitoIdentitySender } = {}) {
     const identity = options.identity ? { sender: options.identity, calls: [] as string[] } : fakeIdentity(fullCredentials);
     const logs: Record<string, unknown>[] = [];
     const handler = createReadFileHandler(
@@ -144,12 +148,18 @@ function handlerWith(s3: S3Sender, options: { maxBytes?: number; verifier?: IdTo
 }
 
 const event = (token?: string) => ({ headers: token === undefined ? {} : { idtoken: token }, requestContext: { requestId: "req-gap" } });
-const bodyOf = (text: string) => ({ Body: { transformToString: async () => text }, ContentLength: Buffer.byteLength(text) });
+const bodyOf = (text: string) => ({ text });
 
 describe("mutation gaps: GET /read-file", () => {
     it("refuses a file larger than maxBytes with 413 without reading it, and serves one of exactly maxBytes", async () => {
         let reads = 0;
-        const sized = (length: number) => () => ({ ContentLength: length, Body: { transformToString: async () => (reads++, "x".repeat(length)) } });
+        const sized = (length: number) => () => ({
+            length,
+            get text() {
+                reads++;
+                return "x".repeat(length);
+            },
+        });
         const tooLarge = handlerWith(fakeS3(sized(11)).sender, { maxBytes: 10 });
         const refused = await tooLarge.handler(event(idToken(key, "alice")));
         assert.strictEqual(refused.statusCode, 413);
@@ -164,12 +174,12 @@ describe("mutation gaps: GET /read-file", () => {
 
     it("applies a 1 MiB cap when maxBytes is not set", async () => {
         const big = 1024 * 1024 + 1;
-        const response = await handlerWith(fakeS3(() => ({ ContentLength: big, Body: { transformToString: async () => "" } })).sender).handler(event(idToken(key, "alice")));
+        const response = await handlerWith(fakeS3(() => ({ length: big, text: "" })).sender).handler(event(idToken(key, "alice")));
         assert.strictEqual(response.statusCode, 413);
     });
 
     it("answers 403, not 404, when S3 denies a key that the caller's own listing shows present", async () => {
-        for (const listing of [{ KeyCount: 1 }, { Contents: [{ Key: ownKey("alice") }] }]) {
+        for (const listing of [1]) {
             const s3 = fakeS3(
                 () => Promise.reject(s3Error("AccessDenied", 403)),
                 () => listing,
@@ -200,10 +210,10 @@ describe("mutation gaps: GET /read-file", () => {
 
     it("answers 403 no_role when the identity pool maps the user to no role, and 500 for the same name from S3", async () => {
         const noRole: CognitoIdentitySender = {
-            async send(command) {
-                if (command instanceof GetIdCommand) {
-                    return { IdentityId: `${REGION}:id-eve` };
-                }
+            async getId() {
+                return { IdentityId: `${REGION}:id-eve` };
+            },
+            async getCredentialsForIdentity() {
                 throw s3Error("InvalidIdentityPoolConfigurationException", 400);
             },
         };
@@ -250,7 +260,7 @@ describe("mutation gaps: GET /read-file", () => {
 });
 
 describe("mutation gaps: the deployed read-file function's token checks", () => {
-    // The factory as Lambda runs it, in this process: its Cognito and S3 clients talk to a loopback
+    // The factory as Lambda runs it, in this process: its Cognito Identity and S3 calls go to a loopback
     // fake, and the user pool's key set is fetched from there too.
     const signing = makeSigningKey("factory-key");
     const ENV = {
@@ -267,13 +277,7 @@ describe("mutation gaps: the deployed read-file function's token checks", () => 
     const saved: Record<string, string | undefined> = {};
     const originalRequest = https.request;
 
-    // Other test files mock every Cognito Identity and S3 client (aws-sdk-client-mock stubs the
-    // classes' `send`); the factory's own clients must reach the fake, so the originals return meanwhile.
-    const clients = [CognitoIdentityClient, S3Client] as unknown as { prototype: { send: { wrappedMethod?: unknown } } }[];
-    const sends = clients.map((client) => client.prototype.send);
-
     before(async () => {
-        clients.forEach((client, i) => (client.prototype.send = (sends[i].wrappedMethod as typeof sends[number] | undefined) ?? sends[i]));
         fake = await startFakeAws({ jwks: { keys: [signing.jwk] }, region: REGION, bucket: BUCKET, prefix: PREFIX });
         const env: Record<string, string> = { ...ENV, AWS_ENDPOINT_URL_COGNITO_IDENTITY: fake.url, AWS_ENDPOINT_URL_S3: fake.url };
         for (const [name, value] of Object.entries(env)) {
@@ -290,7 +294,6 @@ describe("mutation gaps: the deployed read-file function's token checks", () => 
         };
     });
     after(async () => {
-        clients.forEach((client, i) => (client.prototype.send = sends[i]));
         (https as { request: unknown }).request = originalRequest;
         for (const [name, value] of Object.entries(saved)) {
             if (value === undefined) {

@@ -308,6 +308,19 @@ describe("GET /read-file handler", () => {
         assert.strictEqual((await handler(request(idToken(signingKey, "alice")))).statusCode, 401);
     });
 
+    it("answers 503 with Retry-After when S3 does not answer in time or the connection breaks", async () => {
+        for (const failure of [Object.assign(new Error("no answer within 3000 ms"), { name: "TimeoutError" }), Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })]) {
+            s3.onGet = () => {
+                throw failure;
+            };
+            const { handler } = makeHandler();
+            const response = await handler(request(idToken(signingKey, "alice")));
+            assert.strictEqual(response.statusCode, 503, failure.message);
+            assert.ok(response.headers?.["retry-after"] ?? response.headers?.["Retry-After"], "a Retry-After header");
+            assert.ok(!response.body.includes("ECONNRESET") && !response.body.includes("3000 ms"));
+        }
+    });
+
     it("answers 500 with a JSON body and no internals on an unexpected failure", async () => {
         s3.onGet = () => {
             throw new Error("socket hang up at /var/task/node_modules/secret.js:12");
