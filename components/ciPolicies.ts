@@ -387,7 +387,8 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
             Condition: { "ForAnyValue:StringNotEquals": { "apigateway:Request/RouteAuthorizationType": "AWS_IAM" } },
         },
         {
-            // A route request that names no authorization type is refused too (CreateRoute's default is NONE).
+            // A route request that names no authorization type is refused too: it would leave the type to API
+            // Gateway's default, which is not IAM (NONE, as read from the API reference; not verified).
             Sid: "NoRouteOfUnstatedAuthorization",
             Effect: "Deny",
             Action: ["apigateway:POST", "apigateway:PATCH"],
