@@ -23,6 +23,45 @@ export class TimeoutError extends Error {
     }
 }
 
+/** How long a caller waits and how often it tries, for one AWS service's calls. */
+export interface ConnectionOptions {
+    /** Longest wait for a connection. @default 1000 */
+    readonly connectionTimeoutMs?: number;
+    /** Longest silence of an open connection, waiting for the service to answer or send more. @default 3000 */
+    readonly requestTimeoutMs?: number;
+    /** Attempts per call, as the SDK's `maxAttempts`: a 5xx, a throttling answer or a failed connection is tried again. @default 2 */
+    readonly maxAttempts?: number;
+}
+
+/** An error an AWS service answered with, shaped as the SDK's service exceptions for `classifyAwsError`. */
+export class AwsServiceError extends Error {
+    readonly $fault: "client" | "server";
+    readonly $metadata: { readonly httpStatusCode: number };
+    constructor(service: string, code: string, status: number) {
+        super(`${service} answered ${status} ${code}`);
+        this.name = code;
+        this.$fault = status >= 500 ? "server" : "client";
+        this.$metadata = { httpStatusCode: status };
+    }
+}
+
+/**
+ * `once`, tried again while `transient` says a failure may pass and attempts remain; the SDK's
+ * standard strategy waits up to 100 ms (jittered) before its second attempt, and so does this.
+ */
+export async function withRetries<T>(once: () => Promise<T>, maxAttempts: number, transient: (error: unknown) => boolean): Promise<T> {
+    for (let attempts = 1; ; attempts++) {
+        try {
+            return await once();
+        } catch (error) {
+            if (attempts >= maxAttempts || !transient(error)) {
+                throw error;
+            }
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 100));
+        }
+    }
+}
+
 export interface Exchange {
     readonly protocol: string;
     readonly hostname: string;

@@ -9,30 +9,19 @@
  * the error type (`x-amzn-errortype`, or `__type`/`code` of the JSON body, namespace dropped),
  * `$metadata.httpStatusCode` the status and `$fault` "server" for a 5xx.
  */
-import { exchange } from "./awsHttp";
+import { AwsServiceError, ConnectionOptions, exchange, withRetries } from "./awsHttp";
 import { CognitoIdentitySender, GetCredentialsForIdentityOutput } from "./identityCredentials";
 
-export interface CognitoIdentityOptions {
+export interface CognitoIdentityOptions extends ConnectionOptions {
     readonly region: string;
     /** An endpoint in place of Cognito Identity's (`AWS_ENDPOINT_URL_COGNITO_IDENTITY`, as the SDK reads it). */
     readonly endpoint?: string;
-    /** Longest wait for a connection. @default 1000 */
-    readonly connectionTimeoutMs?: number;
-    /** Longest silence of an open connection. @default 3000 */
-    readonly requestTimeoutMs?: number;
-    /** Attempts per call, as the SDK's `maxAttempts`: a 5xx, a throttling answer or a failed connection is tried again. @default 2 */
-    readonly maxAttempts?: number;
 }
 
 /** An error Cognito Identity answered with, shaped as the SDK's service exceptions for `classifyAwsError`. */
-export class CognitoIdentityError extends Error {
-    readonly $fault: "client" | "server";
-    readonly $metadata: { readonly httpStatusCode: number };
+export class CognitoIdentityError extends AwsServiceError {
     constructor(type: string, status: number) {
-        super(`Cognito Identity answered ${status} ${type}`);
-        this.name = type;
-        this.$fault = status >= 500 ? "server" : "client";
-        this.$metadata = { httpStatusCode: status };
+        super("Cognito Identity", type, status);
     }
 }
 
@@ -88,18 +77,7 @@ export function createCognitoIdentitySender(options: CognitoIdentityOptions): Co
         throw new CognitoIdentityError(type, answer.status);
     }
 
-    async function call(operation: string, input: object): Promise<unknown> {
-        for (let attempts = 1; ; attempts++) {
-            try {
-                return await attempt(operation, input);
-            } catch (error) {
-                if (attempts >= maxAttempts || !transient(error)) {
-                    throw error;
-                }
-                await new Promise((resolve) => setTimeout(resolve, Math.random() * 100));
-            }
-        }
-    }
+    const call = (operation: string, input: object): Promise<unknown> => withRetries(() => attempt(operation, input), maxAttempts, transient);
 
     return {
         async getId(input) {

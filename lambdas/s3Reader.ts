@@ -13,7 +13,7 @@ import { createHash, createHmac, Hash, Hmac } from "crypto";
 
 import { SignatureV4 } from "@smithy/signature-v4";
 
-import { Answer, exchange } from "./awsHttp";
+import { Answer, AwsServiceError, ConnectionOptions, exchange, withRetries } from "./awsHttp";
 import { TemporaryCredentials } from "./identityCredentials";
 
 /** What GetObject returned: the text of the object, or that it is larger than allowed. */
@@ -27,7 +27,7 @@ export interface S3Reader {
     countKeys(bucket: string, prefix: string): Promise<number>;
 }
 
-export interface S3ReaderOptions {
+export interface S3ReaderOptions extends ConnectionOptions {
     readonly region: string;
     readonly credentials: Pick<TemporaryCredentials, "accessKeyId" | "secretAccessKey" | "sessionToken">;
     /**
@@ -36,23 +36,12 @@ export interface S3ReaderOptions {
      * `https://<bucket>.s3.<region>.amazonaws.com`, as the SDK addresses bucket names without dots
      */
     readonly endpoint?: string;
-    /** Longest wait for a connection. @default 1000 */
-    readonly connectionTimeoutMs?: number;
-    /** Longest silence of an open connection, waiting for S3 to answer or send more. @default 3000 */
-    readonly requestTimeoutMs?: number;
-    /** Attempts per call, as the SDK's `maxAttempts`: a 5xx, a throttling answer or a failed connection is tried again. @default 2 */
-    readonly maxAttempts?: number;
 }
 
 /** The error S3 answered with, shaped as the SDK's S3ServiceException for `classifyAwsError`. */
-export class S3Error extends Error {
-    readonly $fault: "client" | "server";
-    readonly $metadata: { readonly httpStatusCode: number };
+export class S3Error extends AwsServiceError {
     constructor(code: string, status: number) {
-        super(`S3 answered ${status} ${code}`);
-        this.name = code;
-        this.$fault = status >= 500 ? "server" : "client";
-        this.$metadata = { httpStatusCode: status };
+        super("S3", code, status);
     }
 }
 
@@ -159,23 +148,19 @@ export function createS3Reader(options: S3ReaderOptions): S3Reader {
     }
 
     /** One call, tried again once on a transient failure; an answer other than 200 is thrown as an S3Error. */
-    async function call(bucket: string, path: string, query: Record<string, string>, limit: number): Promise<Answer> {
-        for (let attempts = 1; ; attempts++) {
-            try {
+    function call(bucket: string, path: string, query: Record<string, string>, limit: number): Promise<Answer> {
+        return withRetries(
+            async () => {
                 const answer = await attempt(bucket, path, query, Math.max(limit, MAX_XML_BYTES));
                 if (answer.status === 200) {
                     return answer;
                 }
                 const code = answer.tooLarge ? undefined : errorCode(answer.body.toString("utf8"));
                 throw new S3Error(code ?? STATUS_NAMES[answer.status] ?? `Http${answer.status}`, answer.status);
-            } catch (error) {
-                if (attempts >= maxAttempts || !transient(error)) {
-                    throw error;
-                }
-                // The SDK's standard strategy waits up to 100 ms (jittered) before its second attempt.
-                await new Promise((resolve) => setTimeout(resolve, Math.random() * 100));
-            }
-        }
+            },
+            maxAttempts,
+            transient,
+        );
     }
 
     return {
