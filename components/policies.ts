@@ -307,3 +307,21 @@ export function smokeChecksPolicy(scope: SmokeScope): PolicyDocument {
         },
     );
 }
+
+/**
+ * IAM's quota on the inline policies of one role together, in characters without whitespace (IAM
+ * User Guide, "IAM and AWS STS quotas"; not verifiable offline). The CI deploy role's policy
+ * comes within a few hundred characters of it with this project's names.
+ */
+export const ROLE_INLINE_POLICY_QUOTA = 10_240;
+
+/** A role's inline policy as IAM receives it, refused here, with the reason, when IAM would refuse it. */
+export function inlinePolicyText(doc: PolicyDocument, what: string): string {
+    const text = JSON.stringify(doc);
+    if (text.length > ROLE_INLINE_POLICY_QUOTA) {
+        throw new Error(
+            `${what}: the policy is ${text.length} characters, over IAM's ${ROLE_INLINE_POLICY_QUOTA}-character quota for a role's inline policies; shorter project and stage names shorten it`,
+        );
+    }
+    return text;
+}
