@@ -20,6 +20,7 @@ import {
 import { UserPoolOidcAccess } from "./components/oidcFederation";
 import { PrivateBucket } from "./components/privateBucket";
 import { StageAccessRole } from "./components/stageAccessRole";
+import { STAGES } from "./components/stage";
 import { StageBoundary } from "./components/stageBoundary";
 import { parseStackSettings, runtimeSecretCheck } from "./components/stackSettings";
 import { UserDirectory } from "./components/userDirectory";
@@ -53,6 +54,14 @@ const ciPath = ciRolePath(project, stage);
 const bucketPrefix = bucketNamePrefix(project, stage);
 const logPrefix = logGroupPrefix(project, stage);
 const tags = { [PROJECT_TAG]: project, [STAGE_TAG]: stage };
+// A state bucket named like a stage's buckets would fall under that stage's deploy rights
+// (bucket policy, deletes): its pipeline could then reach every stack's state.
+const stateBucketOfStage = STAGES.find((s) => settings.ciStateBucket?.startsWith(bucketNamePrefix(project, s)));
+if (stateBucketOfStage) {
+    throw new Error(
+        `${project}:ciStateBucket '${settings.ciStateBucket}' starts with '${bucketNamePrefix(project, stateBucketOfStage)}', the prefix of the ${stateBucketOfStage} stage's buckets, whose deploy role may change them: keep Pulumi state in a bucket named otherwise`,
+    );
+}
 const accountId = aws.getCallerIdentityOutput().accountId;
 
 const directory = new UserDirectory("users", { mfa: settings.mfa, protect: settings.protectData, tags });

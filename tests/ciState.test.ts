@@ -125,3 +125,18 @@ describe("CI role policies and IAM's inline size quota", () => {
         if (process.env.PRINT_FIGURES) console.log(`prod deploy role inline policy: ${size} of ${ROLE_INLINE_POLICY_QUOTA} characters`);
     });
 });
+
+describe("a state bucket named like a stage's buckets", () => {
+    it("is refused, naming the stage whose deploy role could change it", async () => {
+        for (const [bucket, owner] of [
+            ["federated-access-prod-state", "prod"],
+            ["federated-access-deve-pulumi", "deve"],
+        ]) {
+            await assert.rejects(
+                runProgram("stag", { overrides: { "federated-access:ciStateBucket": bucket } }),
+                new RegExp(`ciStateBucket '${bucket}' starts with 'federated-access-${owner}-', the prefix of the ${owner} stage's buckets`),
+            );
+        }
+        await assert.doesNotReject(runProgram("stag", { overrides: { "federated-access:ciStateBucket": "federated-access-state" } }));
+    });
+});
