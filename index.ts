@@ -15,12 +15,12 @@ import {
     SMOKE_RECORDS_PREFIX,
     STAGE_TAG,
     stageNamePrefix,
+    stageOfBucket,
     workloadRolePath,
 } from "./components/naming";
 import { UserPoolOidcAccess } from "./components/oidcFederation";
 import { PrivateBucket } from "./components/privateBucket";
 import { StageAccessRole } from "./components/stageAccessRole";
-import { STAGES } from "./components/stage";
 import { StageBoundary } from "./components/stageBoundary";
 import { parseStackSettings, runtimeSecretCheck } from "./components/stackSettings";
 import { UserDirectory } from "./components/userDirectory";
@@ -55,8 +55,9 @@ const bucketPrefix = bucketNamePrefix(project, stage);
 const logPrefix = logGroupPrefix(project, stage);
 const tags = { [PROJECT_TAG]: project, [STAGE_TAG]: stage };
 // A state bucket named like a stage's buckets would fall under that stage's deploy rights
-// (bucket policy, deletes): its pipeline could then reach every stack's state.
-const stateBucketOfStage = STAGES.find((s) => settings.ciStateBucket?.startsWith(bucketNamePrefix(project, s)));
+// (bucket policy, deletes): its pipeline could then reach every stack's state. Any stage's,
+// not only the stages of this repository's stack files: a stage is added by a stack file.
+const stateBucketOfStage = settings.ciStateBucket ? stageOfBucket(project, settings.ciStateBucket) : undefined;
 if (stateBucketOfStage) {
     throw new Error(
         `${project}:ciStateBucket '${settings.ciStateBucket}' starts with '${bucketNamePrefix(project, stateBucketOfStage)}', the prefix of the ${stateBucketOfStage} stage's buckets, whose deploy role may change them: keep Pulumi state in a bucket named otherwise`,
@@ -97,6 +98,7 @@ const boundary = new StageBoundary("boundary", {
 });
 
 const federation = new IdentityFederation("identities", {
+    protect: settings.protectData,
     providerName: directory.providerName,
     clientId: directory.client.id,
     bucketName: userFiles.bucketName,
@@ -156,6 +158,7 @@ api.grantInvoke("admin-identity", federation.roles.admin, ["GET /read-file", "GE
 
 const stageAccess = new StageAccessRole("stage-access", {
     stage,
+    tier: settings.tier,
     callerAccountId: settings.callerAccountId,
     callerRoles: { development: settings.callerDevRoleName, production: settings.callerProdRoleName },
     externalId: callerExternalId,
@@ -233,6 +236,7 @@ const ci = settings.githubRepository
     : undefined;
 
 export { stage };
+export const tier = settings.tier;
 export const region = settings.region;
 export const userPoolId = directory.userPool.id;
 export const userPoolClientId = directory.client.id;

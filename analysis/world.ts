@@ -207,5 +207,13 @@ export function buildWorld(stacks: readonly SynthesizedStack[], account: string)
             boundaryArn: stack.outputs.permissionsBoundaryArn,
         });
     }
+    // A stack set to `githubOidcProvider: existing` trusts the account's GitHub provider, which an
+    // administrator created (docs/first-deploy.md: GitHub's URL, audience sts.amazonaws.com).
+    for (const stack of stacks) {
+        const arn = stack.outputs.githubOidcProviderArn as string | undefined;
+        if (arn && !providers.has(arn)) {
+            providers.set(arn, { arn, host: arn.slice(arn.indexOf("oidc-provider/") + "oidc-provider/".length), clientIds: ["sts.amazonaws.com"] });
+        }
+    }
     return { account, stacks: models, roles, providers: [...providers.values()], managedPolicies };
 }

@@ -25,6 +25,13 @@ export interface IdentityFederationArgs {
     readonly permissionsBoundary?: pulumi.Input<string>;
     /** Tags applied to every taggable resource. @default {} */
     readonly tags?: Record<string, string>;
+    /**
+     * Protect the identity pool and its role mapping in Pulumi (a replacement or deletion fails
+     * instead of running) and keep the pool when the stack is destroyed. Identity ids name every
+     * user's folder: a new pool gives every user a new id, and their files stay under the old one.
+     * @default false
+     */
+    readonly protect?: boolean;
 }
 
 /**
@@ -46,6 +53,7 @@ export class IdentityFederation extends pulumi.ComponentResource {
         }
         checkRolePath(`IdentityFederation '${name}'`, args.rolePath);
         const roleNamePrefix = args.roleNamePrefix ?? name;
+        const protect = args.protect ?? false;
 
         this.identityPool = new aws.cognito.IdentityPool(
             `${name}-pool`,
@@ -59,7 +67,7 @@ export class IdentityFederation extends pulumi.ComponentResource {
                 ],
                 tags: args.tags,
             },
-            { parent: this },
+            { parent: this, protect, retainOnDelete: protect },
         );
 
         const trust = this.identityPool.id.apply((id) => JSON.stringify(identityPoolTrustPolicy(id)));
@@ -112,7 +120,7 @@ export class IdentityFederation extends pulumi.ComponentResource {
                     },
                 ],
             },
-            { parent: this },
+            { parent: this, protect },
         );
 
         this.registerOutputs({

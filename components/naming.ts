@@ -3,7 +3,7 @@
  * lives under an IAM path of its stage, and every bucket name starts with the stage's prefix,
  * so a deploy role can be limited to exactly what its stage owns.
  */
-import { Stage } from "./stage";
+import { Stage, STAGE_NAME } from "./stage";
 
 /** `/<project>/<stage>/`: path of every role of the stage's workloads. */
 export function workloadRolePath(project: string, stage: Stage): string {
@@ -18,6 +18,13 @@ export function ciRolePath(project: string, stage: Stage): string {
 /** `<project>-<stage>-`: start of every bucket name of the stage. */
 export function bucketNamePrefix(project: string, stage: Stage): string {
     return `${project}-${stage}-`;
+}
+
+/** The stage whose bucket prefix `bucket` starts with, if any stage's could (any valid stage name). */
+export function stageOfBucket(project: string, bucket: string): Stage | undefined {
+    if (!bucket.startsWith(`${project}-`)) return undefined;
+    const stage = bucket.slice(project.length + 1).split("-")[0];
+    return STAGE_NAME.test(stage) && bucket.startsWith(bucketNamePrefix(project, stage)) ? stage : undefined;
 }
 
 const ROLE_PATH = /^\/([\w+=,.@-]+\/)*$/;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
-import { parseStage, Stage } from "./stage";
+import { parseStage, Stage, Tier, TIERS } from "./stage";
 
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [
@@ -13,6 +13,8 @@ export type MfaMode = "OPTIONAL" | "ON";
 /** Everything the program takes from a stack's configuration, validated. */
 export interface StackSettings {
     readonly stage: Stage;
+    /** What the stage serves: the caller role it trusts, and whether its data may go unprotected. */
+    readonly tier: Tier;
     readonly region: string;
     readonly userFilesPrefix: string;
     readonly mfa: MfaMode;
@@ -20,9 +22,9 @@ export interface StackSettings {
     readonly protectData: boolean;
     /** 12-digit account id of the API's caller. */
     readonly callerAccountId: string;
-    /** Caller role trusted by deve and stag. */
+    /** Caller role trusted by development stages. */
     readonly callerDevRoleName: string;
-    /** Caller role trusted by prod. */
+    /** Caller role trusted by production stages. */
     readonly callerProdRoleName: string;
     readonly apiThrottleRateLimit: number;
     readonly apiThrottleBurstLimit: number;
@@ -31,8 +33,8 @@ export interface StackSettings {
     /** `owner/name` whose GitHub Actions get CI roles; none means no CI roles. */
     readonly githubRepository?: string;
     /**
-     * `create`: this stack creates the account's GitHub OIDC provider; `existing`: another
-     * stack of the same account did (an account has one provider per URL).
+     * `existing`: the account's GitHub OIDC provider, which an administrator creates once per
+     * account (an account has one provider per URL); `create`: this stack creates it.
      */
     readonly githubOidcProvider: "create" | "existing";
     /** The repository's OIDC subject template includes `ref` (see `GitHubSubjectArgs`). */
@@ -101,6 +103,12 @@ const roleName = text(/^[\w+=,.@-]{1,64}$/, "an IAM role name");
  * README's configuration table lists them.
  */
 export const CONFIG_KEYS = {
+    tier: {
+        type: "string",
+        description: "What the stage serves: development (trusts callerDevRoleName) or production (trusts callerProdRoleName; protectData cannot be false).",
+        missingHint: "development or production",
+        schema: z.enum(TIERS, must(TIERS.join(" or "))),
+    },
     userFilesPrefix: {
         type: "string",
         description: "Folder of the user files bucket holding one <identityId>/ per user: lowercase letters, digits and '-'.",
@@ -124,7 +132,7 @@ export const CONFIG_KEYS = {
     },
     protectData: {
         type: "boolean",
-        description: "User pool deletion protection, and the user files bucket kept on destroy. Cannot be false in prod.",
+        description: "Protection of what holds or keys user data (user pool, identity pool, user files bucket): kept on destroy, never replaced or deleted by a deployment. Cannot be false in production.",
         default: true,
         schema: flag,
     },
@@ -136,13 +144,13 @@ export const CONFIG_KEYS = {
     },
     callerDevRoleName: {
         type: "string",
-        description: "Role of the caller's account that deve and stag trust.",
+        description: "Role of the caller's account that development stages trust.",
         default: "LambdaRoleDeve",
         schema: roleName,
     },
     callerProdRoleName: {
         type: "string",
-        description: "Role of the caller's account that prod trusts.",
+        description: "Role of the caller's account that production stages trust.",
         default: "LambdaRoleProd",
         schema: roleName,
     },
@@ -179,8 +187,8 @@ export const CONFIG_KEYS = {
     },
     githubOidcProvider: {
         type: "string",
-        description: "create: this stack creates the account's GitHub OIDC provider; existing: another stack of the same account did.",
-        default: "create",
+        description: "existing: the account's GitHub OIDC provider, created once by an administrator; create: this stack creates it (the only stack of its account to do so; kept on destroy).",
+        default: "existing",
         schema: z.enum(["create", "existing"], must("create or existing")),
     },
     githubSubjectIncludesRef: {
@@ -365,8 +373,8 @@ export function parseStackSettings(stackName: string, project: ConfigReader, aws
         }
     }
 
-    if (stage === "prod" && values.protectData === false) {
-        problems.push(`'${key("protectData")}' cannot be false in prod: production data is always protected`);
+    if (values.tier === "production" && values.protectData === false) {
+        problems.push(`'${key("protectData")}' cannot be false in a production stage ('${key("tier")}' production): production data is always protected`);
     }
     if ((raw.githubRepository ?? "") === "") {
         for (const dependent of NEEDS_REPOSITORY) {
@@ -401,6 +409,7 @@ export function parseStackSettings(stackName: string, project: ConfigReader, aws
     const v = values as Required<Parsed>;
     return {
         stage,
+        tier: v.tier,
         region: region!,
         userFilesPrefix: v.userFilesPrefix,
         mfa: v.mfa,

@@ -3,30 +3,30 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { checkRolePath } from "./naming";
 import { crossAccountTrustPolicy } from "./policies";
-import { Stage, titleCase } from "./stage";
+import { Stage, Tier, titleCase } from "./stage";
 
 /** Role names, in the caller's account, of its development and production workloads. */
 export interface CallerRoles {
-    /** Trusted by deve and stag, e.g. `LambdaRoleDeve`. */
+    /** Trusted by development stages (deve, stag), e.g. `LambdaRoleDeve`. */
     readonly development: string;
-    /** Trusted by prod, e.g. `LambdaRoleProd`. */
+    /** Trusted by production stages (prod), e.g. `LambdaRoleProd`. */
     readonly production: string;
 }
 
 /**
- * Which caller role a stage trusts. deve and stag both serve the caller's development
- * work (stag is what it develops against; deve stays reachable while stag is broken); prod
- * serves its production only. A new stage does not compile until it is handled here.
+ * Which caller role a stage of a tier trusts. Development stages (deve, stag) serve the
+ * caller's development work (stag is what it develops against; deve stays reachable while
+ * stag is broken); production serves its production only. A new tier does not compile until it
+ * is handled here; a new stage is a stack file naming its tier.
  */
-export function callerRoleFor(stage: Stage, roles: CallerRoles): string {
-    switch (stage) {
-        case "deve":
-        case "stag":
+export function callerRoleFor(tier: Tier, roles: CallerRoles): string {
+    switch (tier) {
+        case "development":
             return roles.development;
-        case "prod":
+        case "production":
             return roles.production;
         default:
-            throw new Error(`Unhandled stage: ${stage satisfies never}`);
+            throw new Error(`Unhandled tier: ${tier satisfies never}`);
     }
 }
 
@@ -34,7 +34,10 @@ const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 export interface StageAccessRoleArgs {
+    /** The stage, named in the role's name (`ApiAllowByIamRole<Stage>`). */
     readonly stage: Stage;
+    /** What the stage serves: picks the caller role it trusts (`callerRoleFor`). */
+    readonly tier: Tier;
     /** The caller's 12-digit AWS account id. */
     readonly callerAccountId: string;
     readonly callerRoles: CallerRoles;
@@ -80,7 +83,7 @@ export class StageAccessRole extends pulumi.ComponentResource {
         }
 
         this.roleName = `ApiAllowByIamRole${titleCase(args.stage)}`;
-        this.trustedCallerArn = `arn:aws:iam::${args.callerAccountId}:role/${callerRoleFor(args.stage, args.callerRoles)}`;
+        this.trustedCallerArn = `arn:aws:iam::${args.callerAccountId}:role/${callerRoleFor(args.tier, args.callerRoles)}`;
         const trust =
             args.externalId === undefined
                 ? JSON.stringify(crossAccountTrustPolicy(this.trustedCallerArn))

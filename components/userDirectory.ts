@@ -14,7 +14,8 @@ export interface UserDirectoryArgs {
      */
     readonly mfa?: MfaMode;
     /**
-     * Refuse deletion of the user pool (Cognito deletion protection) and protect it in Pulumi.
+     * Refuse deletion of the user pool (Cognito deletion protection) and protect it and its
+     * groups (their memberships are data) in Pulumi.
      * @default false
      */
     readonly protect?: boolean;
@@ -105,7 +106,7 @@ export class UserDirectory extends pulumi.ComponentResource {
             groups[group] = new aws.cognito.UserGroup(
                 `${name}-${group}`,
                 { userPoolId: this.userPool.id, name: group, precedence, description: `Members get the ${group} role` },
-                { parent: this },
+                { parent: this, protect },
             );
         });
         this.groups = groups as Record<UserGroup, aws.cognito.UserGroup>;

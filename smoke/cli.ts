@@ -12,7 +12,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 
 import { credentialsFor, CredentialSource, describeSource, detectSource } from "../client/credentials";
-import { isStage, STAGES } from "../components/stage";
+import { isStage, SHIPPED_STAGES } from "../components/stage";
 import { createAwsClients } from "./clients";
 import { describeError, errorName } from "./errors";
 import { parseOutputs, StackOutputs } from "./outputs";
@@ -24,7 +24,7 @@ const EXTERNAL_ID_ENV = "SMOKE_EXTERNAL_ID";
 const MAX_TIMEOUT_S = 600;
 const MAX_CLEANUP_S = 120;
 
-const USAGE = `usage: npm run smoke -- --stack <${STAGES.join("|")}> [options]
+const USAGE = `usage: npm run smoke -- --stack <stage> [options]
 
 Checks a deployed stage: creates two temporary users, proves who can reach what, removes
 everything it created (and what crashed earlier runs left). Progress goes to stderr when it
@@ -127,7 +127,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         return { help: true } as CliOptions;
     }
     if (!values.stack) throw new UsageError("--stack is required");
-    if (!isStage(values.stack)) throw new UsageError(`unknown stage '${values.stack}': one of ${STAGES.join(", ")}`);
+    if (!isStage(values.stack)) throw new UsageError(`'${values.stack}' cannot be a stage: 2-8 lowercase letters and digits, e.g. ${SHIPPED_STAGES.join(", ")}`);
     const source = (who: string, profile: string | undefined, roleArn: string | undefined): CredentialSource | undefined => {
         if (profile && roleArn) throw new UsageError(`give --${who}-profile or --${who}-role-arn, not both`);
         if (profile) return { kind: "profile", profile };

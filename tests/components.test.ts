@@ -59,7 +59,7 @@ describe("component argument validation", () => {
 describe("stack settings", () => {
     const reader = (values: Record<string, string>) => (key: string) => values[key];
     const AWS = reader({ region: "eu-west-1" });
-    const BASE = { userFilesPrefix: "f", callerAccountId: "123456789012" };
+    const BASE = { tier: "development", userFilesPrefix: "f", callerAccountId: "123456789012" };
     /** Parses with exactly the keys given (never the engine's, which an earlier run left behind). */
     const parse = (stack: string, values: Record<string, string>, options: ParseOptions = {}, aws = AWS) =>
         parseStackSettings(stack, reader(values), aws, {
@@ -78,9 +78,10 @@ describe("stack settings", () => {
     };
 
     it("takes Pulumi.yaml's defaults, the same for every stage", () => {
-        for (const stage of ["deve", "stag", "prod"]) {
-            assert.deepStrictEqual(parse(stage, { userFilesPrefix: "files", callerAccountId: "123456789012" }), {
+        for (const [stage, tier] of [["deve", "development"], ["stag", "development"], ["prod", "production"], ["qa2", "development"]]) {
+            assert.deepStrictEqual(parse(stage, { tier, userFilesPrefix: "files", callerAccountId: "123456789012" }), {
                 stage,
+                tier,
                 region: "eu-west-1",
                 userFilesPrefix: "files",
                 mfa: "OPTIONAL",
@@ -93,7 +94,7 @@ describe("stack settings", () => {
                 apiThrottleBurstLimit: 100,
                 auditTrail: true,
                 githubRepository: undefined,
-                githubOidcProvider: "create",
+                githubOidcProvider: "existing",
                 githubSubjectIncludesRef: true,
                 githubDeployEnvironment: undefined,
                 ciStateBucket: undefined,
@@ -102,7 +103,7 @@ describe("stack settings", () => {
         }
     });
     it("reads the values the CLI hands over, defaults included, and an empty optional text as not set", () => {
-        const cliView = { ...BASE, protectData: "false", auditTrail: "false", logRetentionDays: "14", apiThrottleRateLimit: "20", githubRepository: "", githubDeployEnvironment: "", ciStateBucket: "", githubOidcProvider: "create" };
+        const cliView = { ...BASE, protectData: "false", auditTrail: "false", logRetentionDays: "14", apiThrottleRateLimit: "20", githubRepository: "", githubDeployEnvironment: "", ciStateBucket: "", githubOidcProvider: "existing" };
         const settings = parse("deve", cliView);
         assert.deepStrictEqual(
             [settings.protectData, settings.auditTrail, settings.logRetentionDays, settings.apiThrottleRateLimit, settings.githubRepository, settings.githubDeployEnvironment, settings.ciStateBucket],
@@ -114,17 +115,17 @@ describe("stack settings", () => {
             () => parse("deve", { ...BASE, githubDeployEnvironment: "deve" }),
             /'federated-access:githubDeployEnvironment' is set but 'federated-access:githubRepository' is not/,
         );
-        assert.throws(() => parse("deve", { ...BASE, githubOidcProvider: "existing" }), /'federated-access:githubOidcProvider' is set but/);
+        assert.throws(() => parse("deve", { ...BASE, githubOidcProvider: "create" }), /'federated-access:githubOidcProvider' is set but/);
         assert.throws(() => parse("deve", { ...BASE, githubSubjectIncludesRef: "false" }), /'federated-access:githubSubjectIncludesRef' is set but/);
         // The CLI fills in the defaults before the program runs: they are not a setting of the stack.
-        assert.doesNotThrow(() => parse("deve", { ...BASE, githubOidcProvider: "create", githubSubjectIncludesRef: "true", githubDeployEnvironment: "", ciStateBucket: "" }));
+        assert.doesNotThrow(() => parse("deve", { ...BASE, githubOidcProvider: "existing", githubSubjectIncludesRef: "true", githubDeployEnvironment: "", ciStateBucket: "" }));
         assert.throws(
             () => parse("deve", { ...BASE, githubRepository: "example-org/*" }),
             /'federated-access:githubRepository' must be 'owner\/name' of a GitHub repository \(no wildcard\), got 'example-org\/\*'/,
         );
     });
     it("refuses the example caller account and repository in a real deployment, saying what to set", () => {
-        const example = { userFilesPrefix: "f", callerAccountId: "210987654321", githubRepository: "example-org/federated-access" };
+        const example = { tier: "development", userFilesPrefix: "f", callerAccountId: "210987654321", githubRepository: "example-org/federated-access" };
         assert.doesNotThrow(() => parse("deve", example), "the mock engine runs the examples");
         const message = refusal(() => parse("deve", example, { refuseExampleValues: true }));
         assert.match(message, /'federated-access:callerAccountId' is the example account 210987654321: set the account of the API's caller \(pulumi config set federated-access:callerAccountId <12-digit id>\)/);
@@ -155,7 +156,7 @@ describe("stack settings", () => {
     it("names a missing or empty stack file as such, not as its missing keys", () => {
         const none = reader({});
         const message = refusal(() => parseStackSettings("stag", none, none, { configKeys: [] }));
-        assert.match(message, /no configuration for stack 'stag': Pulumi\.stag\.yaml is missing or empty\. A stack needs at least aws:region, federated-access:userFilesPrefix, federated-access:callerAccountId/);
+        assert.match(message, /no configuration for stack 'stag': Pulumi\.stag\.yaml is missing or empty\. A stack needs at least aws:region, federated-access:tier, federated-access:userFilesPrefix, federated-access:callerAccountId/);
         assert.doesNotMatch(message, /missing required key/);
         // What the CLI hands over for an empty stack file: Pulumi.yaml's defaults, nothing else.
         const defaultsOnly = reader({ mfa: "OPTIONAL", protectData: "true", githubRepository: "" });
@@ -168,7 +169,7 @@ describe("stack settings", () => {
     });
     it("reports every problem at once", () => {
         const message = refusal(() =>
-            parse("prod", { userFilesPrefix: "UPPER", callerAccountId: "123", protectData: "false", mfa: "OFF", apiThrottleBurstLimit: "0", auditTrial: "false" }, {}, reader({})),
+            parse("prod", { tier: "production", userFilesPrefix: "UPPER", callerAccountId: "123", protectData: "false", mfa: "OFF", apiThrottleBurstLimit: "0", auditTrial: "false" }, {}, reader({})),
         );
         const lines = message.split("\n").slice(1);
         assert.deepStrictEqual(lines, [
@@ -178,7 +179,7 @@ describe("stack settings", () => {
             "  - 'federated-access:mfa' must be OPTIONAL or ON, got 'OFF'",
             "  - 'federated-access:callerAccountId' must be a 12-digit AWS account id, got '123'",
             "  - 'federated-access:apiThrottleBurstLimit' must be a positive integer, got '0'",
-            "  - 'federated-access:protectData' cannot be false in prod: production data is always protected",
+            "  - 'federated-access:protectData' cannot be false in a production stage ('federated-access:tier' production): production data is always protected",
         ]);
     });
     it("refuses an ExternalId stored in plaintext, and never shows a secret in a refusal", () => {

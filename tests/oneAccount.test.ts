@@ -7,8 +7,8 @@
 import * as assert from "assert";
 
 import { GITHUB_OIDC_HOST } from "../components/githubCi";
-import { STAGES } from "../components/stage";
-import { ProgramRun, RecordedResource, runProgram, stackRun } from "./harness";
+import { STAGES } from "./harness";
+import { ACCOUNT_ID, ProgramRun, RecordedResource, runProgram, stackConfig, stackRun } from "./harness";
 
 /** Names an account (IAM: global) or a region (the rest) holds once, per resource type. */
 const UNIQUE_NAMES: Record<string, (r: RecordedResource) => string | undefined> = {
@@ -54,38 +54,40 @@ function collisions(runs: ProgramRun[]): string[] {
 }
 
 describe("all stages in one account", () => {
-    let separate: ProgramRun[];
     let shared: ProgramRun[];
+    let creating: ProgramRun[];
     before(async () => {
-        separate = [];
-        for (const stage of STAGES) separate.push(await stackRun(stage));
-        shared = [separate[0]];
-        for (const stage of STAGES.slice(1)) {
-            shared.push(await runProgram(stage, { overrides: { "federated-access:githubOidcProvider": "existing" } }));
-        }
+        // As shipped: every stack names the account's provider, which an administrator creates once.
+        shared = [];
+        for (const stage of STAGES) shared.push(await stackRun(stage));
+        // The documented edit: a stack that creates the provider itself (an account of its own).
+        creating = [];
+        for (const stage of STAGES) creating.push(await runProgram(stage, { overrides: { "federated-access:githubOidcProvider": "create" } }));
     });
 
     it("checks the names that matter (the inventory is not empty)", () => {
-        const names = [...claims(shared).keys()];
+        const names = [...claims(creating).keys()];
         assert.ok(names.length >= 40, `${names.length} names`);
         for (const kind of ["role ", "policy ", "OIDC provider ", "function ", "log group ", "bucket prefix ", "trail ", "identity pool "]) {
             assert.ok(names.some((n) => n.startsWith(kind)), kind);
         }
     });
 
-    it("collides on nothing when one stack creates the GitHub provider and the others name it", () => {
+    it("ships stack files that create no GitHub provider, so no two stacks of one account collide on it", () => {
+        for (const stage of STAGES) assert.strictEqual(stackConfig(stage)["federated-access:githubOidcProvider"], "existing", `Pulumi.${stage}.yaml`);
         assert.deepStrictEqual(collisions(shared), []);
         const github = shared.flatMap((run) => run.ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider").filter((p) => String(p.inputs.url).includes(GITHUB_OIDC_HOST)));
-        assert.strictEqual(github.length, 1, "one GitHub provider in the account");
-        assert.deepStrictEqual(new Set(shared.map((run) => run.outputs.githubOidcProviderArn)).size, 1, "all stacks trust the same provider");
+        assert.strictEqual(github.length, 0, "the account's provider is an administrator's");
+        assert.deepStrictEqual(new Set(shared.map((run) => run.outputs.githubOidcProviderArn)), new Set([`arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${GITHUB_OIDC_HOST}`]), "all stacks trust the account's one provider");
     });
 
-    it("would collide on the GitHub provider if every stack created it (the separate-account layout)", () => {
-        assert.deepStrictEqual(collisions(separate), [`OIDC provider ${GITHUB_OIDC_HOST}: deve/ci-github, stag/ci-github, prod/ci-github`]);
+    it("would collide on the GitHub provider if two stacks of one account created it", () => {
+        assert.deepStrictEqual(collisions(creating), [`OIDC provider ${GITHUB_OIDC_HOST}: ${STAGES.map((s) => `${s}/ci-github`).join(", ")}`]);
+        assert.deepStrictEqual(collisions([creating[0], ...shared.slice(1)]), [], "one creating stack and the others naming it");
     });
 
-    it("each stack alone creates everything it trusts (an account of its own)", () => {
-        for (const run of separate) {
+    it("each stack alone, set to create, creates everything it trusts (an account of its own)", () => {
+        for (const run of creating) {
             const created = new Set(run.ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider").map((p) => p.state.arn));
             assert.ok(created.has(run.outputs.githubOidcProviderArn), `${run.stack} creates the provider its CI roles trust`);
             assert.ok(created.has(run.outputs.oidcProviderArn));

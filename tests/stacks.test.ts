@@ -6,9 +6,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { STAGES } from "../components/stage";
+import { STAGES } from "./harness";
 import { parseOutputs } from "../smoke/smoke";
-import { policyOf, ProgramRun, runProgram, stackRun } from "./harness";
+import { policyOf, ProgramRun, ROOT, runProgram, stackConfig, stackRun } from "./harness";
 
 const T = {
     userPool: "aws:cognito/userPool:UserPool",
@@ -29,7 +29,6 @@ const T = {
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
 };
 
-const EXPECTED_RETENTION = { deve: 14, stag: 30, prod: 365 } as const;
 
 for (const stage of STAGES) {
     describe(`stack ${stage}`, () => {
@@ -136,32 +135,46 @@ for (const stage of STAGES) {
             assert.strictEqual(fn.environment.variables.USER_FILES_BUCKET, run.outputs.userFilesBucket);
             assert.strictEqual(run.ofType(T.attachmentPolicy).length, 0, "CallbackFunction's default managed policies must not appear");
             assert.strictEqual(fn.loggingConfig.logGroup, run.one(T.logGroup, "read-file-logs").state.name);
-            assert.strictEqual(run.one(T.logGroup, "read-file-logs").inputs.retentionInDays, EXPECTED_RETENTION[stage]);
+            assert.strictEqual(run.one(T.logGroup, "read-file-logs").inputs.retentionInDays, Number(run.config["federated-access:logRetentionDays"]));
         });
 
-        it(stage === "prod" ? "protects production data" : "leaves data destroyable outside prod", () => {
+        const protectedData = stackConfig(stage)["federated-access:protectData"] === "true";
+        it(protectedData ? "protects what holds or keys user data" : "leaves data destroyable where protectData is off", () => {
             const pool = run.one(T.userPool);
             const bucket = run.one(T.bucket, "user-files-bucket");
+            const identityPool = run.one("aws:cognito/identityPool:IdentityPool");
+            const mapping = run.one("aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment");
+            const groups = run.ofType("aws:cognito/userGroup:UserGroup");
             // The resource options as registered with the engine: what `pulumi destroy` would honour.
             const protection = (r: typeof pool) => ({ protect: r.options.protect, retainOnDelete: r.options.retainOnDelete });
-            if (stage === "prod") {
+            if (protectedData) {
                 assert.strictEqual(pool.inputs.deletionProtection, "ACTIVE");
                 assert.strictEqual(bucket.inputs.forceDestroy, false);
                 assert.deepStrictEqual(protection(pool), { protect: true, retainOnDelete: false });
                 assert.deepStrictEqual(protection(bucket), { protect: true, retainOnDelete: true });
+                // Identity ids name every user's folder: a new pool would strand every user's files.
+                assert.deepStrictEqual(protection(identityPool), { protect: true, retainOnDelete: true });
+                assert.strictEqual(mapping.options.protect, true);
+                assert.deepStrictEqual(groups.map((g) => g.options.protect), groups.map(() => true), "group memberships are data");
             } else {
                 assert.strictEqual(pool.inputs.deletionProtection, "INACTIVE");
                 assert.strictEqual(bucket.inputs.forceDestroy, true);
                 assert.deepStrictEqual(protection(pool), { protect: false, retainOnDelete: false });
                 assert.deepStrictEqual(protection(bucket), { protect: false, retainOnDelete: false });
+                assert.deepStrictEqual(protection(identityPool), { protect: false, retainOnDelete: false });
             }
         });
     });
 }
 
 describe("stack configuration errors", () => {
-    it("refuses an unknown stage, naming it", async () => {
-        await assert.rejects(runProgram("qa"), /Unknown stage 'qa'.*deve, stag, prod/);
+    it("refuses a stack name that cannot be a stage, naming it and why", async () => {
+        const file = path.join(os.tmpdir(), "no-such-stack-file.yaml");
+        for (const name of ["deve-x", "QA", "q", "averylongname"]) {
+            await assert.rejects(runProgram(name, { stackFile: path.join(ROOT, "Pulumi.deve.yaml") }), new RegExp(`Invalid stage '${name}': .*no '-'`));
+        }
+        // A stack without its file is a missing configuration, whatever its name.
+        await assert.rejects(runProgram("qa", { stackFile: file }), /no configuration for stack 'qa': Pulumi\.qa\.yaml is missing or empty/);
     });
 
     it("refuses a missing userFilesPrefix, naming the key", async () => {
@@ -212,7 +225,7 @@ describe("stack configuration errors", () => {
     it("refuses unprotected production data", async () => {
         await assert.rejects(
             runProgram("prod", { overrides: { "federated-access:protectData": "false" } }),
-            /'federated-access:protectData' cannot be false in prod/,
+            /'federated-access:protectData' cannot be false in a production stage/,
         );
     });
 
