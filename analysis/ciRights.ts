@@ -147,7 +147,7 @@ function variables(r: SynthesizedResource, stack: SynthesizedStack, account: str
         case "aws:cloudwatch/logGroup:LogGroup":
             return { ...common, logGroupName: r.state.name };
         case "aws:apigatewayv2/api:Api":
-            return { ...common, apiId: r.id, urlEncodedResourceArn: encodeURIComponent(apiArn(r.id)) };
+            return { ...common, apiId: r.id, urlEncodedResourceArn: encodeURIComponent(apiArn(r.id)), resourceArn: apiArn(r.id) };
         case "aws:apigatewayv2/stage:Stage":
             return {
                 ...common,
@@ -155,6 +155,7 @@ function variables(r: SynthesizedResource, stack: SynthesizedStack, account: str
                 stageName: i.name,
                 routeKey: "GET /whoami",
                 urlEncodedResourceArn: encodeURIComponent(`${apiArn(i.apiId)}/stages/${i.name}`),
+                resourceArn: `${apiArn(i.apiId)}/stages/${i.name}`,
             };
         case "aws:apigatewayv2/integration:Integration":
             return { ...common, apiId: i.apiId, integrationId: r.id };
@@ -263,8 +264,14 @@ async function allowed(role: CiRole, action: string, resource: string, context: 
     return decision === "Allowed";
 }
 
-/** Request context of one call: the stage's tags, the boundary, the passed-to service, the route authorization. */
-function contextOf(input: CiRightsInput, r: SynthesizedResource, phase: Phase, action: string): Record<string, string | string[]> {
+/**
+ * Request context of one call: the stage's tags, the boundary, the passed-to service, the route
+ * authorization.
+ *
+ * @param changed the inputs an update changes; the provider sends on an update only the fields
+ *   that changed. @default none: an update that leaves every field the context depends on alone
+ */
+function contextOf(input: CiRightsInput, r: SynthesizedResource, phase: Phase, action: string, changed: readonly string[] = []): Record<string, string | string[]> {
     const tags: Record<string, string> = (r.inputs.tags as Record<string, string> | undefined) ?? (input.stack.resources.find((x) => x.type === "aws:cognito/userPool:UserPool")?.inputs.tags as Record<string, string>) ?? {};
     const context: Record<string, string | string[]> = { "aws:SecureTransport": "true", "aws:RequestedRegion": String(input.stack.outputs.region) };
     for (const [key, value] of Object.entries(tags)) {
@@ -279,9 +286,12 @@ function contextOf(input: CiRightsInput, r: SynthesizedResource, phase: Phase, a
         if (role?.inputs.permissionsBoundary) context["iam:PermissionsBoundary"] = input.boundaryArn;
     }
     if (action === "iam:PassRole") context["iam:PassedToService"] = "lambda.amazonaws.com";
-    if (r.type === "aws:apigatewayv2/route:Route") context["apigateway:Request/RouteAuthorizationType"] = [String(r.inputs.authorizationType)];
+    // CreateRoute always names the type; UpdateRoute only when it changes (route.go, resourceRouteUpdate).
+    if (r.type === "aws:apigatewayv2/route:Route" && (phase === "create" || (phase === "update" && changed.includes("authorizationType")))) {
+        context["apigateway:Request/RouteAuthorizationType"] = [String(r.inputs.authorizationType)];
+    }
     const logs = r.inputs.accessLogSettings as { destinationArn?: string } | undefined;
-    if (r.type === "aws:apigatewayv2/stage:Stage" && logs?.destinationArn && (phase === "create" || phase === "update")) {
+    if (r.type === "aws:apigatewayv2/stage:Stage" && logs?.destinationArn && (phase === "create" || (phase === "update" && changed.includes("accessLogSettings")))) {
         context["apigateway:Request/AccessLoggingDestination"] = logs.destinationArn;
     }
     if (action.startsWith("s3:")) delete context["aws:TagKeys"];
@@ -312,7 +322,10 @@ export async function ciRightsGaps(
                 if (!madeHere(call) || NOT_MADE[`${r.type} ${call.action}`]) continue;
                 const resource = call.resource === "*" ? "*" : instantiate(call.resource, vars);
                 const isRead = phase === "read" || (phase === "tag" && READ_ACTION.test(call.action));
-                const context = contextOf(input, r, phase, call.action);
+                // An update is checked as the provider sends it when the field a condition reads is left alone,
+                // and when every field changes.
+                const contexts = phase === "update" ? [contextOf(input, r, phase, call.action), contextOf(input, r, phase, call.action, Object.keys(r.inputs))] : [contextOf(input, r, phase, call.action)];
+                const context = contexts[0];
                 const who: [string, CiRole][] = [];
                 if (isRead) {
                     who.push(["deploy", input.deploy]);
@@ -331,8 +344,12 @@ export async function ciRightsGaps(
                 }
                 for (const [name, role] of who) {
                     inventory.add(`${name} ${call.action}`);
-                    if (!(await allowed(role, call.action, resource, context, account))) {
-                        missing.push(`${name} ${phase} ${r.type} ${r.name}: ${call.action} on ${resource} (${call.source})`);
+                    for (const asked of contexts) {
+                        if (!(await allowed(role, call.action, resource, asked, account))) {
+                            const unstated = contexts.length > 1 && asked === contexts[0] ? " (an update leaving the fields a condition reads alone)" : "";
+                            missing.push(`${name} ${phase} ${r.type} ${r.name}: ${call.action} on ${resource}${unstated} (${call.source})`);
+                            break;
+                        }
                     }
                 }
             }
@@ -369,4 +386,61 @@ export function grantedActions(policies: readonly object[]): string[] {
         }
     }
     return [...actions].sort();
+}
+
+/** The deploy role that applies a change, and the account it runs in. */
+export interface ChangeApplier {
+    readonly account: string;
+    /** The stage's deploy role as deployed before the change; none: the stage has no CI roles yet. */
+    readonly deploy?: CiRole;
+    readonly boundaryArn: string;
+}
+
+/**
+ * The calls the provider makes for one resource's change that `applier`'s deploy role may not
+ * make: each `action on resource (phase)`. Empty: CI applies it.
+ *
+ * @param stack the stack the resource belongs to (the base's for a deletion).
+ * @param phases the lifecycle phases the change runs (a replacement: delete, create, read, tag).
+ * @param changed the inputs an update changes: the provider sends only those.
+ */
+export async function callsNeedingAdministrator(
+    applier: ChangeApplier,
+    stack: SynthesizedStack,
+    r: SynthesizedResource,
+    phases: readonly Phase[],
+    changed: readonly string[],
+): Promise<string[]> {
+    const calls = PROVIDER_CALLS[r.type] as ProviderCalls | undefined;
+    if (!calls) return [`(no provider calls are known for ${r.type}: add them to analysis/providerActions.ts)`];
+    const input: CiRightsInput = { stack, account: applier.account, deploy: applier.deploy ?? { arn: "", policies: [] }, preview: { arn: "", policies: [] }, deletes: false, boundaryArn: applier.boundaryArn };
+    const vars = variables(r, stack, applier.account);
+    const denied: string[] = [];
+    for (const phase of phases) {
+        for (const call of calls[phase]) {
+            if (!madeHere(call) || NOT_MADE[`${r.type} ${call.action}`]) continue;
+            // Tags are written only when they change.
+            if (phase === "tag" && !READ_ACTION.test(call.action) && !phases.includes("create") && !changed.includes("tags")) continue;
+            const resource = call.resource === "*" ? "*" : instantiate(call.resource, vars);
+            const line = `${call.action} on ${resource} (${phase})`;
+            if (denied.includes(line)) continue;
+            if (!applier.deploy || !(await allowed(applier.deploy, call.action, resource, contextOf(input, r, phase, call.action, changed), applier.account))) {
+                denied.push(line);
+            }
+        }
+    }
+    // What the services check beyond the provider's own calls, as ciRightsGaps asks it.
+    const creates = phases.includes("create");
+    const region = { "aws:RequestedRegion": String(stack.outputs.region) };
+    const extra: [string, string, Record<string, string>][] = [];
+    if (r.type === "aws:apigatewayv2/stage:Stage" && r.inputs.accessLogSettings && (creates || changed.includes("accessLogSettings"))) {
+        extra.push(...LOG_DELIVERY_ACTIONS.map((action): [string, string, Record<string, string>] => [action, "*", region]));
+    }
+    if (r.type === "aws:lambda/function:Function" && (creates || changed.includes("role"))) {
+        extra.push(["iam:PassRole", String(r.inputs.role), { "iam:PassedToService": "lambda.amazonaws.com" }]);
+    }
+    for (const [action, resource, context] of extra) {
+        if (!applier.deploy || !(await allowed(applier.deploy, action, resource, context, applier.account))) denied.push(`${action} on ${resource} (${creates ? "create" : "update"})`);
+    }
+    return denied;
 }

@@ -87,6 +87,16 @@ const LOG_GROUP = "arn:aws:logs:${Region}:${Account}:log-group:${logGroupName}";
 const APIS = "arn:aws:apigateway:${Region}::/apis";
 const API = "arn:aws:apigateway:${Region}::/apis/${apiId}";
 const API_TAGS = "arn:aws:apigateway:${Region}::/tags/${urlEncodedResourceArn}";
+/**
+ * The same tag resource with the tagged ARN as it is, not URL-encoded. AWS documents the tag
+ * resource type as `/tags/${UrlEncodedResourceARN}` (Service Authorization Reference), while
+ * public reports show tag calls of HTTP APIs authorized on other forms
+ * (https://github.com/hashicorp/terraform-provider-aws/issues/20634,
+ * https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/997). Which form
+ * an HTTP API's TagResource is authorized on is not documented: both are modelled, and the
+ * deploy role is granted both, each limited to its own API and its stages.
+ */
+const API_TAGS_UNENCODED = "arn:aws:apigateway:${Region}::/tags/${resourceArn}";
 const TRAIL = "arn:aws:cloudtrail:${Region}:${Account}:trail/${trailName}";
 
 /** Transparent tagging (SDKv2 resources with `@Tags`): internal/provider/sdkv2/tags_interceptor.go [idx 46482996958@2c53338d]. */
@@ -1161,6 +1171,8 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 source: `${TAGS_INTERCEPTOR} → apigatewayv2 updateTags (generate.go: UntagResource)`,
                 note: "Verb per the API Gateway V2 REST mapping (DELETE /v2/tags/{resource-arn}).",
             },
+            { action: "apigateway:POST", resource: API_TAGS_UNENCODED, api: "TagResource", when: "tags added/changed on update, if authorized on the ARN as it is (undocumented)", source: `${TAGS_INTERCEPTOR} → apigatewayv2 updateTags` },
+            { action: "apigateway:DELETE", resource: API_TAGS_UNENCODED, api: "UntagResource", when: "tags removed on update, if authorized on the ARN as it is (undocumented)", source: `${TAGS_INTERCEPTOR} → apigatewayv2 updateTags` },
         ],
         notes: [
             "Read sets tags from GetApi's Tags (setTagsOut): GetTags (apigateway:GET on /tags/…) is not called.",
@@ -1220,8 +1232,10 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
             },
         ],
         tag: [
-            { action: "apigateway:POST", resource: API_TAGS, api: "TagResource", when: "tags added/changed on update", source: `${TAGS_INTERCEPTOR} → apigatewayv2 updateTags` },
+            { action: "apigateway:POST", resource: API_TAGS, api: "TagResource", when: "tags added/changed on update; also reported for a stage created with tags (hashicorp/terraform-provider-aws#20634)", source: `${TAGS_INTERCEPTOR} → apigatewayv2 updateTags` },
             { action: "apigateway:DELETE", resource: API_TAGS, api: "UntagResource", when: "tags removed on update", source: `${TAGS_INTERCEPTOR} → apigatewayv2 updateTags` },
+            { action: "apigateway:POST", resource: API_TAGS_UNENCODED, api: "TagResource", when: "as above, if authorized on the ARN as it is (undocumented)", source: `${TAGS_INTERCEPTOR} → apigatewayv2 updateTags` },
+            { action: "apigateway:DELETE", resource: API_TAGS_UNENCODED, api: "UntagResource", when: "as above, if authorized on the ARN as it is (undocumented)", source: `${TAGS_INTERCEPTOR} → apigatewayv2 updateTags` },
         ],
         notes: ["Read sets tags from GetStage's Tags (setTagsOut): no GetTags call."],
     },

@@ -74,11 +74,17 @@ function arns(scope: StageScope) {
         apis: `arn:aws:apigateway:${r}::/apis`,
         api: [`arn:aws:apigateway:${r}::/apis/${scope.apiId}`, `arn:aws:apigateway:${r}::/apis/${scope.apiId}/*`],
         routes: `arn:aws:apigateway:${r}::/apis/${scope.apiId}/routes*`,
+        routeCollection: `arn:aws:apigateway:${r}::/apis/${scope.apiId}/routes`,
         stages: `arn:aws:apigateway:${r}::/apis/${scope.apiId}/stages*`,
         // How a stage names its access log destination: the log group's ARN, without a `:*` suffix.
         logGroupsByArn: `arn:aws:logs:${r}:${a}:log-group:${scope.logGroupPrefix}*`,
         // Tagging names the tagged resource's ARN, URL-encoded: the API's own, and its stages' after it.
-        apiTags: `arn:aws:apigateway:${r}::/tags/${encodeURIComponent(`arn:aws:apigateway:${r}::/apis/${scope.apiId}`)}*`,
+        // The tag resource of the API and its stages, URL-encoded as AWS documents it and as it is: which form an
+        // HTTP API's tag call is authorized on is not documented (analysis/providerActions.ts, API_TAGS_UNENCODED).
+        apiTags: [
+            `arn:aws:apigateway:${r}::/tags/${encodeURIComponent(`arn:aws:apigateway:${r}::/apis/${scope.apiId}`)}*`,
+            `arn:aws:apigateway:${r}::/tags/arn:aws:apigateway:${r}::/apis/${scope.apiId}*`,
+        ],
         trail: scope.trailName ? `arn:aws:cloudtrail:${r}:${a}:trail/${scope.trailName}` : undefined,
     };
 }
@@ -387,12 +393,16 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
             Condition: { "ForAnyValue:StringNotEquals": { "apigateway:Request/RouteAuthorizationType": "AWS_IAM" } },
         },
         {
-            // A route request that names no authorization type is refused too: it would leave the type to API
-            // Gateway's default, which is not IAM (NONE, as read from the API reference; not verified).
+            // A route created without naming its authorization type is refused too: it would get API Gateway's
+            // default, which is not IAM (NONE, as read from the API reference; not verified). Creation only
+            // (POST on the routes collection): the provider sends AuthorizationType on an update only when it
+            // changes (route.go, resourceRouteUpdate), so an update of the target or the operation name names
+            // none, and it leaves the route's type as it is (PATCH semantics; AWS does not document whether it
+            // fills the key in from the route). A type that an update does name is held by NoRouteWithoutIam.
             Sid: "NoRouteOfUnstatedAuthorization",
             Effect: "Deny",
-            Action: ["apigateway:POST", "apigateway:PATCH"],
-            Resource: arn.routes,
+            Action: "apigateway:POST",
+            Resource: arn.routeCollection,
             Condition: { Null: { "apigateway:Request/RouteAuthorizationType": "true" } },
         },
         {

@@ -4,7 +4,8 @@
  */
 import * as assert from "assert";
 
-import { Stage, STAGES } from "../components/stage";
+import { Stage } from "../components/stage";
+import { STAGES } from "./harness";
 import { ACCOUNT_ID, isSecretInput, policiesOfRole, policyOf, ProgramRun, runProgram, stackRun } from "./harness";
 import { decide, sessionOf } from "../analysis/engine";
 

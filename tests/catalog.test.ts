@@ -17,7 +17,7 @@ import {
     validatePolicies,
     validatePolicy,
 } from "../analysis/catalog";
-import { STAGES } from "../components/stage";
+import { STAGES } from "./harness";
 import { isSecretInput, ProgramRun, RecordedResource, runProgram, stackRun } from "./harness";
 
 const ACCOUNT = "111122223333";

@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 
 import { CONFIG_KEYS, ConfigKey, isRequired } from "../components/stackSettings";
-import { STAGES } from "../components/stage";
+import { STAGES } from "./harness";
 import { applyProjectDefaults, PROJECT, projectFile, SECRET_PLACEHOLDER, stackFileConfig } from "./harness";
 
 /**

@@ -553,10 +553,14 @@ describe("mutation gaps: the deploy role's limits", () => {
             ["apigateway:PATCH", `${routes}/route1`],
         ] as const) {
             assert.strictEqual(decideRoute(action, resource, "AWS_IAM"), "Allowed", action);
-            for (const authorization of ["NONE", "JWT", "CUSTOM", undefined]) {
+            for (const authorization of ["NONE", "JWT", "CUSTOM"]) {
                 assert.strictEqual(decideRoute(action, resource, authorization), "Denied", `${action} ${authorization}`);
             }
         }
+        // A route created without a type would get API Gateway's default; an update that names none (the
+        // provider sends the type only when it changes) leaves the route's type as it is.
+        assert.strictEqual(decideRoute("apigateway:POST", routes, undefined), "Denied", "a route created with no type");
+        assert.strictEqual(decideRoute("apigateway:PATCH", `${routes}/route1`, undefined), "Allowed", "an update of the target or operation name");
         assert.strictEqual(decideRoute("apigateway:POST", `arn:aws:apigateway:${REGION}::/apis/${scope.apiId}/integrations`), "Allowed", "the deny is scoped to routes");
         assert.strictEqual(decideRoute("apigateway:POST", `arn:aws:apigateway:${REGION}::/apis/otherapi/routes`, "AWS_IAM"), "Denied", "another API");
     });

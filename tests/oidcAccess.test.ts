@@ -8,7 +8,8 @@ import * as assert from "assert";
 import { decide, Decision, mapWebIdentityKeys, sessionOf } from "../analysis/engine";
 import { GITHUB_OIDC_HOST, githubSubjects } from "../components/githubCi";
 import { identityPoolTrustPolicy } from "../components/policies";
-import { Stage, STAGES } from "../components/stage";
+import { Stage } from "../components/stage";
+import { STAGES } from "./harness";
 import { ACCOUNT_ID, policiesOfRole, policyOf, ProgramRun, runProgram, stackRun } from "./harness";
 
 const roleNameOf = (arn: string) => arn.split("/").pop() as string;

@@ -12,7 +12,7 @@ import { githubSubject, peopleOf } from "../analysis/people";
 import { violations } from "../analysis/promises";
 import { ReachModel } from "../analysis/reach";
 import { buildWorld, SynthesizedResource, SynthesizedStack } from "../analysis/world";
-import { STAGES } from "../components/stage";
+import { STAGES } from "./harness";
 import { EXPECTED_REACH_FILE } from "../tools/plan";
 import { ACCOUNT_ID, ProgramRun, runProgram, stackRun } from "./harness";
 

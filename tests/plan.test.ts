@@ -7,9 +7,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { STAGES } from "../components/stage";
+import { SHIPPED_STAGES } from "../components/stage";
 import { main, missingStackFiles, NOT_SET, outputCell } from "../tools/plan";
-import { ROOT } from "./harness";
+import { ROOT, stackNames, STAGES } from "./harness";
 
 interface Ran {
     readonly code: number;
@@ -41,7 +41,7 @@ describe("plan CLI", () => {
     });
 
     it("a mistake on the command line exits 2 with the usage", async () => {
-        for (const argv of [["--frobnicate"], ["--stack", "qa"], ["--all", "--format", "xml"], []]) {
+        for (const argv of [["--frobnicate"], ["--stack", "deve-x"], ["--all", "--format", "xml"], [], ["--all", "--refuse-admin-changes"], ["--all", "--base", "HEAD", "--write-expected"]]) {
             const ran = await plan(argv);
             assert.strictEqual(ran.code, 2, argv.join(" "));
             assert.strictEqual(ran.stdout, "");
@@ -49,19 +49,28 @@ describe("plan CLI", () => {
         }
     });
 
-    it("a missing stack file, of any stack (every stack is run), exits 2 with one line naming it and how to create it", async () => {
-        fs.writeFileSync(path.join(dir, "Pulumi.deve.yaml"), "config: {}\n");
-        // Only deve is asked for: stag and prod are run all the same, so their files are missing too.
-        const ran = await plan(["--stack", "deve"], dir);
+    it("a stack asked for without its stack file exits 2 with one line naming it and how to create it", async () => {
+        for (const file of ["Pulumi.yaml", "Pulumi.deve.yaml"]) fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
+        const ran = await plan(["--stack", "qa"], dir);
         assert.strictEqual(ran.code, 2);
         assert.strictEqual(ran.stdout, "");
         assert.strictEqual(ran.stderr.trimEnd().split("\n").length, 1, ran.stderr);
         assert.doesNotMatch(ran.stderr, /usage:/);
-        const stag = path.relative(process.cwd(), path.join(dir, "Pulumi.stag.yaml"));
-        const prod = path.relative(process.cwd(), path.join(dir, "Pulumi.prod.yaml"));
-        assert.ok(ran.stderr.startsWith(`plan: no stack file ${stag}, ${prod}: the plan runs every stack (deve, stag, prod)`), ran.stderr);
-        assert.match(ran.stderr, /git checkout -- .*Pulumi\.stag\.yaml .*Pulumi\.prod\.yaml/);
-        assert.match(ran.stderr, /the README's configuration table \(pulumi config set --stack stag <key> <value> writes it\)$/m);
+        const qa = path.relative(process.cwd(), path.join(dir, "Pulumi.qa.yaml"));
+        assert.ok(ran.stderr.startsWith(`plan: no stack file ${qa}: the stacks are deve. A new stage is a new stack file`), ran.stderr);
+        assert.match(ran.stderr, /\(pulumi config set --stack qa <key> <value> writes it\)$/m);
+    });
+
+    it("a tree without any stack file exits 2, saying how to restore the shipped ones", async () => {
+        const ran = await plan(["--all"], dir);
+        assert.strictEqual(ran.code, 2);
+        assert.match(ran.stderr, /^plan: no stack file in .*git checkout -- Pulumi\.deve\.yaml Pulumi\.stag\.yaml Pulumi\.prod\.yaml\)\n$/);
+    });
+
+    it("an unknown --base exits 2 naming it, before anything runs", async () => {
+        const ran = await plan(["--all", "--base", "no-such-ref-anywhere"]);
+        assert.strictEqual(ran.code, 2);
+        assert.match(ran.stderr, /^plan: --base 'no-such-ref-anywhere' is not a commit of this repository/);
     });
 
     it("shows an output the stack does not set as not set, never as 'undefined'", () => {
@@ -73,11 +82,14 @@ describe("plan CLI", () => {
         assert.strictEqual(outputCell(false, false), "false");
     });
 
-    it("finds every stack file of this repository", () => {
+    it("finds every stack file of this repository, and a stage added as a stack file", () => {
         assert.strictEqual(missingStackFiles(), undefined);
-        for (const stage of STAGES) {
+        assert.deepStrictEqual(stackNames(), [...SHIPPED_STAGES].sort());
+        for (const stage of [...STAGES, "qa"]) {
             fs.writeFileSync(path.join(dir, `Pulumi.${stage}.yaml`), "");
         }
-        assert.strictEqual(missingStackFiles(dir), undefined);
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: x\n");
+        assert.strictEqual(missingStackFiles(dir, ["qa"]), undefined);
+        assert.deepStrictEqual(stackNames(dir), ["deve", "prod", "qa", "stag"]);
     });
 });

@@ -11,7 +11,7 @@ import * as path from "path";
 import MarkdownIt from "markdown-it";
 
 import { CONFIG_KEYS, ConfigKey, EXAMPLE_VALUES, isRequired, parseStackSettings } from "../components/stackSettings";
-import { STAGES } from "../components/stage";
+import { STAGES } from "./harness";
 import { PROJECT, ROOT, stackFileConfig } from "./harness";
 
 interface Table {

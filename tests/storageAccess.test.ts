@@ -4,7 +4,7 @@
  */
 import * as assert from "assert";
 
-import { STAGES } from "../components/stage";
+import { STAGES } from "./harness";
 import { ACCOUNT_ID, policyOf, ProgramRun, stackRun } from "./harness";
 import { decide, Decision, sessionOf } from "../analysis/engine";
 

@@ -9,7 +9,7 @@ import * as path from "path";
 
 import { parse } from "yaml";
 
-import { STAGES } from "../components/stage";
+import { STAGES } from "./harness";
 import { ROOT } from "./harness";
 
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");

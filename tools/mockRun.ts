@@ -10,9 +10,50 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 
+import { TIERS } from "../components/stage";
+
 export const PROJECT = "federated-access";
 export const ACCOUNT_ID = "111122223333";
 export const ROOT = path.resolve(__dirname, "..");
+
+const STACK_FILE = /^Pulumi\.([^.]+)\.yaml$/;
+
+/**
+ * The stacks of a tree: one per stack file `Pulumi.<stack>.yaml` beside Pulumi.yaml, sorted. A
+ * stage is added by adding its stack file; a name the program refuses is still listed, so that
+ * running it reports why.
+ */
+export function stackNames(root = ROOT): string[] {
+    return fs
+        .readdirSync(root)
+        .map((file) => STACK_FILE.exec(file)?.[1])
+        .filter((name): name is string => name !== undefined)
+        .sort();
+}
+
+/**
+ * A stack's configuration as the program receives it: its stack file with Pulumi.yaml's
+ * defaults filled in (no overrides, secrets as placeholders).
+ */
+export function stackConfig(stack: string, root = ROOT): Record<string, string> {
+    return applyProjectDefaults(stackFileConfig(stack, path.join(root, `Pulumi.${stack}.yaml`), root).config, root);
+}
+
+/**
+ * The stacks of a tree in the order they deploy: development stages before production ones,
+ * by name within a tier (deve, stag, prod). A stack whose tier is missing or unknown sorts last.
+ */
+export function stacksInDeployOrder(root = ROOT): string[] {
+    const tierOf = (stack: string) => stackConfig(stack, root)[`${projectFile(root).name}:tier`];
+    const rank = (stack: string) => {
+        const index = (TIERS as readonly string[]).indexOf(tierOf(stack));
+        return index < 0 ? TIERS.length : index;
+    };
+    return stackNames(root).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** Every stack of this repository's tree, in deploy order. */
+export const STAGES: readonly string[] = stacksInDeployOrder();
 
 export interface RecordedResource {
     readonly type: string;
@@ -68,8 +109,8 @@ export interface ProjectConfigDeclaration {
 }
 
 /** The project file: the project's name and its `config:` declarations, keys namespaced as the CLI reads them. */
-export function projectFile(): { name: string; config: Record<string, ProjectConfigDeclaration> } {
-    const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, unknown> };
+export function projectFile(root = ROOT): { name: string; config: Record<string, ProjectConfigDeclaration> } {
+    const doc = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, unknown> };
     const config: Record<string, ProjectConfigDeclaration> = {};
     for (const [key, declaration] of Object.entries(doc.config ?? {})) {
         // A bare value is shorthand for `value:`.
@@ -97,13 +138,13 @@ function engineText(value: unknown): string {
  *
  * @param file the stack file to read. @default Pulumi.<stack>.yaml beside Pulumi.yaml
  */
-export function stackFileConfig(stack: string, file = path.join(ROOT, `Pulumi.${stack}.yaml`)): { config: Record<string, string>; secretKeys: string[] } {
+export function stackFileConfig(stack: string, file = path.join(ROOT, `Pulumi.${stack}.yaml`), root = ROOT): { config: Record<string, string>; secretKeys: string[] } {
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     if (!fs.existsSync(file)) {
         return { config, secretKeys };
     }
-    const project = projectFile().name;
+    const project = projectFile(root).name;
     const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
     for (const [key, value] of Object.entries(doc?.config ?? {})) {
         const full = key.includes(":") ? key : `${project}:${key}`;
@@ -123,8 +164,8 @@ export function stackFileConfig(stack: string, file = path.join(ROOT, `Pulumi.${
  * a declared key that has no default, or whose value is not of the declared type; offline, the
  * program's own validation reports those, with the same keys and every other problem at once.
  */
-export function applyProjectDefaults(config: Record<string, string>): Record<string, string> {
-    for (const [key, declaration] of Object.entries(projectFile().config)) {
+export function applyProjectDefaults(config: Record<string, string>, root = ROOT): Record<string, string> {
+    for (const [key, declaration] of Object.entries(projectFile(root).config)) {
         if (key in config) {
             continue;
         }
@@ -210,9 +251,9 @@ export function promiseOf<T>(value: pulumi.Input<T>): Promise<T> {
     return new Promise((resolve) => pulumi.output(value).apply((v) => resolve(v as T)));
 }
 
-function clearProjectModules(): void {
+function clearProjectModules(root: string): void {
     for (const file of Object.keys(require.cache)) {
-        if (file.startsWith(ROOT) && !file.includes(`${path.sep}node_modules${path.sep}`)) {
+        if (file.startsWith(root + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`)) {
             delete require.cache[file];
         }
     }
@@ -225,6 +266,13 @@ export interface RunOptions {
     readonly secretKeys?: string[];
     /** The stack file to read instead of Pulumi.<stack>.yaml; one that does not exist stands for a missing file. */
     readonly stackFile?: string;
+    /**
+     * The tree whose program (index.ts), project file and stack files are run, e.g. a pull
+     * request's base checked out elsewhere. Its packages resolve to this tree's node_modules
+     * (see tools/baseTree.ts), so both share one Pulumi runtime and its mocks.
+     * @default ROOT
+     */
+    readonly root?: string;
 }
 
 /**
@@ -232,7 +280,8 @@ export interface RunOptions {
  * its configuration.
  */
 export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
-    const fromFile = stackFileConfig(stack, options.stackFile);
+    const root = options.root ?? ROOT;
+    const fromFile = stackFileConfig(stack, options.stackFile ?? path.join(root, `Pulumi.${stack}.yaml`), root);
     const config = fromFile.config;
     for (const [key, value] of Object.entries(options.overrides ?? {})) {
         if (value === undefined) {
@@ -242,8 +291,9 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
         }
     }
     // After the overrides: a key an override removes is one the stack file does not set.
-    applyProjectDefaults(config);
-    const region = config["aws:region"] ?? "ap-northeast-1";
+    applyProjectDefaults(config, root);
+    // The program refuses a stack without a region; until it does, ids need one.
+    const region = config["aws:region"] ?? "no-region-set";
     const resources: RecordedResource[] = [];
 
     pulumi.runtime.setAllConfig(config, [...fromFile.secretKeys, ...(options.secretKeys ?? [])]);
@@ -282,7 +332,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
                 }
             },
         },
-        PROJECT,
+        projectFile(root).name,
         stack,
         false,
     );
@@ -303,18 +353,25 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
         return register(req, callback);
     };
 
-    clearProjectModules();
-    const program = require(path.join(ROOT, "index.ts")) as Record<string, unknown>;
+    clearProjectModules(root);
+    // The program runs from its project folder, as the CLI runs it (archives name files relative to it).
+    const cwd = process.cwd();
+    if (root !== ROOT) process.chdir(root);
     const outputs: Record<string, any> = {};
-    for (const [key, value] of Object.entries(program)) {
-        outputs[key] = await promiseOf(value as pulumi.Input<unknown>);
-    }
-    await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
-    // Registrations started inside applies land on later turns of the event loop.
-    for (let settled = 0, last = -1; settled < 3; ) {
-        await new Promise((resolve) => setImmediate(resolve));
-        settled = resources.length === last ? settled + 1 : 0;
-        last = resources.length;
+    try {
+        const program = require(path.join(root, "index.ts")) as Record<string, unknown>;
+        for (const [key, value] of Object.entries(program)) {
+            outputs[key] = await promiseOf(value as pulumi.Input<unknown>);
+        }
+        await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+        // Registrations started inside applies land on later turns of the event loop.
+        for (let settled = 0, last = -1; settled < 3; ) {
+            await new Promise((resolve) => setImmediate(resolve));
+            settled = resources.length === last ? settled + 1 : 0;
+            last = resources.length;
+        }
+    } finally {
+        process.chdir(cwd);
     }
 
     const ofType = (type: string) => resources.filter((r) => r.type === type);

@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- --stack <stage> | --all [--format text|json|markdown] [--write-expected]`
+ * `npm run plan -- --stack <stage> | --all [--base <git ref>] [--format text|json|markdown] [--write-expected]`
  *
  * Runs the real program for every stack on Pulumi's mock engine (no cloud account, no CLI)
  * and prints, for the stacks asked for, what it would create grouped by component with each
@@ -7,6 +7,7 @@
  * access model × every capability of the stack, each allowed cell with the chain that gets
  * there, decided by the IAM policy engine over the synthesized policies of all stacks placed
  * in one account. `--write-expected` records the reviewed expectation the tests compare with.
+ * `--base <ref>` reviews the change from that revision instead (analysis/changes.ts).
  *
  * Exit codes: 0 every promise holds; 1 a promise is broken; 2 nothing was planned (usage,
  * missing stack file, refused configuration, internal error; `preplan` exits 2 too when the
@@ -17,8 +18,11 @@ import * as path from "path";
 import { parseArgs } from "util";
 
 import { AccessReport, accessReport, columnsOf, expectationOf, formatViolation } from "../analysis/access";
-import { isStage, Stage, STAGES } from "../components/stage";
-import { ACCOUNT_ID, isSecretInput, ProgramRun, RecordedResource, ROOT, runProgram } from "./mockRun";
+import { stackChange, StackChange } from "../analysis/changes";
+import { ChangeApplier } from "../analysis/ciRights";
+import { isStage, SHIPPED_STAGES } from "../components/stage";
+import { BaseTree, checkoutBase, providerVersion } from "./baseTree";
+import { ACCOUNT_ID, isSecretInput, policiesOfRole, ProgramRun, RecordedResource, ROOT, runProgram, stackNames, stacksInDeployOrder } from "./mockRun";
 
 /** The reviewed reach of every person, one table per stack. */
 export const EXPECTED_REACH_FILE = path.join(ROOT, "tests", "expected", "reach.json");
@@ -26,32 +30,39 @@ export const EXPECTED_REACH_FILE = path.join(ROOT, "tests", "expected", "reach.j
 const FORMATS = ["text", "json", "markdown"] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = `usage: npm run plan -- (--stack <${STAGES.join("|")}> ... | --all) [--format text|json|markdown] [--write-expected]
+const USAGE = `usage: npm run plan -- (--stack <stage> ... | --all) [--base <git ref> [--refuse-admin-changes]] [--format text|json|markdown] [--write-expected]
 
 Runs the program of each stack on Pulumi's mock engine and prints its resources, outputs and
-who can reach what (no AWS account or Pulumi CLI needed).
+who can reach what (no AWS account or Pulumi CLI needed). The stacks are the stack files
+Pulumi.<stage>.yaml beside Pulumi.yaml.
 
 options:
-  --stack <stage>     a stack to print (repeat for several)
-  --all               every stack
-  --format <format>   text (default), json, or markdown (for a pull-request comment)
-  --write-expected    record the printed reach as the reviewed expectation of the tests
-  -h, --help          this help
+  --stack <stage>          a stack to print (repeat for several)
+  --all                    every stack
+  --base <git ref>         review the change from that revision to the working tree instead:
+                           per stack, resources created/updated/replaced/deleted, data at risk,
+                           access gained and lost, and calls the stage's deploy role cannot make
+  --refuse-admin-changes   with --base: exit 3 when the change needs an administrator
+  --format <format>        text (default), json, or markdown (for a pull-request comment)
+  --write-expected         record the printed reach as the reviewed expectation of the tests
+  -h, --help               this help
 
 examples:
   npm run plan -- --stack deve
+  npm run plan -- --all --base origin/main
   npm run --silent plan -- --all --format markdown >> "$GITHUB_STEP_SUMMARY"
   npm run --silent plan -- --stack prod --format json > plan.json
 
 Output read by a program: run it as \`npm run --silent plan -- …\`, or npm's own lines
 ("> federated-access@… plan") land on stdout ahead of it.
 
-Every stack is run, whichever are printed: who reaches what depends on all of them, so each
-needs its stack file (Pulumi.<stage>.yaml). Needs the development dependencies.
+Every stack is run, whichever are printed: who reaches what depends on all of them. Needs the
+development dependencies.
 
 exit codes: 0 every promise holds; 1 a promise is broken (listed under "Broken promises");
 2 nothing was planned: a usage error, a missing development dependency, a missing stack file,
-a stack configuration the program refuses, or an internal error.
+an unknown --base, a stack configuration the program refuses, or an internal error;
+3 (--refuse-admin-changes) the change needs an administrator (each call printed on stderr).
 `;
 
 interface PlannedResource {
@@ -222,7 +233,16 @@ function render(plans: StackPlan[], report: AccessReport, format: Format): strin
 
 class UsageError extends Error {}
 
-function options(argv: string[]): { stacks: Stage[]; format: Format; writeExpected: boolean } | "help" {
+interface Chosen {
+    /** Stacks asked for; `all`: every stack of the tree (and of the base). */
+    readonly stacks: string[] | "all";
+    readonly format: Format;
+    readonly writeExpected: boolean;
+    readonly base?: string;
+    readonly refuseAdminChanges: boolean;
+}
+
+function options(argv: string[]): Chosen | "help" {
     let parsed;
     try {
         parsed = parseArgs({
@@ -231,6 +251,8 @@ function options(argv: string[]): { stacks: Stage[]; format: Format; writeExpect
                 stack: { type: "string", multiple: true },
                 all: { type: "boolean" },
                 format: { type: "string" },
+                base: { type: "string" },
+                "refuse-admin-changes": { type: "boolean" },
                 "write-expected": { type: "boolean" },
                 help: { type: "boolean", short: "h" },
             },
@@ -246,27 +268,32 @@ function options(argv: string[]): { stacks: Stage[]; format: Format; writeExpect
         throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got '${format}'`);
     }
     for (const stack of parsed.stack ?? []) {
-        if (!isStage(stack)) throw new UsageError(`unknown stack '${stack}': the stacks are ${STAGES.join(", ")}`);
+        if (!isStage(stack)) throw new UsageError(`'${stack}' cannot be a stack: a stack is named by its stage (2-8 lowercase letters and digits, e.g. ${SHIPPED_STAGES.join(", ")})`);
     }
-    const stacks = parsed.all ? [...STAGES] : [...new Set(parsed.stack ?? [])].filter(isStage);
+    const stacks = parsed.all ? "all" : [...new Set(parsed.stack ?? [])];
     if (stacks.length === 0) throw new UsageError("name a stack with --stack <stage>, or use --all");
-    return { stacks, format: format as Format, writeExpected: parsed["write-expected"] === true };
+    if (parsed["refuse-admin-changes"] && parsed.base === undefined) throw new UsageError("--refuse-admin-changes judges a change: give --base <git ref>");
+    if (parsed.base !== undefined && parsed["write-expected"]) throw new UsageError("--write-expected records the working tree's reach: run it without --base");
+    return { stacks, format: format as Format, writeExpected: parsed["write-expected"] === true, base: parsed.base, refuseAdminChanges: parsed["refuse-admin-changes"] === true };
 }
 
 /**
- * The stack files missing from `root`, as one line saying which and how to create them; none
- * missing: undefined. Every stack is run, whichever are printed, so every stack needs its file.
+ * The stack files of `asked` missing from `root` (every stack when none is asked), as one line
+ * saying which and how to create them; none missing: undefined.
  */
-export function missingStackFiles(root = ROOT): string | undefined {
-    const missing = STAGES.filter((stage) => !fs.existsSync(path.join(root, `Pulumi.${stage}.yaml`)));
+export function missingStackFiles(root = ROOT, asked: readonly string[] = []): string | undefined {
+    const present = stackNames(root);
+    if (present.length === 0) {
+        return `no stack file in ${path.relative(process.cwd(), root) || "."}: a stack is a file Pulumi.<stage>.yaml beside Pulumi.yaml (restore the shipped ones with git checkout -- ${SHIPPED_STAGES.map((s) => `Pulumi.${s}.yaml`).join(" ")})`;
+    }
+    const missing = asked.filter((stage) => !present.includes(stage));
     if (missing.length === 0) {
         return undefined;
     }
     const files = missing.map((stage) => path.relative(process.cwd(), path.join(root, `Pulumi.${stage}.yaml`)) || `Pulumi.${stage}.yaml`);
     return (
-        `no stack file ${files.join(", ")}: the plan runs every stack (${STAGES.join(", ")}), since who reaches what depends on all of them. ` +
-        `Restore the shipped example (git checkout -- ${files.join(" ")}) or write ${missing.length > 1 ? "each" : "it"} with the keys of ` +
-        `the README's configuration table (pulumi config set --stack ${missing[0]} <key> <value> writes it)`
+        `no stack file ${files.join(", ")}: the stacks are ${present.join(", ")}. A new stage is a new stack file: write ${missing.length > 1 ? "each" : "it"} with the keys of ` +
+        `the configuration reference, docs/configuration.md (pulumi config set --stack ${missing[0]} <key> <value> writes it)`
     );
 }
 
@@ -276,9 +303,56 @@ export interface PlanIo {
     readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
 }
 
+/** Runs every stack of a tree; the first refusal ends it with the stack's name. */
+async function runAll(root: string, stacks: readonly string[], progress: (line: string) => void, label: string): Promise<ProgramRun[]> {
+    const runs: ProgramRun[] = [];
+    for (const stack of stacks) {
+        progress(`plan: running the program of stack ${stack}${label} on the mock engine…`);
+        try {
+            runs.push(await runProgram(stack, { root }));
+        } catch (error) {
+            throw new StackError(`stack '${stack}'${label}: ${(error as Error).message}`);
+        }
+    }
+    return runs;
+}
+
+class StackError extends Error {}
+
+/** The stage's deploy role as a run deploys it: what applies the next change. */
+export function applierOf(base: ProgramRun | undefined, head: ProgramRun | undefined): ChangeApplier {
+    const deployArn = base?.outputs.ciDeployRoleArn as string | undefined;
+    return {
+        account: ACCOUNT_ID,
+        deploy: base && deployArn ? { arn: deployArn, policies: policiesOfRole(base, deployArn.split("/").pop() as string) } : undefined,
+        boundaryArn: String((head ?? base)?.outputs.permissionsBoundaryArn ?? ""),
+    };
+}
+
+function renderChanges(changes: readonly StackChange[], md: boolean, baseLabel: string): string[] {
+    const lines: string[] = [md ? `## Change review against ${baseLabel}` : `Change review against ${baseLabel}`, ""];
+    const list = (title: string, items: readonly string[]) => {
+        lines.push(md ? `**${title}: ${items.length}**` : `  ${title}: ${items.length}`);
+        lines.push(...items.map((item) => (md ? `- ${item}` : `    ${item}`)));
+    };
+    for (const change of changes) {
+        lines.push(md ? `### Stack \`${change.stack}\`` : `Stack ${change.stack}`);
+        if (md) lines.push("");
+        const counts = (["create", "update", "replace", "delete"] as const).map((a) => `${change.resources.filter((r) => r.action === a).length} to ${a}`).join(", ");
+        lines.push(md ? `Resources: ${counts}` : `  Resources: ${counts}`);
+        lines.push(...change.resources.map((r) => (md ? `- ${r.action} \`${r.type}\` ${r.name}` : `    ${r.action.padEnd(8)} ${r.type} ${r.name}`)));
+        list("Data at risk", change.dataAtRisk);
+        list("Access gained", change.access.gained);
+        list("Access lost", change.access.lost);
+        list("Needs an administrator", change.needsAdministrator.map((n) => `${n.resource}: ${n.calls.join("; ")}`));
+        lines.push("");
+    }
+    return lines;
+}
+
 /**
  * Runs the plan; resolves with its exit code (see USAGE).
- * @param root where the stack files are looked for before anything runs. @default ROOT
+ * @param root the tree whose stacks are planned. @default ROOT
  */
 export async function main(argv: string[], io: PlanIo = process, root = ROOT): Promise<number> {
     let chosen;
@@ -296,7 +370,7 @@ export async function main(argv: string[], io: PlanIo = process, root = ROOT): P
         return 0;
     }
     // A set-up problem, not a mistake on the command line: one line, no usage.
-    const missing = missingStackFiles(root);
+    const missing = missingStackFiles(root, chosen.stacks === "all" ? [] : chosen.stacks);
     if (missing) {
         io.stderr.write(`plan: ${missing}\n`);
         return 2;
@@ -304,31 +378,84 @@ export async function main(argv: string[], io: PlanIo = process, root = ROOT): P
     const progress = (line: string) => {
         if (io.stderr.isTTY) io.stderr.write(`${line}\n`);
     };
-    // The people model needs every stack: a pipeline or a user of one stage must not reach another.
-    const runs: ProgramRun[] = [];
-    for (const stack of STAGES) {
-        progress(`plan: running the program of stack ${stack} on the mock engine…`);
-        try {
-            runs.push(await runProgram(stack));
-        } catch (error) {
-            io.stderr.write(`plan: stack '${stack}': ${(error as Error).message}\n`);
+    let base: BaseTree | undefined;
+    try {
+        if (chosen.base !== undefined) base = checkoutBase(chosen.base, root);
+    } catch (error) {
+        io.stderr.write(`plan: ${(error as Error).message}\n`);
+        return 2;
+    }
+    try {
+        return await plan(chosen, io, root, progress, base);
+    } catch (error) {
+        if (error instanceof StackError) {
+            io.stderr.write(`plan: ${error.message}\n`);
             return 2;
         }
+        throw error;
+    } finally {
+        base?.dispose();
     }
+}
+
+async function plan(chosen: Chosen, io: PlanIo, root: string, progress: (line: string) => void, base: BaseTree | undefined): Promise<number> {
+    // The people model needs every stack: a pipeline or a user of one stage must not reach another.
+    const headStacks = stacksInDeployOrder(root);
+    const runs = await runAll(root, headStacks, progress, "");
     progress("plan: deciding who reaches what…");
     const report = await accessReport(runs, ACCOUNT_ID);
-    const plans = runs.filter((r) => chosen.stacks.includes(r.stack as Stage)).map(planOf);
-    io.stdout.write(`${render(plans, report, chosen.format)}\n`);
+    const baseStacks = base ? stacksInDeployOrder(base.root) : [];
+    const asked = chosen.stacks === "all" ? [...new Set([...headStacks, ...baseStacks])] : chosen.stacks;
+
+    let changes: StackChange[] | undefined;
+    if (base) {
+        const baseRuns = await runAll(base.root, baseStacks, progress, ` at ${chosen.base}`);
+        progress("plan: deciding who reached what before the change…");
+        const baseReport = baseRuns.length > 0 ? await accessReport(baseRuns, ACCOUNT_ID) : undefined;
+        changes = [];
+        for (const stack of asked) {
+            const [before, after] = [baseRuns.find((r) => r.stack === stack), runs.find((r) => r.stack === stack)];
+            changes.push(await stackChange(stack, before, after, { base: before ? baseReport : undefined, head: after ? report : undefined }, applierOf(before, after)));
+        }
+        const [was, is] = [providerVersion(base.root), providerVersion(root)];
+        if (was !== is) io.stderr.write(`plan: @pulumi/aws ${was ?? "(none)"} at the base, ${is ?? "(none)"} here: both were run with ${is}; read the provider's release notes for what its upgrade changes\n`);
+    }
+
+    const plans = runs.filter((r) => asked.includes(r.stack)).map(planOf);
+    if (chosen.format === "json") {
+        const rendered = JSON.parse(render(plans, report, "json")) as Record<string, unknown>;
+        io.stdout.write(`${JSON.stringify(changes ? { base: { ref: chosen.base, commit: base?.commit }, changes, ...rendered } : rendered, null, 2)}\n`);
+    } else if (changes) {
+        const md = chosen.format === "markdown";
+        const lines = renderChanges(changes, md, `${chosen.base} (${base?.commit.slice(0, 12)})`);
+        for (const stack of asked.filter((s) => headStacks.includes(s))) {
+            const broken = report.violations.filter((v) => v.column.startsWith(`${stack}: `) || !v.column.includes(": "));
+            lines.push(md ? `Broken promises in \`${stack}\` after the change: ${broken.length}` : `Broken promises in ${stack} after the change: ${broken.length}`);
+            lines.push(...broken.map((v) => `${md ? "- " : "    "}${formatViolation(v)}`));
+        }
+        io.stdout.write(`${lines.join("\n")}\n`);
+    } else {
+        io.stdout.write(`${render(plans, report, chosen.format)}\n`);
+    }
     if (chosen.writeExpected) {
         const expected = fs.existsSync(EXPECTED_REACH_FILE) ? JSON.parse(fs.readFileSync(EXPECTED_REACH_FILE, "utf8")) : {};
-        for (const stack of chosen.stacks) {
+        for (const stack of asked) {
             expected[stack] = expectationOf(report, stack);
         }
         fs.mkdirSync(path.dirname(EXPECTED_REACH_FILE), { recursive: true });
         fs.writeFileSync(EXPECTED_REACH_FILE, `${JSON.stringify(expected, null, 2)}\n`);
-        io.stderr.write(`plan: wrote the reach of ${chosen.stacks.join(", ")} to ${path.relative(process.cwd(), EXPECTED_REACH_FILE)}\n`);
+        io.stderr.write(`plan: wrote the reach of ${asked.join(", ")} to ${path.relative(process.cwd(), EXPECTED_REACH_FILE)}\n`);
     }
-    return report.violations.length > 0 ? 1 : 0;
+    if (report.violations.length > 0) return 1;
+    const refused = (changes ?? []).filter((c) => c.needsAdministrator.length > 0);
+    if (chosen.refuseAdminChanges && refused.length > 0) {
+        for (const change of refused) {
+            for (const n of change.needsAdministrator) io.stderr.write(`plan: ${change.stack}: ${n.resource} needs an administrator: ${n.calls.join("; ")}\n`);
+        }
+        io.stderr.write("plan: this change needs an administrator's pulumi up before CI can apply it (docs/operations.md, \"Changes CI cannot apply\")\n");
+        return 3;
+    }
+    return 0;
 }
 
 if (require.main === module) {
