@@ -141,11 +141,32 @@ for (const stage of STAGES) {
                     assert.notStrictEqual(await assume("smoke", sub), "Allowed");
                 }
             });
-            it(`a job of the '${stage}' environment on main gets the deploy and smoke roles, not the preview role`, async () => {
+            const smokeOnMain = () => `repo:${repository}:environment:${stage}-smoke:ref:refs/heads/main`;
+            it(`a job of the '${stage}' environment on main gets the deploy role only; a job of '${stage}-smoke' the smoke role only`, async () => {
                 assert.deepStrictEqual(githubSubjects({ repository, deployEnvironment: stage }).deploy, { sub: [onMain()] });
+                assert.deepStrictEqual(githubSubjects({ repository, deployEnvironment: stage }).smoke, { sub: [smokeOnMain()] });
                 assert.strictEqual(await assume("deploy", onMain()), "Allowed");
-                assert.strictEqual(await assume("smoke", onMain()), "Allowed");
+                assert.notStrictEqual(await assume("smoke", onMain()), "Allowed", "the deploy job cannot become the smoke role");
                 assert.notStrictEqual(await assume("preview", onMain()), "Allowed");
+                assert.strictEqual(await assume("smoke", smokeOnMain()), "Allowed");
+                assert.notStrictEqual(await assume("deploy", smokeOnMain()), "Allowed", "the smoke job, and every package it loads, cannot become the deploy role");
+                assert.notStrictEqual(await assume("preview", smokeOnMain()), "Allowed");
+            });
+            it("no subject is accepted by both the deploy and the smoke trust policy", async () => {
+                const subjectsOf = (kind: "deploy" | "smoke") => {
+                    const condition = policyOf(run.one("aws:iam/role:Role", `ci-${kind}`), "assumeRolePolicy").Statement.map((st: any) => st.Condition ?? {});
+                    return condition.flatMap((c: any) => [c.StringEquals, c.StringLike].flatMap((o: any) => [].concat(o?.[`${GITHUB_OIDC_HOST}:sub`] ?? [])));
+                };
+                const candidates = new Set<string>([...subjectsOf("deploy"), ...subjectsOf("smoke")]);
+                assert.ok(candidates.size >= 2, [...candidates].join(", "));
+                for (const sub of candidates) {
+                    // Patterns stand for themselves here: each is also tried as a literal subject.
+                    const both = (await assume("deploy", sub)) === "Allowed" && (await assume("smoke", sub)) === "Allowed";
+                    assert.ok(!both, `both roles accept ${sub}`);
+                }
+                for (const kind of ["deploy", "smoke"] as const) {
+                    for (const sub of subjectsOf(kind)) assert.strictEqual(await assume(kind, sub), "Allowed", `${kind} accepts its own subject ${sub}`);
+                }
             });
             it("the deploy and smoke roles refuse other branches (a dispatch or push naming the environment), other environments and plain pushes", async () => {
                 const other = STAGES.find((s) => s !== stage);
@@ -156,6 +177,9 @@ for (const stage of STAGES) {
                     `repo:${repository}:ref:refs/heads/main:ref:refs/heads/main`,
                     `repo:${repository}:environment:${stage}-copy:ref:refs/heads/main`,
                     `repo:${repository}:environment:${other}:ref:refs/heads/main`,
+                    `repo:${repository}:environment:${stage}-smoke:ref:refs/heads/feature`,
+                    `repo:${repository}:environment:${stage}-smoke`,
+                    `repo:${repository}:environment:${other}-smoke:ref:refs/heads/main`,
                 ]) {
                     assert.notStrictEqual(await assume("deploy", sub), "Allowed", sub);
                     assert.notStrictEqual(await assume("smoke", sub), "Allowed", sub);
@@ -329,19 +353,27 @@ describe("CI roles without a deploy environment", () => {
     before(async () => {
         run = await runProgram("deve", { overrides: { "federated-access:githubDeployEnvironment": undefined } });
     });
-    const assumeDeploy = (sub: string) =>
+    const assumeAs = (kind: "deploy" | "smoke", sub: string) =>
         decide({
             principal: run.outputs.githubOidcProviderArn,
             action: "sts:AssumeRoleWithWebIdentity",
-            resource: run.outputs.ciDeployRoleArn,
-            resourcePolicy: policyOf(run.one("aws:iam/role:Role", "ci-deploy"), "assumeRolePolicy"),
+            resource: kind === "deploy" ? run.outputs.ciDeployRoleArn : run.outputs.ciSmokeRoleArn,
+            resourcePolicy: policyOf(run.one("aws:iam/role:Role", `ci-${kind}`), "assumeRolePolicy"),
             context: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com", [`${GITHUB_OIDC_HOST}:sub`]: sub },
             webIdentityProvider: GITHUB_OIDC_HOST,
         });
+    const assumeDeploy = (sub: string) => assumeAs("deploy", sub);
+
+    it("the smoke role trusts the 'smoke' environment on main, never the deploy job's subject", async () => {
+        const repo = run.config["federated-access:githubRepository"];
+        assert.strictEqual(await assumeAs("smoke", `repo:${repo}:environment:smoke:ref:refs/heads/main`), "Allowed");
+        assert.notStrictEqual(await assumeAs("smoke", `repo:${repo}:ref:refs/heads/main:ref:refs/heads/main`), "Allowed");
+    });
 
     it("trusts runs on main only", async () => {
         const repo = run.config["federated-access:githubRepository"];
         assert.strictEqual(await assumeDeploy(`repo:${repo}:ref:refs/heads/main:ref:refs/heads/main`), "Allowed");
+        assert.notStrictEqual(await assumeDeploy(`repo:${repo}:environment:smoke:ref:refs/heads/main`), "Allowed", "the smoke job's token");
         for (const sub of [`repo:${repo}:ref:refs/heads/mainline:ref:refs/heads/mainline`, `repo:${repo}:pull_request:ref:refs/pull/1/merge`, `repo:${repo}:ref:refs/tags/main:ref:refs/tags/main`]) {
             assert.notStrictEqual(await assumeDeploy(sub), "Allowed", sub);
         }
