@@ -292,6 +292,12 @@ for (const stage of STAGES) {
                 assert.notStrictEqual(await brokerAsk("cognito-identity:DeleteIdentities", "*"), "Allowed");
                 assert.notStrictEqual(await brokerAsk("s3:GetObject", `arn:aws:s3:::${bucket()}/cognito-test/x/data.txt`), "Allowed");
                 assert.strictEqual(role.inputs.permissionsBoundary, boundary(), "it carries the stage's boundary");
+                // Its own policies too, the boundary aside: each layer alone keeps it to the stage's pool.
+                const own = (action: string, resource: string) =>
+                    decide({ principal: sessionOf(role.state.arn, "smoke-users"), action, resource, identityPolicies: policiesOfRole(run, role.state.name), context: TLS });
+                assert.strictEqual(await own("cognito-idp:AdminDeleteUser", pool), "Allowed");
+                assert.notStrictEqual(await own("cognito-idp:AdminDeleteUser", `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/ap-northeast-1_other`), "Allowed");
+                assert.notStrictEqual(await own("cognito-idp:AdminSetUserPassword", pool), "Allowed");
             });
             it("deploy passes only the stage's function roles, only to Lambda", async () => {
                 const execRole = run.one("aws:iam/role:Role", "read-file-role").state.arn;

@@ -9,6 +9,7 @@ import * as path from "path";
 
 import { parse } from "yaml";
 
+import { smokeEnvironmentOf as peopleSmokeEnvironment } from "../analysis/people";
 import { githubSubjects } from "../components/githubCi";
 import { STAGES } from "../components/stage";
 import { ROOT } from "./harness";
@@ -218,6 +219,7 @@ describe("CI workflows", () => {
             const environmentOf = (job: any) => String(job.environment).replace("${{ inputs.stage }}", stage);
             assert.deepStrictEqual(subjects.deploy.sub, [`repo:o/r:environment:${environmentOf(up)}:ref:refs/heads/main`], `${stage}: the deploy role trusts the deploy job`);
             assert.deepStrictEqual(subjects.smoke.sub, [`repo:o/r:environment:${environmentOf(smoke)}:ref:refs/heads/main`], `${stage}: the smoke role trusts the smoke job`);
+            assert.strictEqual(peopleSmokeEnvironment({ deployEnvironment: stage }), environmentOf(smoke), "the people model gives the pipeline the smoke job's token");
         }
     });
 });
