@@ -20,12 +20,14 @@ import {
 } from "./components/naming";
 import { UserPoolOidcAccess } from "./components/oidcFederation";
 import { PrivateBucket } from "./components/privateBucket";
+import { smokeUsersBrokerPolicy } from "./components/policies";
 import { StageAccessRole } from "./components/stageAccessRole";
 import { StageBoundary } from "./components/stageBoundary";
 import { parseStackSettings, runtimeSecretCheck } from "./components/stackSettings";
 import { UserDirectory } from "./components/userDirectory";
 import { adminCallbackFactory, whoamiCallbackFactory } from "./lambdas/apiFunctions";
 import { READ_FILE_PACKAGES, readFileCallbackFactory } from "./lambdas/readFileFunction";
+import { smokeUsersCallbackFactory } from "./lambdas/smokeUsersFunction";
 
 // The only place that reads stack configuration. Read raw, so that validation sees every key
 // the stack has (unknown ones are refused) and a secret is never read through Config.get.
@@ -86,13 +88,14 @@ const api = new HttpApi("api", {
 const boundary = new StageBoundary("boundary", {
     policyName: `${baseName}-workload-boundary`,
     path: ciPath,
-    scope: pulumi.all([accountId, api.executionArn]).apply(([account, apiExecutionArn]) => ({
+    scope: pulumi.all([accountId, api.executionArn, directory.userPool.arn]).apply(([account, apiExecutionArn, userPoolArn]) => ({
         accountId: account,
         region: settings.region,
         userFilesBucketPrefix: `${bucketPrefix}user-files-`,
         userFilesPrefix: settings.userFilesPrefix,
         apiExecutionArn,
         logGroupPrefix: logPrefix,
+        userPoolArn,
     })),
     tags,
 });
@@ -147,6 +150,23 @@ const admin = new HandlerFunction("admin", {
         ACCOUNT_ID: accountId,
         ADMIN_ROLE_NAME: federation.roles.admin.name,
     },
+});
+
+// The smoke checks' only way into the user pool: it manages `smoke+<runId>-…` users and no
+// one else, and only the smoke role may invoke it (components/policies.ts, smokeChecksPolicy).
+const smokeUsers = new HandlerFunction("smoke-users", {
+    ...handler("smoke-users"),
+    description: "Smoke-check users only: creates, signs in and deletes smoke+<runId>-... users of the stage's pool",
+    callbackFactory: smokeUsersCallbackFactory,
+    environment: {
+        USER_POOL_ID: directory.userPool.id,
+        USER_POOL_CLIENT_ID: directory.client.id,
+    },
+});
+new aws.iam.RolePolicy("smoke-users-pool", {
+    role: smokeUsers.role.name,
+    name: "smoke-users-of-stage-pool",
+    policy: directory.userPool.arn.apply((arn) => JSON.stringify(smokeUsersBrokerPolicy(arn))),
 });
 
 api.addRoute({ routeKey: "GET /read-file", handler: readFile });
@@ -223,10 +243,9 @@ const ci = settings.githubRepository
           })),
           state: settings.ciStateBucket ? { bucket: settings.ciStateBucket, project, stage } : undefined,
           smokeScope: pulumi
-              .all([directory.userPool.arn, federation.identityPool.arn, userFiles.bucketName])
-              .apply(([userPoolArn, identityPoolArn, userFilesBucket]) => ({
-                  userPoolArn,
-                  identityPoolArn,
+              .all([smokeUsers.arn, userFiles.bucketName])
+              .apply(([smokeUsersFunctionArn, userFilesBucket]) => ({
+                  smokeUsersFunctionArn,
                   userFilesBucket,
                   recordsPrefix: SMOKE_RECORDS_PREFIX,
                   callerRoleArn: stageAccess.trustedCallerArn,
@@ -248,6 +267,7 @@ export const userFilesPrefix = settings.userFilesPrefix;
 export const adminRoleArn = federation.roles.admin.arn;
 export const userRoleArn = federation.roles.user.arn;
 export const readFileFunctionName = readFile.functionName;
+export const smokeUsersFunctionName = smokeUsers.functionName;
 export const apiEndpoint = api.endpoint;
 export const apiId = api.api.id;
 export const apiRoutes = api.routeKeys();

@@ -15,6 +15,13 @@ export const OUTSIDER_ACCOUNT = "999988887777";
 
 const TRY_ANYTHING = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 
+/**
+ * The environment of a stage's smoke job: `<deploy environment>-smoke` (deploy-stage.yml; the smoke
+ * role's trust is built by components/githubCi.ts `smokeEnvironmentOf`, which tests/workflows.test.ts
+ * holds to the workflow). Written out here so the model reads no Pulumi code.
+ */
+export const smokeEnvironmentOf = (args: { deployEnvironment?: string }) => (args.deployEnvironment ? `${args.deployEnvironment}-smoke` : "smoke");
+
 /** `sub` claims of GitHub Actions tokens, in the repository's subject template. */
 export function githubSubject(repository: string, includesRef: boolean, context: { pullRequest: number } | { environment: string; branch: string } | { branch: string }): string {
     const repo = `repo:${repository}`;
@@ -111,8 +118,8 @@ export function peopleOf(world: World): Person[] {
                 { kind: "github", sub: githubSubject(repository, ref, { branch: "feature" }), chain: [`GitHub token of a push to branch feature`] },
             );
             const env = environment(stack.stage);
-            if (env) {
-                authorTokens.push({ kind: "github", sub: githubSubject(repository, ref, { environment: env, branch: "feature" }), chain: [`GitHub token of a job of environment ${env} run from branch feature`] });
+            for (const named of [env, smokeEnvironmentOf({ deployEnvironment: env })].filter((e): e is string => !!e)) {
+                authorTokens.push({ kind: "github", sub: githubSubject(repository, ref, { environment: named, branch: "feature" }), chain: [`GitHub token of a job of environment ${named} run from branch feature`] });
             }
         }
         const unique = [...new Map(authorTokens.map((t) => [t.kind === "github" ? t.sub : "", t])).values()];
@@ -122,12 +129,17 @@ export function peopleOf(world: World): Person[] {
             const sub = env
                 ? githubSubject(repository, includesRef(stack.stage), { environment: env, branch: "main" })
                 : githubSubject(repository, includesRef(stack.stage), { branch: "main" });
+            // The deploy workflow runs the smoke job too: whoever controls it holds both jobs' tokens.
+            const smoke = githubSubject(repository, includesRef(stack.stage), { environment: smokeEnvironmentOf({ deployEnvironment: env }), branch: "main" });
             people.push({
                 id: `${stack.stage}-pipeline`,
                 name: `${stack.stage} deploy pipeline`,
                 stage: stack.stage,
                 kind: "pipeline",
-                holds: [{ kind: "github", sub, chain: [`GitHub token of the ${stack.stage} deploy job on main`] }],
+                holds: [
+                    { kind: "github", sub, chain: [`GitHub token of the ${stack.stage} deploy job on main`] },
+                    { kind: "github", sub: smoke, chain: [`GitHub token of the ${stack.stage} smoke job on main`] },
+                ],
             });
         }
         people.push({

@@ -19,8 +19,8 @@ export interface GitHubSubjectArgs {
     readonly repository: string;
     /**
      * GitHub environment of the deploy job. When set, only jobs of that environment may
-     * assume the deploy and smoke roles.
-     * @default none: those roles trust runs on `deployBranch`
+     * assume the deploy role.
+     * @default none: the deploy role trusts runs on `deployBranch`
      */
     readonly deployEnvironment?: string;
     /** @default "main" */
@@ -37,14 +37,24 @@ export interface GitHubSubjectArgs {
 }
 
 /**
+ * The GitHub environment of the smoke job, which only the smoke role trusts: `<deployEnvironment>-smoke`,
+ * or `smoke` without a deploy environment. Never the deploy job's: a job's token names its
+ * environment, so the smoke job (and every package it loads) cannot obtain the deploy role.
+ */
+export function smokeEnvironmentOf(args: Pick<GitHubSubjectArgs, "deployEnvironment">): string {
+    return args.deployEnvironment ? `${args.deployEnvironment}-smoke` : "smoke";
+}
+
+/**
  * The `sub` claims GitHub puts in the tokens each role accepts. The customized forms
  * (`repo:<r>:environment:<e>:ref:refs/heads/<b>`, `repo:<r>:pull_request:ref:refs/pull/<n>/merge`)
  * follow GitHub's template of `repo`, `context` and `ref`; they are taken from published
  * examples of that template, not from a token issued here.
  */
-export function githubSubjects(args: GitHubSubjectArgs): { preview: WebIdentitySubjects; deploy: WebIdentitySubjects } {
+export function githubSubjects(args: GitHubSubjectArgs): { preview: WebIdentitySubjects; deploy: WebIdentitySubjects; smoke: WebIdentitySubjects } {
     const repo = `repo:${args.repository}`;
     const branch = `refs/heads/${args.deployBranch ?? "main"}`;
+    const smoke = smokeEnvironmentOf(args);
     if (args.subjectIncludesRef ?? true) {
         return {
             // The pull request number varies; nothing else may.
@@ -52,11 +62,13 @@ export function githubSubjects(args: GitHubSubjectArgs): { preview: WebIdentityS
             deploy: {
                 sub: [args.deployEnvironment ? `${repo}:environment:${args.deployEnvironment}:ref:${branch}` : `${repo}:ref:${branch}:ref:${branch}`],
             },
+            smoke: { sub: [`${repo}:environment:${smoke}:ref:${branch}`] },
         };
     }
     return {
         preview: { sub: [`${repo}:pull_request`] },
         deploy: { sub: [args.deployEnvironment ? `${repo}:environment:${args.deployEnvironment}` : `${repo}:ref:${branch}`] },
+        smoke: { sub: [`${repo}:environment:${smoke}`] },
     };
 }
 
@@ -85,8 +97,9 @@ export interface GitHubCiRolesArgs extends GitHubSubjectArgs {
 
 /**
  * Keyless CI for one stage: GitHub Actions' OIDC provider (or the account's existing one),
- * a preview role for pull requests of one repository, a deploy role and a smoke-check role
- * for its deploy environment on its main branch, all pinned by audience and subject.
+ * a preview role for pull requests of one repository, a deploy role for its deploy environment
+ * and a smoke-check role for its smoke environment (`smokeEnvironmentOf`), both on its main
+ * branch, all pinned by audience and subject; no two roles trust the same subject.
  */
 export class GitHubCiRoles extends pulumi.ComponentResource {
     public readonly providerArn: pulumi.Output<string>;
@@ -99,8 +112,8 @@ export class GitHubCiRoles extends pulumi.ComponentResource {
         if (!REPOSITORY.test(args.repository)) {
             throw new Error(`GitHubCiRoles '${name}': repository must be 'owner/name' with no wildcard, got '${args.repository}'`);
         }
-        if (args.deployEnvironment !== undefined && !ENVIRONMENT.test(args.deployEnvironment)) {
-            throw new Error(`GitHubCiRoles '${name}': deployEnvironment must be a GitHub environment name, got '${args.deployEnvironment}'`);
+        if (args.deployEnvironment !== undefined && (!ENVIRONMENT.test(args.deployEnvironment) || !ENVIRONMENT.test(smokeEnvironmentOf(args)))) {
+            throw new Error(`GitHubCiRoles '${name}': deployEnvironment must be a GitHub environment name of at most 249 characters (its smoke job's is '<name>-smoke'), got '${args.deployEnvironment}'`);
         }
         if (args.deployBranch !== undefined && (!BRANCH.test(args.deployBranch) || args.deployBranch.includes("*"))) {
             throw new Error(`GitHubCiRoles '${name}': deployBranch must be a branch name, got '${args.deployBranch}'`);
@@ -160,7 +173,7 @@ export class GitHubCiRoles extends pulumi.ComponentResource {
         };
         this.previewRole = role("preview", subjects.preview, scope.apply(ciPreviewPolicy));
         this.deployRole = role("deploy", subjects.deploy, scope.apply(ciDeployPolicy));
-        this.smokeRole = role("smoke", subjects.deploy, pulumi.output(args.smokeScope).apply(smokeChecksPolicy));
+        this.smokeRole = role("smoke", subjects.smoke, pulumi.output(args.smokeScope).apply(smokeChecksPolicy));
         this.registerOutputs({
             providerArn: this.providerArn,
             previewRoleArn: this.previewRole.arn,

@@ -205,14 +205,31 @@ export interface BoundaryScope {
     readonly apiExecutionArn: string;
     /** `/<project>/<stage>/`: start of every log group name of the stage. */
     readonly logGroupPrefix: string;
+    /** ARN of the stage's user pool, whose smoke users the smoke-users broker manages. */
+    readonly userPoolArn: string;
 }
+
+/**
+ * What the smoke-users broker does in its stage's user pool: create, sign in and delete its
+ * users, and list them (the broker passes on only names of the smoke form). IAM cannot narrow
+ * these by username or group, so the broker's code does, and only the broker holds them.
+ */
+export const SMOKE_USERS_ACTIONS = [
+    "cognito-idp:AdminCreateUser",
+    "cognito-idp:AdminAddUserToGroup",
+    "cognito-idp:AdminInitiateAuth",
+    "cognito-idp:AdminRespondToAuthChallenge",
+    "cognito-idp:AdminDeleteUser",
+    "cognito-idp:ListUsers",
+] as const;
 
 /**
  * The permissions boundary every workload role of a stage carries, and that every role the
  * stage's deploy role creates or changes must carry: whatever a role's own policies say, it
  * reaches at most its identity's own folder (the `${cognito-identity.amazonaws.com:sub}`
  * variable exists only in identity-pool sessions, so any other role reaches no user object),
- * the stage's API and the stage's log groups.
+ * the stage's API, the stage's log groups, and the smoke-users broker's actions in the stage's
+ * user pool (no password reset, attribute change or identity deletion, for any role).
  */
 export function workloadBoundaryPolicy(scope: BoundaryScope): PolicyDocument {
     const folder = `${scope.userFilesPrefix}/${IDENTITY_ID_VARIABLE}`;
@@ -238,13 +255,19 @@ export function workloadBoundaryPolicy(scope: BoundaryScope): PolicyDocument {
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
             Resource: `arn:aws:logs:${scope.region}:${scope.accountId}:log-group:${scope.logGroupPrefix}*`,
         },
+        { Sid: "SmokeUsersOfStagePool", Effect: "Allow", Action: [...SMOKE_USERS_ACTIONS], Resource: scope.userPoolArn },
     );
+}
+
+/** Rights of the smoke-users broker's execution role, besides writing its own logs. */
+export function smokeUsersBrokerPolicy(userPoolArn: string): PolicyDocument {
+    return policy({ Sid: "SmokeUsersOfStagePool", Effect: "Allow", Action: [...SMOKE_USERS_ACTIONS], Resource: userPoolArn });
 }
 
 /** What the post-deploy smoke checks of one stage touch. */
 export interface SmokeScope {
-    readonly userPoolArn: string;
-    readonly identityPoolArn: string;
+    /** ARN of the stage's smoke-users broker function, the smoke checks' only way into the user pool. */
+    readonly smokeUsersFunctionArn: string;
     readonly userFilesBucket: string;
     /** Key prefix of the run records, e.g. `smoke-runs/`. */
     readonly recordsPrefix: string;
@@ -256,34 +279,19 @@ export interface SmokeScope {
 }
 
 /**
- * Rights of the smoke checks: create, sign in and remove their own temporary users in the
- * stage's user pool, delete their identities, and keep run records under one key prefix.
- * No password reset or attribute change (which would let the holder take over a real
- * user), and no right in any user's folder: test users' files are written, read and
- * deleted with those users' own identity-pool credentials.
+ * Rights of the smoke checks: invoke the stage's smoke-users broker, and keep run records under
+ * one key prefix. No right in the user pool itself (the broker creates, signs in and deletes only
+ * `smoke+<runId>-…` users), none on identities (deleting one strands its user's folder), and
+ * none in any user's folder: test users' files are written, read and deleted with those users'
+ * own identity-pool credentials.
  */
 export function smokeChecksPolicy(scope: SmokeScope): PolicyDocument {
     return policy(
         {
-            Sid: "TemporaryUsersOfTheStagePool",
+            Sid: "SmokeUsersBroker",
             Effect: "Allow",
-            Action: [
-                "cognito-idp:AdminCreateUser",
-                "cognito-idp:AdminInitiateAuth",
-                "cognito-idp:AdminRespondToAuthChallenge",
-                "cognito-idp:AdminAddUserToGroup",
-                "cognito-idp:AdminDeleteUser",
-                "cognito-idp:ListUsers",
-            ],
-            Resource: scope.userPoolArn,
-        },
-        {
-            // DeleteIdentities names no resource type; its pool is pinned by condition.
-            Sid: "TemporaryIdentitiesOfTheStagePool",
-            Effect: "Allow",
-            Action: "cognito-identity:DeleteIdentities",
-            Resource: "*",
-            Condition: { StringEquals: { "cognito-identity:IdentityPoolArn": scope.identityPoolArn } },
+            Action: "lambda:InvokeFunction",
+            Resource: scope.smokeUsersFunctionArn,
         },
         {
             Sid: "ListRunRecords",

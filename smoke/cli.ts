@@ -343,7 +343,15 @@ async function main(options: CliOptions, env: NodeJS.ProcessEnv, io: CliIo): Pro
     const operatorArn = await whoIsOperator(operatorSource, operator, region, options.stepTimeoutMs);
     progress(`smoke: stage ${outputs.stage}, operator ${operatorArn} (${describeSource(operatorSource)})`);
 
-    const clients = createAwsClients({ region, apiEndpoint: outputs.apiEndpoint, operator, attemptTimeoutMs: options.stepTimeoutMs });
+    const clients = createAwsClients({
+        region,
+        apiEndpoint: outputs.apiEndpoint,
+        smokeUsersFunction: outputs.smokeUsersFunctionName,
+        operator,
+        attemptTimeoutMs: options.stepTimeoutMs,
+        // The SDK's clients read these themselves; the broker's invoker is not an SDK client.
+        lambdaEndpoint: env.AWS_ENDPOINT_URL_LAMBDA || env.AWS_ENDPOINT_URL || undefined,
+    });
     const checks = new AbortController();
     let interrupts = 0;
     const onSignal = (signal: NodeJS.Signals) => {

@@ -8,7 +8,6 @@
  * `requestTimeout` alone only logs a warning and leaves the socket open; with the option set
  * it destroys the request and fails it.
  */
-import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoIdentityClient } from "@aws-sdk/client-cognito-identity";
 import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -16,16 +15,21 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smit
 
 import { createSignedApiClient } from "../client/apiClient";
 import type { SmokeClients } from "./context";
+import { lambdaInvoker, smokeUsersClient } from "./smokeUsersClient";
 
 export interface AwsClientOptions {
     readonly region: string;
     readonly apiEndpoint: string;
+    /** Name of the stage's smoke-users broker function (stack output `smokeUsersFunctionName`). */
+    readonly smokeUsersFunction: string;
     /** The operator's (smoke role's) credentials. */
     readonly operator: AwsCredentialIdentity | AwsCredentialIdentityProvider;
     /** The step's time limit; the handler's own limit sits above it, as a backstop. */
     readonly attemptTimeoutMs: number;
     /** Another endpoint for every service (a loopback fake). @default AWS */
     readonly endpoint?: string;
+    /** Another endpoint for Lambda only. @default `endpoint`, else AWS */
+    readonly lambdaEndpoint?: string;
 }
 
 export interface AwsClients extends SmokeClients {
@@ -56,8 +60,11 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     const byKey = new Map<string, S3Client>();
     const anonymous = keep(new STSClient(base));
     return {
-        idp: keep(new CognitoIdentityProviderClient({ ...base, credentials: options.operator })),
-        identity: keep(new CognitoIdentityClient({ ...base, credentials: options.operator })),
+        users: smokeUsersClient(
+            lambdaInvoker({ region: options.region, functionName: options.smokeUsersFunction, credentials: options.operator, timeoutMs: backstopMs, endpoint: options.lambdaEndpoint ?? options.endpoint }),
+        ),
+        // GetId and GetCredentialsForIdentity go unsigned: no operator credentials are needed or given.
+        identity: keep(new CognitoIdentityClient({ ...base })),
         records: keep(new S3Client({ ...base, credentials: options.operator })),
         s3For(credentials) {
             let client = byKey.get(credentials.accessKeyId);

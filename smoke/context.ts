@@ -1,4 +1,3 @@
-import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import type { CognitoIdentityClient } from "@aws-sdk/client-cognito-identity";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
@@ -6,18 +5,19 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smit
 
 import type { SignedApiClient } from "../client/apiClient";
 import type { StackOutputs } from "./outputs";
+import type { SmokeUsersClient } from "./smokeUsersClient";
 import type { Stepper } from "./steps";
 
 /**
- * The AWS clients of a run. The operator's (`idp`, `identity`, `records`) carry the smoke
- * role's credentials, which reach the stage's user pool, its identities and the run records,
- * and nothing in any user's folder; everything else is done with the temporary users' own
+ * The AWS clients of a run. The operator's (`users`, `records`) carry the smoke role's
+ * credentials, which reach the smoke-users broker and the run records, and nothing in the user
+ * pool itself or in any user's folder; everything else is done with the temporary users' own
  * credentials.
  */
 export interface SmokeClients {
-    /** Cognito user pool administration. */
-    readonly idp: CognitoIdentityProviderClient;
-    /** Cognito Identity: DeleteIdentities signed; GetId and GetCredentialsForIdentity are sent unsigned by the SDK. */
+    /** The smoke-users broker: the run's own users only. */
+    readonly users: SmokeUsersClient;
+    /** Cognito Identity: GetId and GetCredentialsForIdentity, which the SDK sends unsigned. */
     readonly identity: CognitoIdentityClient;
     /** S3 for the run records under the records prefix. */
     readonly records: S3Client;

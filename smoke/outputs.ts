@@ -11,6 +11,8 @@ export interface StackOutputs {
     readonly apiEndpoint: string;
     readonly stageAccessRoleArn: string;
     readonly oidcRoleArn: string;
+    /** The smoke-users broker, the smoke checks' only way into the user pool. */
+    readonly smokeUsersFunctionName: string;
     /** Whether the stage role demands an ExternalId of its caller. @default false */
     readonly callerExternalIdRequired?: boolean;
 }
@@ -27,6 +29,7 @@ export const REQUIRED_OUTPUTS: readonly (keyof StackOutputs)[] = [
     "apiEndpoint",
     "stageAccessRoleArn",
     "oidcRoleArn",
+    "smokeUsersFunctionName",
 ];
 
 /** Validates parsed stack outputs, naming every missing one. */

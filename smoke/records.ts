@@ -17,7 +17,7 @@ import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import { SMOKE_RECORDS_PREFIX } from "../components/naming";
 import type { Context } from "./context";
 import { describeError, isNoSuchKey, isPreconditionFailed } from "./errors";
-import { smokeUsername } from "./users";
+import { smokeUsername } from "../lambdas/smokeUsers";
 
 export { SMOKE_RECORDS_PREFIX };
 

@@ -4,8 +4,8 @@
  * what it created. The AWS clients come in through `SmokeClients`, so tests drive the same
  * logic against fakes.
  *
- * Everything runs within the smoke role's rights: the temporary users and their identities in
- * the stage's pools, and the run records; every object in a user's folder is written, read and
+ * Everything runs within the smoke role's rights: the temporary users of the run, through the
+ * stage's smoke-users broker, and the run records; every object in a user's folder is written, read and
  * deleted with that user's own credentials. Every step is bounded and cancelled at its time
  * limit; steps that expect success wait out the errors of a deployment still settling, steps
  * that expect a refusal never retry it (see `steps.ts`). A refusal counts only as an

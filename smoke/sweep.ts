@@ -1,17 +1,15 @@
 /**
  * Removes what earlier runs left: every record nobody has written to for `staleAfterMs` is
  * claimed, then each user it names is removed as the run itself would have (sign in with the
- * recorded password, empty the folder with the user's own credentials, delete the identity,
- * the user), then the record. One leftover that cannot be removed is noted in its record and
+ * recorded password, empty the folder with the user's own credentials, delete the user),
+ * then the record. One leftover that cannot be removed is noted in its record and
  * reported; it stops neither the other leftovers nor the run.
  */
-import { ListUsersCommand } from "@aws-sdk/client-cognito-identity-provider";
-
 import type { Context } from "./context";
 import { describeError } from "./errors";
 import { appendNote, claimRecord, groupByRun, listRecords, readRecord, recordFolder, removeFolder, SMOKE_RECORDS_PREFIX } from "./records";
 import { StepFailure } from "./steps";
-import { newTestUser, removeUser, SMOKE_USER_DOMAIN, SMOKE_USER_PREFIX } from "./users";
+import { newTestUser, removeUser } from "./users";
 
 export interface SweepResult {
     /** One line per earlier run removed. */
@@ -109,24 +107,18 @@ async function sweepRun(
         return { list: "failed", line: `run ${runId}: ${problems.join("; ")}` };
     }
     await removeFolder(ctx, recordFolder(runId));
-    return { list: "removed", line: `run ${runId}: ${users} user(s) with their folders and identities` };
+    return { list: "removed", line: `run ${runId}: ${users} user(s) with their folders` };
 }
 
 /** Smoke users past the threshold that are in no record (from before run records existed). */
 async function unrecordedUsers(ctx: Context, runs: Map<string, unknown>, named: Set<string>, staleAfterMs: number): Promise<string[]> {
-    const listed = await ctx.steps.run(
-        "ListUsers",
-        (signal) =>
-            ctx.clients.idp.send(new ListUsersCommand({ UserPoolId: ctx.out.userPoolId, Filter: `email ^= "${SMOKE_USER_PREFIX}"`, Limit: 60 }), {
-                abortSignal: signal,
-            }),
-        { idempotent: true },
-    );
+    // The broker lists users of the smoke form only: no other user's name or email reaches the run.
+    const listed = await ctx.steps.run("ListUsers", (signal) => ctx.clients.users.call({ op: "listUsers" }, { abortSignal: signal }), { idempotent: true });
     const found: string[] = [];
-    for (const u of listed.Users ?? []) {
-        const email = u.Attributes?.find((a) => a.Name === "email")?.Value ?? "";
-        const created = u.UserCreateDate ? new Date(u.UserCreateDate).getTime() : ctx.now();
-        if (!email.endsWith(SMOKE_USER_DOMAIN) || named.has(email) || ctx.now() - created <= staleAfterMs) continue;
+    for (const u of listed.users ?? []) {
+        const email = u.username;
+        const created = new Date(u.created).getTime() || ctx.now();
+        if (named.has(email) || ctx.now() - created <= staleAfterMs) continue;
         // Usernames carry the run id: `smoke+<runId>-<group>@…`. A record of that run, fresh or not, covers it.
         const runId = /^smoke\+(.+)-(user|admin)@/.exec(email)?.[1];
         if (runId && runs.has(runId)) continue;

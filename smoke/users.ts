@@ -1,31 +1,32 @@
 /**
- * The temporary users of a run: created with a temporary password (no password reset right is
- * needed or held), signed in by answering NEW_PASSWORD_REQUIRED, and removed in the only order
- * that leaves nothing unreachable: the user's folder (with the user's own credentials, the only
- * ones that reach it), then the identity, then the user.
+ * The temporary users of a run: created with a temporary password, signed in by answering
+ * NEW_PASSWORD_REQUIRED, and removed in the only order that leaves nothing unreachable: the
+ * user's folder (with the user's own credentials, the only ones that reach it), then the user.
+ * Every user pool call goes through the stage's smoke-users broker, which serves this run's
+ * `smoke+<runId>-…` users and no one else. Identities are not deleted: no one of CI may delete
+ * an identity (that strands its user's folder); a deleted user's identity, its folder emptied,
+ * is left with no login that reaches it.
  */
 import { randomBytes } from "crypto";
 
-import {
-    AdminAddUserToGroupCommand,
-    AdminCreateUserCommand,
-    AdminDeleteUserCommand,
-    AdminInitiateAuthCommand,
-    AdminRespondToAuthChallengeCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
-import { DeleteIdentitiesCommand, GetCredentialsForIdentityCommand, GetIdCommand, UnprocessedIdentityId } from "@aws-sdk/client-cognito-identity";
+import { GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentity } from "@smithy/types";
 
+import { SMOKE_USER_DOMAIN, SMOKE_USER_PREFIX, smokeUsername } from "../lambdas/smokeUsers";
+import type { SmokeUsersRequest } from "../lambdas/smokeUsers";
 import type { Context } from "./context";
 import { describeError, errorName, isAuthorizationDenial, isNotAuthorized, isUserNotFound } from "./errors";
 import type { RecordedUser, RunRecord } from "./records";
 import { StepFailure } from "./steps";
 
-/** Email-style usernames: `smoke+<runId>-<group>@smoke.invalid` (never deliverable). */
-export const SMOKE_USER_PREFIX = "smoke+";
-export const SMOKE_USER_DOMAIN = "@smoke.invalid";
-export const smokeUsername = (runId: string, group: string) => `${SMOKE_USER_PREFIX}${runId}-${group}${SMOKE_USER_DOMAIN}`;
+export { SMOKE_USER_DOMAIN, SMOKE_USER_PREFIX, smokeUsername };
+
+/** The run id a user's name carries: `smoke+<runId>-<group>@smoke.invalid`. */
+const runIdOf = (user: RecordedUser) => user.username.slice(SMOKE_USER_PREFIX.length, user.username.length - `-${user.group}${SMOKE_USER_DOMAIN}`.length);
+
+/** One request to the broker about `user`, as a step's work. */
+const broker = (ctx: Context, request: SmokeUsersRequest) => (signal: AbortSignal) => ctx.clients.users.call(request, { abortSignal: signal });
 
 /** 24 random characters plus one of each class the pool's password policy demands. */
 export function newPassword(): string {
@@ -61,39 +62,22 @@ export class SignInRefused extends StepFailure {}
 
 /** Creates the user and adds it to its group; `record` already names it. */
 export async function createUser(ctx: Context, user: TestUser): Promise<void> {
-    const { idp } = ctx.clients;
+    const runId = runIdOf(user);
     let abandoned = false;
     user.createSent = true;
     try {
-        await ctx.steps.run(
-            "AdminCreateUser",
-            (signal) =>
-                idp.send(
-                    new AdminCreateUserCommand({
-                        UserPoolId: ctx.out.userPoolId,
-                        Username: user.username,
-                        MessageAction: "SUPPRESS",
-                        TemporaryPassword: user.temporaryPassword,
-                        UserAttributes: [
-                            { Name: "email", Value: user.username },
-                            { Name: "email_verified", Value: "true" },
-                        ],
-                    }),
-                    { abortSignal: signal },
-                ),
-            { idempotent: true, onAbandoned: () => (abandoned = user.createUncertain = true) },
-        );
+        await ctx.steps.run("AdminCreateUser", broker(ctx, { op: "createUser", runId, username: user.username, temporaryPassword: user.temporaryPassword }), {
+            idempotent: true,
+            onAbandoned: () => (abandoned = user.createUncertain = true),
+        });
     } catch (error) {
         // The username carries this run's id: after an attempt that got no answer, "exists"
         // means that attempt landed. Without one, it is someone else's user: never touch it.
         if (!(abandoned && errorName(error) === "UsernameExistsException")) throw error;
     }
     user.createUncertain = false;
-    await ctx.steps.run(
-        "AdminAddUserToGroup",
-        (signal) => idp.send(new AdminAddUserToGroupCommand({ UserPoolId: ctx.out.userPoolId, Username: user.username, GroupName: user.group }), { abortSignal: signal }),
-        { idempotent: true },
-    );
+    // The broker adds the user to the group its name says.
+    await ctx.steps.run("AdminAddUserToGroup", broker(ctx, { op: "addToGroup", runId, username: user.username }), { idempotent: true });
 }
 
 /**
@@ -129,72 +113,31 @@ async function getCredentials(ctx: Context, user: TestUser, record?: RunRecord):
 }
 
 async function authenticate(ctx: Context, user: TestUser, order: "fresh" | "recorded"): Promise<string> {
-    const { idp } = ctx.clients;
     const passwords = order === "fresh" ? [user.temporaryPassword, user.password] : [user.password, user.temporaryPassword];
     let refusal: unknown;
     for (const password of passwords) {
-        let auth;
+        let idToken: string | undefined;
         try {
-            auth = await ctx.steps.run(
-                `sign-in of ${user.username}`,
-                (signal) =>
-                    idp.send(
-                        new AdminInitiateAuthCommand({
-                            UserPoolId: ctx.out.userPoolId,
-                            ClientId: ctx.out.userPoolClientId,
-                            AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
-                            AuthParameters: { USERNAME: user.username, PASSWORD: password },
-                        }),
-                        { abortSignal: signal },
-                    ),
-                { idempotent: true },
-            );
+            // With the temporary password the broker answers NEW_PASSWORD_REQUIRED with the final one.
+            const request: SmokeUsersRequest = {
+                op: "signIn",
+                runId: runIdOf(user),
+                username: user.username,
+                password,
+                ...(password === user.password ? {} : { newPassword: user.password }),
+            };
+            ({ idToken } = await ctx.steps.run(`sign-in of ${user.username}`, broker(ctx, request), { idempotent: true }));
         } catch (error) {
-            // With user existence errors prevented, a missing user also answers NotAuthorized.
-            if (isNotAuthorized(error) || isUserNotFound(error)) {
+            // With user existence errors prevented, a missing user also answers NotAuthorized. The
+            // challenge's session is single-use: after a lost answer, the final password tells whether it landed.
+            if (isNotAuthorized(error) || isUserNotFound(error) || (error instanceof StepFailure && password !== user.password)) {
                 refusal = error;
                 continue;
             }
             throw error;
         }
-        if (auth.AuthenticationResult?.IdToken) {
-            return auth.AuthenticationResult.IdToken;
-        }
-        if (auth.ChallengeName !== "NEW_PASSWORD_REQUIRED") {
-            fail(`sign-in of ${user.username} asks for ${auth.ChallengeName ?? "nothing"}; the smoke checks answer only NEW_PASSWORD_REQUIRED (is MFA set to ON?)`);
-        }
-        let answered;
-        try {
-            answered = await ctx.steps.run(
-                `new password of ${user.username}`,
-                (signal) =>
-                    idp.send(
-                        new AdminRespondToAuthChallengeCommand({
-                            UserPoolId: ctx.out.userPoolId,
-                            ClientId: ctx.out.userPoolClientId,
-                            ChallengeName: "NEW_PASSWORD_REQUIRED",
-                            Session: auth.Session,
-                            ChallengeResponses: {
-                                // The pool signs in by email alias; the challenge names the user's internal name.
-                                USERNAME: auth.ChallengeParameters?.USER_ID_FOR_SRP ?? user.username,
-                                NEW_PASSWORD: user.password,
-                            },
-                        }),
-                        { abortSignal: signal },
-                    ),
-            );
-        } catch (error) {
-            // The session is single-use: after a lost answer, the final password tells whether it landed.
-            if (error instanceof StepFailure && password !== user.password) {
-                refusal = error;
-                continue;
-            }
-            throw error;
-        }
-        if (answered.AuthenticationResult?.IdToken) {
-            return answered.AuthenticationResult.IdToken;
-        }
-        fail(`after the new password, sign-in of ${user.username} asks for ${answered.ChallengeName ?? "nothing"} (is MFA set to ON?)`);
+        if (idToken) return idToken;
+        fail(`sign-in of ${user.username}: the broker answered no IdToken`);
     }
     throw new SignInRefused(`sign-in of ${user.username} refused with both recorded passwords (${describeError(refusal)})`, refusal);
 }
@@ -240,8 +183,7 @@ export async function removeUser(ctx: Context, user: TestUser, inRun: boolean): 
     try {
         if (inRun && !user.credentials && user.keys.size === 0 && user.unsettled.length === 0) {
             // It never held credentials this run, so nothing of it can be in any folder.
-            removed.push(...(await deleteIdentities(ctx, [...user.identityIds])));
-            const existed = await deleteUser(ctx, user.username);
+            const existed = await deleteUser(ctx, user);
             if (existed) removed.push(`user ${user.username}`);
             if (!existed && user.createUncertain) return notThereYet(user, removed);
             return { status: "removed", detail: "removed", removed };
@@ -255,8 +197,7 @@ export async function removeUser(ctx: Context, user: TestUser, inRun: boolean): 
             }
             if (groupsOf(user.idToken).length === 0) {
                 // In no group, the identity pool gives it no credentials: it never wrote anything.
-                removed.push(...(await deleteIdentities(ctx, [...user.identityIds])));
-                if (await deleteUser(ctx, user.username)) removed.push(`user ${user.username}`);
+                if (await deleteUser(ctx, user)) removed.push(`user ${user.username}`);
                 return { status: "removed", detail: "removed (in no group)", removed };
             }
             await getCredentials(ctx, user);
@@ -289,8 +230,7 @@ export async function removeUser(ctx: Context, user: TestUser, inRun: boolean): 
                 removed,
             };
         }
-        removed.push(...(await deleteIdentities(ctx, [...user.identityIds])));
-        await deleteUser(ctx, user.username);
+        await deleteUser(ctx, user);
         removed.push(`user ${user.username}`);
         return { status: "removed", detail: "removed", removed };
     } catch (error) {
@@ -303,8 +243,8 @@ export async function removeUser(ctx: Context, user: TestUser, inRun: boolean): 
  * before it ever signed in. Either way no one can reach its folder through it any more.
  */
 async function removeUnreachable(ctx: Context, user: TestUser, refusal: SignInRefused, inRun: boolean): Promise<Removal> {
-    const removed = await deleteIdentities(ctx, [...user.identityIds]);
-    const existed = await deleteUser(ctx, user.username);
+    const removed: string[] = [];
+    const existed = await deleteUser(ctx, user);
     if (existed) removed.push(`user ${user.username}`);
     if (!existed && inRun && user.createUncertain) return notThereYet(user, removed);
     if (user.keys.size > 0 && existed) {
@@ -347,46 +287,10 @@ async function listFolder(ctx: Context, s3: ReturnType<Context["clients"]["s3For
     return keys;
 }
 
-class UnprocessedIdentities extends Error {
-    constructor(readonly unprocessed: UnprocessedIdentityId[]) {
-        super(`UnprocessedIdentityIds: ${unprocessed.map((u) => `${u.IdentityId} (${u.ErrorCode})`).join(", ")}`);
-        this.name = "UnprocessedIdentityIds";
-    }
-}
-
-/** Deletes identities; those AWS reports unprocessed for an internal error are retried. */
-export async function deleteIdentities(ctx: Context, ids: string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    let pending = ids;
-    await ctx.steps.run(
-        "DeleteIdentities",
-        async (signal) => {
-            const out = await ctx.clients.identity.send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: pending }), { abortSignal: signal });
-            const unprocessed = out.UnprocessedIdentityIds ?? [];
-            if (unprocessed.length > 0) {
-                pending = unprocessed.map((u) => u.IdentityId!).filter(Boolean);
-                throw new UnprocessedIdentities(unprocessed);
-            }
-        },
-        {
-            idempotent: true,
-            settling: (error) =>
-                error instanceof UnprocessedIdentities && error.unprocessed.every((u) => u.ErrorCode === "InternalServerError")
-                    ? "UnprocessedIdentityIds (InternalServerError)"
-                    : undefined,
-        },
-    );
-    return ids.map((id) => `identity ${id}`);
-}
-
 /** Deletes a user; one that is not there is removed already (a repeat, or another run's sweep). */
-async function deleteUser(ctx: Context, username: string): Promise<boolean> {
+async function deleteUser(ctx: Context, user: TestUser): Promise<boolean> {
     try {
-        await ctx.steps.run(
-            "AdminDeleteUser",
-            (signal) => ctx.clients.idp.send(new AdminDeleteUserCommand({ UserPoolId: ctx.out.userPoolId, Username: username }), { abortSignal: signal }),
-            { idempotent: true },
-        );
+        await ctx.steps.run("AdminDeleteUser", broker(ctx, { op: "deleteUser", runId: runIdOf(user), username: user.username }), { idempotent: true });
         return true;
     } catch (error) {
         if (!isUserNotFound(error)) throw error;

@@ -354,6 +354,7 @@ describe("mutation gaps: identity-pool storage and trust policies", () => {
         userFilesPrefix: prefix,
         apiExecutionArn: `arn:aws:execute-api:${REGION}:${ACCOUNT}:api123`,
         logGroupPrefix: "/federated-access/deve/",
+        userPoolArn: `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_pool`,
     });
     const principal = sessionOf(`arn:aws:iam::${ACCOUNT}:role/federated-access/deve/identities-user`, "CognitoIdentityCredentials");
     const ask = (policies: object[], action: string, resource: string, context: Record<string, string> = {}) =>
@@ -394,6 +395,19 @@ describe("mutation gaps: identity-pool storage and trust policies", () => {
             assert.strictEqual(await ask([policy], action, logs("/federated-access/deve/read-file")), "Allowed", action);
             assert.notStrictEqual(await ask([policy], action, logs("/federated-access/prod/read-file")), "Allowed", action);
         }
+    });
+
+    it("the stage boundary: in the user pool, the smoke-users broker's actions on the stage's pool only; no takeover, no identity deletion", async () => {
+        const policy = boundary();
+        const pool = `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_pool`;
+        for (const action of ["cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUser", "cognito-idp:ListUsers"]) {
+            assert.strictEqual(await ask([policy], action, pool), "Allowed", action);
+            assert.notStrictEqual(await ask([policy], action, `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_other`), "Allowed", `${action} on another pool`);
+        }
+        for (const action of ["cognito-idp:AdminSetUserPassword", "cognito-idp:AdminResetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:UpdateUserPool"]) {
+            assert.notStrictEqual(await ask([policy], action, pool), "Allowed", action);
+        }
+        assert.notStrictEqual(await ask([policy], "cognito-identity:DeleteIdentities", "*"), "Allowed");
     });
 
     it("the identity roles' trust: authenticated identities of this pool only", async () => {

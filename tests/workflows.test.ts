@@ -9,6 +9,8 @@ import * as path from "path";
 
 import { parse } from "yaml";
 
+import { smokeEnvironmentOf as peopleSmokeEnvironment } from "../analysis/people";
+import { githubSubjects } from "../components/githubCi";
 import { STAGES } from "./harness";
 import { ROOT } from "./harness";
 
@@ -24,6 +26,7 @@ const usesOf = (job: any, action: string) => steps(job).filter((s) => String(s.u
  */
 const PINNED: Record<string, { commit: string; version: string }> = {
     "actions/checkout": { commit: "3d3c42e5aac5ba805825da76410c181273ba90b1", version: "v7.0.1" },
+    "actions/download-artifact": { commit: "37930b1c2abaa49bbe596cd826c3c89aef350131", version: "v7.0.0" },
     "actions/setup-node": { commit: "820762786026740c76f36085b0efc47a31fe5020", version: "v7.0.0" },
     "actions/upload-artifact": { commit: "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", version: "v7.0.0" },
     "aws-actions/configure-aws-credentials": { commit: "e6de054238d6b7531b4efff3b6587d9aade6a06c", version: "v6.2.3" },
@@ -171,28 +174,52 @@ describe("CI workflows", () => {
         assert.match(text("deploy.yml"), /OIDC subject template includes `repo`, `context` and `ref`/);
     });
 
-    it("a stage deploys with its deploy role, then smoke-checks under its smoke role only", () => {
-        const up = load("deploy-stage.yml").jobs.up;
-        const all = steps(up);
-        const index = (predicate: (s: any) => boolean, what: string) => {
-            const found = all.findIndex(predicate);
+    it("a stage deploys with its deploy role, then smoke-checks in a job of its own under its smoke role only", () => {
+        const { up, smoke: smokeJob } = load("deploy-stage.yml").jobs;
+        const indexIn = (job: any, predicate: (s: any) => boolean, what: string) => {
+            const found = steps(job).findIndex(predicate);
             assert.ok(found >= 0, what);
             return found;
         };
-        const deployRole = index((s) => s.with?.["role-to-assume"] === "${{ vars.CI_DEPLOY_ROLE_ARN }}", "the deploy role is assumed");
-        const pulumiUp = index((s) => String(s.run).startsWith("pulumi up --stack ${{ inputs.stage }} "), "pulumi up");
-        const outputs = index((s) => s.run === "pulumi stack output --stack ${{ inputs.stage }} --json > stack-outputs.json", "the stack outputs are saved");
-        const smokeRole = index((s) => s.with?.["role-to-assume"] === "${{ vars.CI_SMOKE_ROLE_ARN }}", "the smoke role is assumed");
-        const smoke = index((s) => /^npm run --silent smoke -- --stack \$\{\{ inputs\.stage \}\} --outputs stack-outputs\.json --json .*> smoke-report\.json$/m.test(String(s.run)), "the smoke checks run");
-        assert.ok(deployRole < pulumiUp && pulumiUp < outputs && outputs < smokeRole && smokeRole < smoke, "in this order");
-        assert.ok(String(all[smokeRole].uses).startsWith("aws-actions/configure-aws-credentials@"));
-        assert.strictEqual(all[smokeRole].with["unset-current-credentials"], true, "nothing of the deploy role's session is left");
+        const deployRole = indexIn(up, (s) => s.with?.["role-to-assume"] === "${{ vars.CI_DEPLOY_ROLE_ARN }}", "the deploy role is assumed");
+        const pulumiUp = indexIn(up, (s) => String(s.run).startsWith("pulumi up --stack ${{ inputs.stage }} "), "pulumi up");
+        const outputs = indexIn(up, (s) => s.run === "pulumi stack output --stack ${{ inputs.stage }} --json > stack-outputs.json", "the stack outputs are saved");
+        const handed = indexIn(up, (s) => String(s.uses).startsWith("actions/upload-artifact@") && s.with?.path === "stack-outputs.json", "the outputs are handed on");
+        assert.ok(deployRole < pulumiUp && pulumiUp < outputs && outputs < handed, "in this order");
+        assert.strictEqual(steps(up)[handed].with.name, "stack-outputs-${{ inputs.stage }}");
+        assert.strictEqual(usesOf(up, "aws-actions/configure-aws-credentials").length, 1, "the deploy job assumes the deploy role only");
+        assert.ok(!steps(up).some((s) => /npm run .*smoke/.test(String(s.run))), "no smoke check runs in the deploy job");
+
+        assert.strictEqual(smokeJob.needs, "up");
+        const received = indexIn(smokeJob, (s) => String(s.uses).startsWith("actions/download-artifact@") && s.with?.name === "stack-outputs-${{ inputs.stage }}", "the outputs are received");
+        const smokeRole = indexIn(smokeJob, (s) => s.with?.["role-to-assume"] === "${{ vars.CI_SMOKE_ROLE_ARN }}", "the smoke role is assumed");
+        const smoke = indexIn(smokeJob, (s) => /^npm run --silent smoke -- --stack \$\{\{ inputs\.stage \}\} --outputs stack-outputs\.json --json .*> smoke-report\.json$/m.test(String(s.run)), "the smoke checks run");
+        assert.ok(received < smokeRole && smokeRole < smoke, "in this order");
+        assert.deepStrictEqual(usesOf(smokeJob, "aws-actions/configure-aws-credentials").map((s) => s.with["role-to-assume"]), ["${{ vars.CI_SMOKE_ROLE_ARN }}"], "the smoke job assumes the smoke role only");
+        const all = steps(smokeJob);
         assert.match(all[smoke].run, /extra_flags=\(\)/, "a place for further smoke flags");
         // Cross-account access is required once the environment names the caller to act as.
         assert.strictEqual(all[smoke].env.SMOKE_CALLER_ROLE_ARN, "${{ vars.SMOKE_CALLER_ROLE_ARN }}");
         assert.match(all[smoke].run, /if \[ -n "\$SMOKE_CALLER_ROLE_ARN" \]; then\n\s+extra_flags\+=\(--require-caller --caller-role-arn "\$SMOKE_CALLER_ROLE_ARN"\)/);
         assert.match(all[smoke].run, /::warning::cross-account access not checked/);
         assert.strictEqual(all[smoke].env.SMOKE_EXTERNAL_ID, "${{ secrets.API_EXTERNAL_ID }}", "the ExternalId from a secret, never the command line");
-        assert.strictEqual(usesOf(up, "aws-actions/configure-aws-credentials").length, 2);
+    });
+
+    it("the deploy and smoke jobs run in the environments their roles trust, different ones, and only they may ask for an OIDC token", () => {
+        const workflow = load("deploy-stage.yml");
+        assert.strictEqual(workflow.permissions["id-token"], undefined, "no workflow-wide id-token: write");
+        const { up, smoke } = workflow.jobs;
+        for (const [id, job] of Object.entries<any>(workflow.jobs)) {
+            assert.strictEqual(job.permissions?.["id-token"], "write", `${id} asks for its own token`);
+        }
+        assert.notStrictEqual(up.environment, smoke.environment);
+        for (const stage of STAGES) {
+            // The stack files name the stage as the deploy environment; the workflow names the environments by the stage.
+            const subjects = githubSubjects({ repository: "o/r", deployEnvironment: stage });
+            const environmentOf = (job: any) => String(job.environment).replace("${{ inputs.stage }}", stage);
+            assert.deepStrictEqual(subjects.deploy.sub, [`repo:o/r:environment:${environmentOf(up)}:ref:refs/heads/main`], `${stage}: the deploy role trusts the deploy job`);
+            assert.deepStrictEqual(subjects.smoke.sub, [`repo:o/r:environment:${environmentOf(smoke)}:ref:refs/heads/main`], `${stage}: the smoke role trusts the smoke job`);
+            assert.strictEqual(peopleSmokeEnvironment({ deployEnvironment: stage }), environmentOf(smoke), "the people model gives the pipeline the smoke job's token");
+        }
     });
 });

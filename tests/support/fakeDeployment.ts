@@ -3,9 +3,10 @@
  * aws-sdk-client-mock with the deployment's authorization rules, and the HTTP API served by
  * the SigV4-verifying loopback server.
  *
- * The operator's credentials get exactly the smoke role's rights (its user pool's six admin
- * actions, DeleteIdentities in its identity pool, the run records prefix of the bucket);
- * anything else is AccessDenied, as IAM would answer. It is as unkind as AWS where the smoke
+ * The operator's credentials get exactly the smoke role's rights (invoking the smoke-users
+ * broker, the run records prefix of the bucket); the broker, run in process as Lambda would run
+ * it, signs as its own role, which alone gets the user pool's six admin actions; anything else
+ * is AccessDenied, as IAM would answer (DeleteIdentities included: no one here holds it). It is as unkind as AWS where the smoke
  * run must cope: a user pool that hides whether a user exists from sign-in, UserNotFound on a
  * repeated delete, new identity ids after a deletion, ListUsers that lags behind creations,
  * conditional writes, and hooks to lose responses, delay effects past a client's timeout,
@@ -27,7 +28,6 @@ import {
 import {
     CognitoIdentityClient,
     CognitoIdentityServiceException,
-    DeleteIdentitiesCommand,
     GetCredentialsForIdentityCommand,
     GetIdCommand,
 } from "@aws-sdk/client-cognito-identity";
@@ -40,9 +40,11 @@ import { Readable } from "stream";
 import { createSignedApiClient } from "../../client/apiClient";
 import { SMOKE_RECORDS_PREFIX } from "../../components/naming";
 import { jsonResponse } from "../../lambdas/http";
+import { createSmokeUsersHandler } from "../../lambdas/smokeUsers";
 import { createAdminHandler, createWhoamiHandler } from "../../lambdas/whoami";
 import { runSmoke } from "../../smoke/smoke";
 import type { SmokeClients, SmokeOptions, SmokeReport, StackOutputs } from "../../smoke/smoke";
+import { SmokeUsersError, smokeUsersClient } from "../../smoke/smokeUsersClient";
 import { SigV4Server, startSigV4Server } from "./sigv4Server";
 
 export type Break =
@@ -68,7 +70,7 @@ const POOL = `${REGION}_FakePool`;
 const POOL_ARN = `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${POOL}`;
 const TEMPORARY_PASSWORD_DAYS = 3;
 
-type Kind = "identity" | "oidc" | "stage" | "caller" | "operator";
+type Kind = "identity" | "oidc" | "stage" | "caller" | "operator" | "broker";
 
 interface Credential {
     readonly secret: string;
@@ -124,19 +126,24 @@ export interface FakeDeployment {
     listUsersLagMs: number;
     /** Keys per ListObjectsV2 page. @default 1000 */
     listPageSize: number;
-    /** Rights taken from the smoke role, e.g. `cognito-idp:AdminCreateUser` (a policy that lacks one). */
+    /**
+     * Rights taken away (a policy that lacks one): `lambda:InvokeFunction` from the smoke role,
+     * `cognito-idp:<action>` from the smoke-users broker's role.
+     */
     readonly revoked: Set<string>;
+    /** The broker's execution role's session. */
+    readonly brokerArn: string;
+    /** Lambda's Invoke of the broker, signed with other credentials (a test's own). */
+    invokeBrokerAs(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): (payload: string, signal: AbortSignal) => Promise<string>;
     /** The stage role demands this ExternalId. @default none */
     externalId?: string;
     /** Runs before a call takes effect: may wait (the effect lands late) or throw (the call fails). */
     beforeCall?: (command: string, input: any) => void | Promise<void>;
     /** Runs after a call took effect, before it answers: may wait (the answer is lost) or throw. */
     afterCall?: (command: string, input: any) => void | Promise<void>;
-    /** Identity ids DeleteIdentities reports unprocessed, and with which error code. */
-    unprocessedIdentity?: (identityId: string) => "InternalServerError" | "AccessDenied" | undefined;
     /** Makes everything that exists look `ms` older (records, users): what a later run would see. */
     age(ms: number): void;
-    /** Smoke users, all objects (records included) and identities still there. */
+    /** Smoke users, all objects (records included) and identities a login still reaches (of a user still there). */
     leftovers(): { users: string[]; objects: string[]; identities: string[] };
     close(): Promise<void>;
 }
@@ -182,6 +189,8 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
     const callerDevIssued = issue("caller", `arn:aws:sts::${CALLER_ACCOUNT}:assumed-role/LambdaRoleDeve/caller`);
     const callerProdIssued = issue("caller", `arn:aws:sts::${CALLER_ACCOUNT}:assumed-role/LambdaRoleProd/caller`);
     const operatorIssued = issue("operator", `arn:aws:sts::${ACCOUNT}:assumed-role/federated-access-${stage}-ci-smoke/smoke`);
+    const brokerFunction = `federated-access-${stage}-smoke-users`;
+    const brokerIssued = issue("broker", `arn:aws:sts::${ACCOUNT}:assumed-role/${brokerFunction}-fn/${brokerFunction}`);
 
     const outputs: StackOutputs = {
         stage,
@@ -195,6 +204,7 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
         apiEndpoint: "",
         stageAccessRoleArn: `arn:aws:iam::${ACCOUNT}:role/${stageRoleName}`,
         oidcRoleArn: `arn:aws:iam::${ACCOUNT}:role/federated-access/${stage}/${oidcRoleName}`,
+        smokeUsersFunctionName: brokerFunction,
     };
     const userRole = `federated-access-${stage}-user-identity`;
     const adminRole = `federated-access-${stage}-admin-identity`;
@@ -239,13 +249,14 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
         }
         return known;
     }
+    /** Only the broker's role administers the pool: the smoke role's own credentials are refused. */
     const operator = async (caller: Promise<Credential | Error | undefined>, action: string, resource: string, allowed: boolean) => {
         const c = await caller;
         if (c instanceof Error || !c) throw idpError(c?.name ?? "UnrecognizedClientException", c?.message ?? "missing credentials");
-        if (c.kind !== "operator" || !allowed || fake.revoked.has(action)) throw idpError("AccessDeniedException", notAuthorizedToPerform(c.arn, action, resource));
+        if (c.kind !== "broker" || !allowed || fake.revoked.has(action)) throw idpError("AccessDeniedException", notAuthorizedToPerform(c.arn, action, resource));
     };
 
-    // --- Cognito user pool: only the smoke role's six actions, on this pool -------------------
+    // --- Cognito user pool: only the broker's six actions, on this pool -----------------------
     const idp = mockClient(CognitoIdentityProviderClient);
     idp.onAnyCommand().callsFake(async (_input, getClient) => {
         const c = await callerOf(getClient());
@@ -370,22 +381,6 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
             return { IdentityId: input.IdentityId, Credentials: { AccessKeyId: c.accessKeyId, SecretKey: c.secret, SessionToken: c.token, Expiration: new Date(Date.now() + 3600_000) } };
         }),
     );
-    identity.on(DeleteIdentitiesCommand).callsFake(
-        answered("DeleteIdentities", async (input: any, caller) => {
-            const c = await caller;
-            if (c instanceof Error || !c) throw identityError(c?.name ?? "UnrecognizedClientException", c?.message ?? "missing credentials");
-            const ours = input.IdentityIdsToDelete.every((id: string) => id.startsWith(`${REGION}:`));
-            if (c.kind !== "operator" || !ours) throw identityError("AccessDeniedException", notAuthorizedToPerform(c.arn, "cognito-identity:DeleteIdentities", "*"));
-            const unprocessed = [];
-            for (const id of input.IdentityIdsToDelete) {
-                const code = fake.unprocessedIdentity?.(id);
-                if (code) unprocessed.push({ IdentityId: id, ErrorCode: code });
-                else identities.delete(id);
-            }
-            return { UnprocessedIdentityIds: unprocessed };
-        }),
-    );
-
     // --- S3: identities in their own folder, the operator in the records prefix ----------------
     const s3 = mockClient(S3Client);
     s3.onAnyCommand().callsFake(async () => {
@@ -539,9 +534,35 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
     (outputs as { apiEndpoint: string }).apiEndpoint = api.url;
 
     const operatorCredentials = { accessKeyId: operatorIssued.accessKeyId, secretAccessKey: operatorIssued.secret, sessionToken: operatorIssued.token };
+    // The broker as Lambda runs it: its handler, signing as its own role.
+    const brokerHandler = createSmokeUsersHandler(
+        { userPoolId: POOL, clientId: outputs.userPoolClientId },
+        {
+            idp: new CognitoIdentityProviderClient({ region: REGION, credentials: { accessKeyId: brokerIssued.accessKeyId, secretAccessKey: brokerIssued.secret, sessionToken: brokerIssued.token } }),
+            log: () => undefined,
+        },
+    );
+    /** Lambda's Invoke of the broker: lambda:InvokeFunction for the smoke role only, on this function only. */
+    const invokeBroker = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => async (payload: string, signal: AbortSignal) => {
+        const c = await callerOf({ config: { credentials: async () => credentials } });
+        if (c instanceof Error || !c) throw new SmokeUsersError(c?.name ?? "UnrecognizedClientException", c?.message ?? "missing credentials", 403);
+        calls.push("Invoke");
+        const functionArn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${brokerFunction}`;
+        if (c.kind !== "operator" || fake.revoked.has("lambda:InvokeFunction")) {
+            throw new SmokeUsersError("AccessDeniedException", notAuthorizedToPerform(c.arn, "lambda:InvokeFunction", functionArn), 403);
+        }
+        if (signal.aborted) throw Object.assign(new Error("aborted"), { name: "AbortError" });
+        // A caller that gives up does not stop the function: the broker's calls land or not, as in Lambda.
+        const answer = brokerHandler(JSON.parse(payload)).then((response) => JSON.stringify(response));
+        return await new Promise<string>((resolve, reject) => {
+            const onAbort = () => reject(Object.assign(new Error("aborted"), { name: "AbortError" }));
+            signal.addEventListener("abort", onAbort, { once: true });
+            answer.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+        });
+    };
     const clients: SmokeClients = {
-        idp: new CognitoIdentityProviderClient({ region: REGION, credentials: operatorCredentials }),
-        identity: new CognitoIdentityClient({ region: REGION, credentials: operatorCredentials }),
+        users: smokeUsersClient(invokeBroker(operatorCredentials)),
+        identity: new CognitoIdentityClient({ region: REGION }),
         records: new S3Client({ region: REGION, credentials: operatorCredentials }),
         s3For: (c) => new S3Client({ region: REGION, credentials: c }),
         stsFor: (c) => new STSClient({ region: REGION, credentials: c ?? { accessKeyId: "ANONYMOUS", secretAccessKey: "none" } }),
@@ -558,6 +579,8 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
         objects,
         calls,
         operatorArn: operatorIssued.arn,
+        brokerArn: brokerIssued.arn,
+        invokeBrokerAs: invokeBroker,
         callerDev: { accessKeyId: callerDevIssued.accessKeyId, secretAccessKey: callerDevIssued.secret, sessionToken: callerDevIssued.token },
         api,
         age(ms: number) {
@@ -568,7 +591,7 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
             return {
                 users: [...users.keys()].filter((u) => u.startsWith("smoke+")),
                 objects: [...objects.keys()],
-                identities: [...identities],
+                identities: [...identities].filter((id) => [...users.values()].some((u) => identityOfSub.get(u.sub) === id)),
             };
         },
         async close() {
