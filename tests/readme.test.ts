@@ -10,6 +10,7 @@ import * as path from "path";
 
 import MarkdownIt from "markdown-it";
 
+import { GITHUB_OIDC_HOST } from "../components/githubCi";
 import { CONFIG_KEYS, ConfigKey, EXAMPLE_VALUES, isRequired, parseStackSettings } from "../components/stackSettings";
 import { STAGES } from "./harness";
 import { PROJECT, ROOT, stackFileConfig } from "./harness";
@@ -64,6 +65,33 @@ const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 
 describe("README", () => {
     const parsed = parseMarkdown(README);
+
+    it("deploys with steps that each refer to something real: keys, the policy pack, GitHub's provider", () => {
+        const section = README.split(/^## Deploying to AWS/m)[1]?.split(/^### /m)[0] ?? "";
+        const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+        const commands = block.split("\n").map((line) => line.replace(/\s+#.*$/, "").trim()).filter(Boolean);
+        assert.ok(commands.length >= 6, block);
+        for (const command of commands.filter((c) => c.startsWith("pulumi config set"))) {
+            const key = command.split(/\s+/)[3];
+            assert.ok(key.startsWith(`${PROJECT}:`) && key.slice(PROJECT.length + 1) in CONFIG_KEYS, `${command}: a key of the project`);
+            const value = command.split(/\s+/)[4];
+            assert.ok(!Object.values(EXAMPLE_VALUES).includes(value as never), `${command}: not the example a real preview refuses`);
+        }
+        // Every key a real preview refuses as an example is set before the preview.
+        for (const name of Object.keys(EXAMPLE_VALUES)) {
+            assert.ok(commands.some((c) => c.startsWith(`pulumi config set ${PROJECT}:${name} `)), `the steps set ${name}`);
+        }
+        const preview = commands.findIndex((c) => c.startsWith("pulumi preview"));
+        const up = commands.findIndex((c) => c.startsWith("pulumi up"));
+        assert.ok(preview > 0 && up > preview, "preview, then up");
+        for (const command of [commands[preview], commands[up]]) assert.match(command, /--policy-pack policy$/);
+        assert.ok(fs.existsSync(path.join(ROOT, "policy", "PulumiPolicy.yaml")), "the policy pack");
+        assert.ok(commands.some((c) => c.includes("npm ci --prefix policy")) && fs.existsSync(path.join(ROOT, "policy", "package-lock.json")), "its dependencies installed");
+        const provider = commands.find((c) => c.startsWith("aws iam create-open-id-connect-provider"));
+        assert.ok(provider, "the account's GitHub provider, which every shipped stack file names");
+        assert.ok(provider.includes(`--url https://${GITHUB_OIDC_HOST} `) && provider.endsWith("--client-id-list sts.amazonaws.com"), provider);
+        for (const stage of STAGES) assert.strictEqual(stackFileConfig(stage).config[`${PROJECT}:githubOidcProvider`], "existing");
+    });
 
     it("renders every table as one table: no row is left outside one", () => {
         assert.ok(parsed.tables.length >= 5, `tables found: ${parsed.tables.length}`);

@@ -116,6 +116,26 @@ describe("CI workflows", () => {
         assert.ok(steps(test).some((s) => s.run === readmeTestCommand()), `a step runs '${readmeTestCommand()}'`);
     });
 
+    it("pull requests review the change against the base branch, with its history checked out", () => {
+        const test = load("pull-request.yml").jobs.test;
+        assert.strictEqual(usesOf(test, "actions/checkout")[0].with["fetch-depth"], 0);
+        const review = steps(test).find((s) => String(s.run).includes("--base"));
+        assert.ok(review, "a step runs the change review");
+        assert.match(review.run, /^npm run --silent plan -- --all --base "origin\/\$\{BASE_REF\}" --format markdown >> "\$GITHUB_STEP_SUMMARY"$/);
+        assert.strictEqual(review.env.BASE_REF, "${{ github.base_ref }}");
+    });
+
+    it("a deploy refuses, before pulumi up, a change its deploy role cannot apply", () => {
+        const up = load("deploy-stage.yml").jobs.up;
+        assert.strictEqual(usesOf(up, "actions/checkout")[0].with["fetch-depth"], 0, "the deployed commit must be in the clone");
+        const names = steps(up).map((s) => s.name);
+        const refuse = steps(up).find((s) => String(s.run).includes("--refuse-admin-changes"));
+        assert.ok(refuse, "a step refuses administrator changes");
+        assert.ok(names.indexOf(refuse.name) < names.indexOf("Deploy ${{ inputs.stage }}"), "before pulumi up");
+        assert.match(refuse.run, /npm run --silent plan -- --stack "\$STAGE" --base "\$base" --refuse-admin-changes/);
+        assert.match(refuse.run, /exit 1/, "no deployed commit: stop, never deploy unreviewed");
+    });
+
     it("pull requests preview every stack with that stack's preview role, via OIDC", () => {
         const preview = load("pull-request.yml").jobs.preview;
         assert.strictEqual(preview.permissions["id-token"], "write");
