@@ -139,10 +139,16 @@ export interface StateScope {
  * meta.go, state.go): `.pulumi/stacks/<project>/<stack>.json` (or `.json.gz`, `.json.zst`) with a
  * `.bak` copy beside it, `.pulumi/{history,backups,journal}/<project>/<stack>/`, and
  * `.pulumi/locks/organization/<project>/<stack>/<lock id>.json`. `.pulumi/meta.yaml` is read
- * only: the administrator's first `pulumi stack init` writes it. `preview` reads the stack and
- * takes its lock; `deploy` also updates the state. Listing the bucket shows key names (stack
- * names, timestamps), never contents. A managed policy of its own, so the CI roles' inline
- * policies keep their room under IAM's size quota.
+ * only: the administrator's first `pulumi stack init` writes it. `deploy` reads and updates the
+ * state and takes the stack's lock. `preview` only reads: the DIY backend's `Preview` takes no
+ * lock and persists nothing for a dry run (pkg/backend/diy/backend.go `Preview` and `apply`,
+ * https://github.com/pulumi/pulumi/blob/1b5949891b3cefcb9974752b24a5ecef0acc86c8/pkg/backend/diy/backend.go),
+ * while `Lock` writes `<lock id>.json` under the stack's lock folder and `Unlock` deletes it
+ * (https://github.com/pulumi/pulumi/blob/1b5949891b3cefcb9974752b24a5ecef0acc86c8/pkg/backend/diy/lock.go).
+ * A lock right would let a pull request plant a lock that stops the stage's deploys, or delete
+ * a running deploy's lock, since every lock of a stack lies in one folder. Listing the bucket
+ * shows key names (stack names, timestamps), never contents. A managed policy of its own, so
+ * the CI roles' inline policies keep their room under IAM's size quota.
  */
 export function ciStatePolicy(state: StateScope, kind: "preview" | "deploy"): PolicyDocument {
     const key = (path: string) => `arn:aws:s3:::${state.bucket}/.pulumi/${path}`;
@@ -154,8 +160,7 @@ export function ciStatePolicy(state: StateScope, kind: "preview" | "deploy"): Po
         { Sid: "StateMeta", Effect: "Allow", Action: "s3:GetObject", Resource: key("meta.yaml") },
         kind === "deploy"
             ? { Sid: "StackState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [...stackFiles, ...ownDirs("history", "backups", "journal"), lock] }
-            : { Sid: "StackStateRead", Effect: "Allow", Action: "s3:GetObject", Resource: [...stackFiles, ...ownDirs("history"), lock] },
-        ...(kind === "preview" ? [{ Sid: "StackLock", Effect: "Allow" as const, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: lock }] : []),
+            : { Sid: "StackStateRead", Effect: "Allow", Action: "s3:GetObject", Resource: [...stackFiles, ...ownDirs("history")] },
     );
 }
 
