@@ -7,6 +7,20 @@ import { MfaMode } from "./stackSettings";
 export const USER_GROUPS = ["admin", "user"] as const;
 export type UserGroup = (typeof USER_GROUPS)[number];
 
+/**
+ * Attributes a signed-in user may change about themselves through the app client. Cognito lets
+ * an app client with no write-attribute list write every standard attribute (`WriteAttributes`,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html),
+ * so the list is explicit and never empty. It names none of the attributes that identify a user
+ * or recover the account: `email` is the username and the recovery channel, so whoever holds
+ * a stolen access token could otherwise set it to their own address, verify that address
+ * themselves and reset the password.
+ */
+export const SELF_WRITABLE_ATTRIBUTES = ["locale", "zoneinfo"] as const;
+
+/** Attributes that identify a user or reach them: never writable by the user. */
+export const IDENTIFYING_ATTRIBUTES = ["email", "email_verified", "phone_number", "phone_number_verified", "preferred_username", "sub", "name", "given_name", "family_name", "nickname"] as const;
+
 export interface UserDirectoryArgs {
     /**
      * MFA mode. `OPTIONAL` lets each user enrol a TOTP app, `ON` requires it at sign-in.
@@ -74,6 +88,11 @@ export class UserDirectory extends pulumi.ComponentResource {
                 accountRecoverySetting: {
                     recoveryMechanisms: [{ name: "verified_email", priority: 1 }],
                 },
+                // A changed email takes effect only once the new address is verified; until then
+                // the old one stays the username and the recovery channel
+                // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserAttributeUpdateSettingsType.html).
+                // An administrator's change (AdminUpdateUserAttributes) is not held back by it.
+                userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdates: ["email"] },
                 userPoolTier: "ESSENTIALS",
                 deletionProtection: protect ? "ACTIVE" : "INACTIVE",
                 tags: args.tags,
@@ -96,6 +115,7 @@ export class UserDirectory extends pulumi.ComponentResource {
                 refreshTokenValidity: 30,
                 tokenValidityUnits: { idToken: "minutes", accessToken: "minutes", refreshToken: "days" },
                 supportedIdentityProviders: ["COGNITO"],
+                writeAttributes: [...SELF_WRITABLE_ATTRIBUTES],
             },
             { parent: this },
         );
