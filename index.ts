@@ -13,6 +13,7 @@ import {
     logGroupPrefix,
     PROJECT_TAG,
     SMOKE_RECORDS_PREFIX,
+    smokeRecordExpirations,
     STAGE_TAG,
     stageNamePrefix,
     workloadRolePath,
@@ -69,8 +70,10 @@ const directory = new UserDirectory("users", { mfa: settings.mfa, protect: setti
 const userFiles = new PrivateBucket("user-files", {
     namePrefix: `${bucketPrefix}user-files-`,
     retainOnDelete: settings.protectData,
-    // Run records of the smoke checks outlive a crashed run long enough to be swept, no longer.
-    expirations: [{ prefix: SMOKE_RECORDS_PREFIX, days: 7 }],
+    // Run records of the smoke checks outlive a crashed run long enough to be swept, no longer;
+    // no expiration may reach a user's folder.
+    expirations: smokeRecordExpirations(settings.userFilesPrefix),
+    protectedPrefixes: [`${settings.userFilesPrefix}/`],
     tags,
 });
 
@@ -226,6 +229,7 @@ const ci = settings.githubRepository
                   identityPoolArn,
                   userFilesBucket,
                   recordsPrefix: SMOKE_RECORDS_PREFIX,
+                  userFilesPrefix: settings.userFilesPrefix,
                   callerRoleArn: stageAccess.trustedCallerArn,
               })),
           tags,

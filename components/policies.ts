@@ -2,6 +2,7 @@
  * IAM policy documents as plain data. Components feed them resolved values and serialize
  * them once; tests and the policy engine read the very same builders.
  */
+import { keyPrefixesOverlap } from "./naming";
 
 export type Condition = Record<string, Record<string, string | string[]>>;
 
@@ -246,8 +247,10 @@ export interface SmokeScope {
     readonly userPoolArn: string;
     readonly identityPoolArn: string;
     readonly userFilesBucket: string;
-    /** Key prefix of the run records, e.g. `smoke-runs/`. */
+    /** Key prefix of the run records, e.g. `smoke_runs/`. */
     readonly recordsPrefix: string;
+    /** Folder of the bucket holding the user folders (`<prefix>/<identityId>/`), which the records must not overlap. */
+    readonly userFilesPrefix: string;
     /**
      * The caller role this stage trusts (`ApiAllowByIamRole<Stage>`'s one principal): the smoke
      * checks may assume it to prove cross-account access, if the caller's account lets them.
@@ -263,6 +266,9 @@ export interface SmokeScope {
  * deleted with those users' own identity-pool credentials.
  */
 export function smokeChecksPolicy(scope: SmokeScope): PolicyDocument {
+    if (!scope.recordsPrefix.endsWith("/") || keyPrefixesOverlap(scope.recordsPrefix, `${scope.userFilesPrefix}/`)) {
+        throw new Error(`smokeChecksPolicy: the run records' prefix '${scope.recordsPrefix}' must end in '/' and lie outside the user folders under '${scope.userFilesPrefix}/'`);
+    }
     return policy(
         {
             Sid: "TemporaryUsersOfTheStagePool",

@@ -7,6 +7,7 @@ import * as assert from "assert";
 
 import { decide, Decision, mapWebIdentityKeys, sessionOf } from "../analysis/engine";
 import { GITHUB_OIDC_HOST, githubSubjects } from "../components/githubCi";
+import { SMOKE_RECORDS_PREFIX } from "../components/naming";
 import { identityPoolTrustPolicy } from "../components/policies";
 import { Stage, STAGES } from "../components/stage";
 import { ACCOUNT_ID, policiesOfRole, policyOf, ProgramRun, runProgram, stackRun } from "./harness";
@@ -274,7 +275,7 @@ for (const stage of STAGES) {
                 const identityPool = run.one("aws:cognito/identityPool:IdentityPool").state.arn;
                 assert.strictEqual(await ask("smoke", "cognito-identity:DeleteIdentities", "*", { "cognito-identity:IdentityPoolArn": identityPool }), "Allowed");
                 assert.notStrictEqual(await ask("smoke", "cognito-identity:DeleteIdentities", "*", { "cognito-identity:IdentityPoolArn": `${identityPool}x` }), "Allowed");
-                assert.strictEqual(await ask("smoke", "s3:PutObject", `arn:aws:s3:::${bucket()}/smoke-runs/run.json`), "Allowed");
+                assert.strictEqual(await ask("smoke", "s3:PutObject", `arn:aws:s3:::${bucket()}/${SMOKE_RECORDS_PREFIX}run.json`), "Allowed");
                 // The caller's account consents (its role trusts this one); then only the stage's caller is reachable.
                 const consenting = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: arnOf("smoke") }, Action: "sts:AssumeRole" }] };
                 const assumeCaller = (roleArn: string) =>
