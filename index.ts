@@ -183,6 +183,7 @@ const audit = settings.auditTrail
     ? new AuditTrail("audit", {
           trailName: `${baseName}-audit`,
           bucketNamePrefix: `${bucketPrefix}audit-logs-`,
+          accessLogBucketNamePrefix: `${bucketPrefix}audit-access-`,
           watchedBucketName: userFiles.bucketName,
           tags,
       })
@@ -215,7 +216,8 @@ const ci = settings.githubRepository
               userPoolId,
               identityPoolId,
               bucketPrefix,
-              auditBucketPrefix: `${bucketPrefix}audit-logs-`,
+              // Both audit buckets: the trail's logs and the record of who read or deleted them.
+              auditBucketPrefix: `${bucketPrefix}audit-`,
               logGroupPrefix: logPrefix,
               apiId,
               trailName: audit ? `${baseName}-audit` : undefined,
@@ -257,6 +259,7 @@ export const callerExternalIdRequired = callerExternalId !== undefined;
 export const permissionsBoundaryArn = boundary.arn;
 export const auditTrailArn = audit?.trailArn;
 export const auditLogBucket = audit?.logBucket.bucketName;
+export const auditAccessLogBucket = audit?.accessLogBucket.bucketName;
 export const oidcProviderArn = oidc.provider.arn;
 export const oidcRoleArn = oidc.role.arn;
 export const githubOidcProviderArn = ci?.providerArn;

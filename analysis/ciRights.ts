@@ -20,7 +20,7 @@ export interface Administered {
 }
 
 const ciPathOf = (stack: SynthesizedStack) => stack.resources.find((r) => r.type === "aws:iam/role:Role" && String(r.inputs.name).endsWith("-ci-deploy"))?.inputs.path as string | undefined;
-const auditBucketOf = (stack: SynthesizedStack) => stack.outputs.auditLogBucket as string | undefined;
+const auditBucketsOf = (stack: SynthesizedStack) => [stack.outputs.auditLogBucket, stack.outputs.auditAccessLogBucket].filter((b): b is string => typeof b === "string");
 
 /** What an administrator manages: docs/first-deploy.md lists the same (a test compares them). */
 export const ADMINISTERED: readonly Administered[] = [
@@ -48,9 +48,9 @@ export const ADMINISTERED: readonly Administered[] = [
         matches: (r) => r.type === "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment",
     },
     {
-        what: "the audit trail and its log bucket",
+        what: "the audit trail, its log bucket and the bucket recording who reads or deletes the logs",
         why: "the pipeline is one of the actors the trail records",
-        matches: (r, stack) => r.type === "aws:cloudtrail/trail:Trail" || (auditBucketOf(stack) !== undefined && (r.id === auditBucketOf(stack) || r.inputs.bucket === auditBucketOf(stack))),
+        matches: (r, stack) => r.type === "aws:cloudtrail/trail:Trail" || auditBucketsOf(stack).some((bucket) => r.id === bucket || r.inputs.bucket === bucket),
     },
 ];
 

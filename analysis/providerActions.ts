@@ -564,6 +564,21 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
         tag: [],
     },
 
+    "aws:s3/bucketLogging:BucketLogging": {
+        terraformResource: "aws_s3_bucket_logging",
+        create: [
+            {
+                action: "s3:PutBucketLogging",
+                resource: S3_BUCKET,
+                source: "https://github.com/hashicorp/terraform-provider-aws/blob/14d18abfb86a9852351a5d790b72aac8705e469b/internal/service/s3/bucket_logging.go resourceBucketLoggingCreate",
+            },
+        ],
+        read: [{ action: "s3:GetBucketLogging", resource: S3_BUCKET, source: "s3/bucket_logging.go:resourceBucketLoggingRead (same file; read by its name, not line by line)" }],
+        update: [{ action: "s3:PutBucketLogging", resource: S3_BUCKET, source: "s3/bucket_logging.go:resourceBucketLoggingUpdate (same file)" }],
+        delete: [{ action: "s3:PutBucketLogging", resource: S3_BUCKET, when: "an empty logging status switches logging off (not read here)", source: "s3/bucket_logging.go:resourceBucketLoggingDelete (same file)" }],
+        tag: [],
+    },
+
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": {
         terraformResource: "aws_s3_bucket_lifecycle_configuration",
         create: [

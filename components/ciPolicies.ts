@@ -27,7 +27,7 @@ export interface StageScope {
     readonly boundaryArn: string;
     /** `<project>-<stage>-`: start of every bucket name of the stage. */
     readonly bucketPrefix: string;
-    /** Start of the audit log bucket's name; CI never changes that bucket. */
+    /** Start of the names of the audit buckets (the trail's logs and their access logs); CI never changes them. */
     readonly auditBucketPrefix: string;
     /** `/<project>/<stage>/`: start of every log group name of the stage. */
     readonly logGroupPrefix: string;

@@ -150,6 +150,26 @@ export function cloudTrailDeliveryStatements(bucketName: string, accountId: stri
     ];
 }
 
+/**
+ * Bucket policy statement letting S3 server access logging write the logs of one source bucket
+ * of the account under one key prefix. A bucket with ACLs off (bucket-owner-enforced) accepts
+ * log delivery only through its policy (PutBucketLogging, S3 API Reference); the principal and
+ * the `aws:SourceAccount` condition follow the provider's example
+ * (https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketlogging/), and `aws:SourceArn`
+ * pins the one source bucket (S3 User Guide, "Permissions for server access log delivery"; not
+ * verified here).
+ */
+export function serverAccessLogDeliveryStatement(bucketName: string, keyPrefix: string, sourceBucketName: string, accountId: string): PolicyStatement {
+    return {
+        Sid: "ServerAccessLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `arn:aws:s3:::${bucketName}/${keyPrefix}*`,
+        Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:s3:::${sourceBucketName}` } },
+    };
+}
+
 /** Claims a web identity trust policy pins, as `<provider host>:<claim>` condition keys. */
 export interface WebIdentityClaims {
     /** Required audience (`aud`). */
