@@ -80,6 +80,7 @@ const userFiles = new PrivateBucket("user-files", {
 const api = new HttpApi("api", {
     logRetentionDays: settings.logRetentionDays,
     accessLogGroupName: `${logPrefix}api/access`,
+    logDeliveryPolicyName: `${baseName}-api-access-log-delivery`,
     throttleRateLimit: settings.apiThrottleRateLimit,
     throttleBurstLimit: settings.apiThrottleBurstLimit,
     tags,

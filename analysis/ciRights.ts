@@ -43,6 +43,11 @@ export const ADMINISTERED: readonly Administered[] = [
         matches: (r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" && String(r.inputs.url).includes("token.actions.githubusercontent.com"),
     },
     {
+        what: "the CloudWatch Logs resource policy delivering the API's access logs",
+        why: "logs:PutResourcePolicy names no resource: a pipeline holding it could rewrite every log delivery policy of the account, other stages' included",
+        matches: (r) => r.type === "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+    },
+    {
         what: "the identity pool's role mapping",
         why: "cognito-identity:SetIdentityPoolRoles applies to every identity pool of the account: IAM cannot limit it to this stage",
         matches: (r) => r.type === "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment",
@@ -84,16 +89,12 @@ export const NOT_MADE: Readonly<Record<string, string>> = {
 /**
  * What API Gateway checks when a stage sends access logs to CloudWatch (AWS's HTTP API logging
  * documentation; the provider does not call these itself). DescribeLogGroups the provider calls.
+ * Not logs:PutResourcePolicy, which that documentation lists too: the log delivery policy is the
+ * administrator's (HttpApi.logDelivery), and CloudWatch Logs asks for the caller's right only to
+ * create one where none exists (AWS-logs-infrastructure-CWL; that API Gateway asks no more of
+ * the caller is not verified against AWS).
  */
-const LOG_DELIVERY_ACTIONS = [
-    "logs:CreateLogDelivery",
-    "logs:GetLogDelivery",
-    "logs:UpdateLogDelivery",
-    "logs:DeleteLogDelivery",
-    "logs:ListLogDeliveries",
-    "logs:PutResourcePolicy",
-    "logs:DescribeResourcePolicies",
-];
+const LOG_DELIVERY_ACTIONS = ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:DescribeResourcePolicies"];
 
 /** Resource types holding data: CI deletes them outside prod only, and never in prod. */
 export const DATA_TYPES: readonly string[] = [

@@ -649,6 +649,9 @@ export class ReachModel {
                                   ["s3:PutLifecycleConfiguration", `arn:aws:s3:::${access.bucket}`, access.policy],
                               ] as [string, string, object | undefined][])
                             : []),
+                        // Account-wide CloudWatch Logs resource policies carry the delivery of the API's access logs.
+                        ["logs:PutResourcePolicy", "*", undefined],
+                        ["logs:DeleteResourcePolicy", "*", undefined],
                     ];
                     for (const [action, resource, resourcePolicy] of stops) {
                         if (await this.can(h, action, resource, { resourcePolicy })) {

@@ -201,7 +201,8 @@ export function ciPreviewPolicy(scope: StageScope): PolicyDocument {
             // Calls IAM cannot scope to a resource.
             Sid: "DescribeUnscoped",
             Effect: "Allow",
-            Action: ["logs:DescribeLogGroups", ...(scope.trailName ? ["cloudtrail:DescribeTrails"] : [])],
+            // DescribeResourcePolicies: the refresh of the administrator's log delivery policy.
+            Action: ["logs:DescribeLogGroups", "logs:DescribeResourcePolicies", ...(scope.trailName ? ["cloudtrail:DescribeTrails"] : [])],
             Resource: "*",
             Condition: { StringEquals: { "aws:RequestedRegion": scope.region } },
         },
@@ -411,6 +412,9 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
         },
         {
             // Calls IAM cannot scope to a resource; HTTP API access logging needs log deliveries.
+            // Never logs:PutResourcePolicy: it rewrites any log delivery policy of the account (other
+            // stages' included); the one this stage needs is an administrator's (HttpApi.logDelivery).
+            // DescribeResourcePolicies only reads those policies: the refresh of that one needs it.
             Sid: "DescribeAndLogDeliveryUnscoped",
             Effect: "Allow",
             Action: [
@@ -420,7 +424,6 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
                 "logs:UpdateLogDelivery",
                 "logs:DeleteLogDelivery",
                 "logs:ListLogDeliveries",
-                "logs:PutResourcePolicy",
                 "logs:DescribeResourcePolicies",
                 ...(scope.trailName ? ["cloudtrail:DescribeTrails"] : []),
             ],

@@ -170,6 +170,22 @@ export function serverAccessLogDeliveryStatement(bucketName: string, keyPrefix: 
     };
 }
 
+/**
+ * CloudWatch Logs resource policy letting log delivery (`delivery.logs.amazonaws.com`, through
+ * which API Gateway sends HTTP API access logs) write one log group of the account, on behalf of
+ * the account's own sources only.
+ */
+export function logDeliveryPolicy(accountId: string, region: string, logGroupName: string): PolicyDocument {
+    return policy({
+        Sid: "AWSLogDeliveryWrite",
+        Effect: "Allow",
+        Principal: { Service: "delivery.logs.amazonaws.com" },
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}:log-stream:*`,
+        Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:logs:${region}:${accountId}:*` } },
+    });
+}
+
 /** Claims a web identity trust policy pins, as `<provider host>:<claim>` condition keys. */
 export interface WebIdentityClaims {
     /** Required audience (`aud`). */
