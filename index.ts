@@ -13,6 +13,7 @@ import {
     logGroupPrefix,
     PROJECT_TAG,
     SMOKE_RECORDS_PREFIX,
+    smokeRecordExpirations,
     STAGE_TAG,
     stageNamePrefix,
     stageOfBucket,
@@ -72,14 +73,17 @@ const directory = new UserDirectory("users", { mfa: settings.mfa, protect: setti
 const userFiles = new PrivateBucket("user-files", {
     namePrefix: `${bucketPrefix}user-files-`,
     retainOnDelete: settings.protectData,
-    // Run records of the smoke checks outlive a crashed run long enough to be swept, no longer.
-    expirations: [{ prefix: SMOKE_RECORDS_PREFIX, days: 7 }],
+    // Run records of the smoke checks outlive a crashed run long enough to be swept, no longer;
+    // no expiration may reach a user's folder.
+    expirations: smokeRecordExpirations(settings.userFilesPrefix),
+    protectedPrefixes: [`${settings.userFilesPrefix}/`],
     tags,
 });
 
 const api = new HttpApi("api", {
     logRetentionDays: settings.logRetentionDays,
     accessLogGroupName: `${logPrefix}api/access`,
+    logDeliveryPolicyName: `${baseName}-api-access-log-delivery`,
     throttleRateLimit: settings.apiThrottleRateLimit,
     throttleBurstLimit: settings.apiThrottleBurstLimit,
     tags,
@@ -203,6 +207,7 @@ const audit = settings.auditTrail
     ? new AuditTrail("audit", {
           trailName: `${baseName}-audit`,
           bucketNamePrefix: `${bucketPrefix}audit-logs-`,
+          accessLogBucketNamePrefix: `${bucketPrefix}audit-access-`,
           watchedBucketName: userFiles.bucketName,
           tags,
       })
@@ -235,7 +240,8 @@ const ci = settings.githubRepository
               userPoolId,
               identityPoolId,
               bucketPrefix,
-              auditBucketPrefix: `${bucketPrefix}audit-logs-`,
+              // Both audit buckets: the trail's logs and the record of who read or deleted them.
+              auditBucketPrefix: `${bucketPrefix}audit-`,
               logGroupPrefix: logPrefix,
               apiId,
               trailName: audit ? `${baseName}-audit` : undefined,
@@ -248,6 +254,7 @@ const ci = settings.githubRepository
                   smokeUsersFunctionArn,
                   userFilesBucket,
                   recordsPrefix: SMOKE_RECORDS_PREFIX,
+                  userFilesPrefix: settings.userFilesPrefix,
                   callerRoleArn: stageAccess.trustedCallerArn,
               })),
           tags,
@@ -277,6 +284,7 @@ export const callerExternalIdRequired = callerExternalId !== undefined;
 export const permissionsBoundaryArn = boundary.arn;
 export const auditTrailArn = audit?.trailArn;
 export const auditLogBucket = audit?.logBucket.bucketName;
+export const auditAccessLogBucket = audit?.accessLogBucket.bucketName;
 export const oidcProviderArn = oidc.provider.arn;
 export const oidcRoleArn = oidc.role.arn;
 export const githubOidcProviderArn = ci?.providerArn;

@@ -20,7 +20,7 @@ export interface Administered {
 }
 
 const ciPathOf = (stack: SynthesizedStack) => stack.resources.find((r) => r.type === "aws:iam/role:Role" && String(r.inputs.name).endsWith("-ci-deploy"))?.inputs.path as string | undefined;
-const auditBucketOf = (stack: SynthesizedStack) => stack.outputs.auditLogBucket as string | undefined;
+const auditBucketsOf = (stack: SynthesizedStack) => [stack.outputs.auditLogBucket, stack.outputs.auditAccessLogBucket].filter((b): b is string => typeof b === "string");
 
 /** What an administrator manages: docs/first-deploy.md lists the same (a test compares them). */
 export const ADMINISTERED: readonly Administered[] = [
@@ -43,14 +43,19 @@ export const ADMINISTERED: readonly Administered[] = [
         matches: (r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" && String(r.inputs.url).includes("token.actions.githubusercontent.com"),
     },
     {
+        what: "the CloudWatch Logs resource policy delivering the API's access logs",
+        why: "logs:PutResourcePolicy names no resource: a pipeline holding it could rewrite every log delivery policy of the account, other stages' included",
+        matches: (r) => r.type === "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+    },
+    {
         what: "the identity pool's role mapping",
         why: "cognito-identity:SetIdentityPoolRoles applies to every identity pool of the account: IAM cannot limit it to this stage",
         matches: (r) => r.type === "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment",
     },
     {
-        what: "the audit trail and its log bucket",
+        what: "the audit trail, its log bucket and the bucket recording who reads or deletes the logs",
         why: "the pipeline is one of the actors the trail records",
-        matches: (r, stack) => r.type === "aws:cloudtrail/trail:Trail" || (auditBucketOf(stack) !== undefined && (r.id === auditBucketOf(stack) || r.inputs.bucket === auditBucketOf(stack))),
+        matches: (r, stack) => r.type === "aws:cloudtrail/trail:Trail" || auditBucketsOf(stack).some((bucket) => r.id === bucket || r.inputs.bucket === bucket),
     },
 ];
 
@@ -84,16 +89,12 @@ export const NOT_MADE: Readonly<Record<string, string>> = {
 /**
  * What API Gateway checks when a stage sends access logs to CloudWatch (AWS's HTTP API logging
  * documentation; the provider does not call these itself). DescribeLogGroups the provider calls.
+ * Not logs:PutResourcePolicy, which that documentation lists too: the log delivery policy is the
+ * administrator's (HttpApi.logDelivery), and CloudWatch Logs asks for the caller's right only to
+ * create one where none exists (AWS-logs-infrastructure-CWL; that API Gateway asks no more of
+ * the caller is not verified against AWS).
  */
-const LOG_DELIVERY_ACTIONS = [
-    "logs:CreateLogDelivery",
-    "logs:GetLogDelivery",
-    "logs:UpdateLogDelivery",
-    "logs:DeleteLogDelivery",
-    "logs:ListLogDeliveries",
-    "logs:PutResourcePolicy",
-    "logs:DescribeResourcePolicies",
-];
+const LOG_DELIVERY_ACTIONS = ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:DescribeResourcePolicies"];
 
 /** Resource types holding data: CI deletes them outside prod only, and never in prod. */
 export const DATA_TYPES: readonly string[] = [

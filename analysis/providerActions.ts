@@ -574,6 +574,21 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
         tag: [],
     },
 
+    "aws:s3/bucketLogging:BucketLogging": {
+        terraformResource: "aws_s3_bucket_logging",
+        create: [
+            {
+                action: "s3:PutBucketLogging",
+                resource: S3_BUCKET,
+                source: "https://github.com/hashicorp/terraform-provider-aws/blob/14d18abfb86a9852351a5d790b72aac8705e469b/internal/service/s3/bucket_logging.go resourceBucketLoggingCreate",
+            },
+        ],
+        read: [{ action: "s3:GetBucketLogging", resource: S3_BUCKET, source: "s3/bucket_logging.go:resourceBucketLoggingRead (same file; read by its name, not line by line)" }],
+        update: [{ action: "s3:PutBucketLogging", resource: S3_BUCKET, source: "s3/bucket_logging.go:resourceBucketLoggingUpdate (same file)" }],
+        delete: [{ action: "s3:PutBucketLogging", resource: S3_BUCKET, when: "an empty logging status switches logging off (not read here)", source: "s3/bucket_logging.go:resourceBucketLoggingDelete (same file)" }],
+        tag: [],
+    },
+
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": {
         terraformResource: "aws_s3_bucket_lifecycle_configuration",
         create: [
@@ -1085,6 +1100,22 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
     },
 
     // ---------------------------------------------------------------- CloudWatch Logs
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": {
+        terraformResource: "aws_cloudwatch_log_resource_policy",
+        create: [
+            {
+                action: "logs:PutResourcePolicy",
+                resource: "*",
+                source: "https://github.com/hashicorp/terraform-provider-aws/blob/00a35305dc1b297a6fcdecdfbba33f1e63c3da39/internal/service/logs/resource_policy.go resourceResourcePolicyPut",
+                note: "No resource-level permission for an account-scoped (named) policy.",
+            },
+        ],
+        read: [{ action: "logs:DescribeResourcePolicies", resource: "*", source: "logs/resource_policy.go:resourceResourcePolicyRead→findResourcePolicyByName (same commit)" }],
+        update: [{ action: "logs:PutResourcePolicy", resource: "*", source: "logs/resource_policy.go:resourceResourcePolicyPut (same commit)" }],
+        delete: [{ action: "logs:DeleteResourcePolicy", resource: "*", source: "logs/resource_policy.go:resourceResourcePolicyDelete (same commit)" }],
+        tag: [],
+    },
+
     "aws:cloudwatch/logGroup:LogGroup": {
         terraformResource: "aws_cloudwatch_log_group",
         create: [
@@ -1480,7 +1511,7 @@ export const SERVICE_SIDE_REQUIREMENTS: readonly Call[] = [
     {
         action: "logs:CreateLogDelivery",
         resource: "*",
-        when: "apigateway CreateStage/UpdateStage with access_log_settings (httpApi.ts sets them); likewise logs:GetLogDelivery, logs:UpdateLogDelivery, logs:DeleteLogDelivery, logs:ListLogDeliveries, logs:PutResourcePolicy, logs:DescribeResourcePolicies, logs:CreateLogGroup on `*`, and logs:DescribeLogGroups/DescribeLogStreams/GetLogEvents/FilterLogEvents on log-group:*",
+        when: "apigateway CreateStage/UpdateStage with access_log_settings (httpApi.ts sets them); likewise logs:GetLogDelivery, logs:UpdateLogDelivery, logs:DeleteLogDelivery, logs:ListLogDeliveries, logs:PutResourcePolicy, logs:DescribeResourcePolicies, logs:CreateLogGroup on `*`, and logs:DescribeLogGroups/DescribeLogStreams/GetLogEvents/FilterLogEvents on log-group:*. logs:PutResourcePolicy only creates a delivery policy where none covers the log group (docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html); here an administrator's does, and CI is not granted it (not verified against AWS)",
         source: "docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html (not provider source)",
         basis: "aws-doc",
     },

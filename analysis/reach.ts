@@ -404,7 +404,7 @@ export class ReachModel {
 
         // Bucket policies.
         for (const stack of this.world.stacks) {
-            for (const bucket of [stack.userFiles.bucket, stack.auditBucket?.bucket].filter((b): b is string => b !== undefined)) {
+            for (const bucket of [stack.userFiles.bucket, stack.auditBucket?.bucket, stack.auditAccessBucket?.bucket].filter((b): b is string => b !== undefined)) {
                 const arn = `arn:aws:s3:::${bucket}`;
                 if ((await this.can(s, "s3:PutBucketPolicy", arn)) || (await this.can(s, "s3:DeleteBucketPolicy", arn))) {
                     out.push({ kind: "power", power: "bucketControl", target: bucket, chain: next(`s3:PutBucketPolicy on ${bucket}`), stale: s.stale });
@@ -627,21 +627,34 @@ export class ReachModel {
                 }
                 if (await this.can(h, "lambda:GetFunction", readFile.arn)) grant(`${p} read function code`, h, `lambda:GetFunction ${readFile.name}`);
                 if (stack.trailArn) {
-                    const stops: [string, string][] = [
-                        ["cloudtrail:StopLogging", stack.trailArn],
-                        ["cloudtrail:DeleteTrail", stack.trailArn],
-                        ["cloudtrail:UpdateTrail", stack.trailArn],
-                        ["cloudtrail:PutEventSelectors", stack.trailArn],
-                        ...(stack.auditBucket
+                    const { auditBucket: logs, auditAccessBucket: access } = stack;
+                    const stops: [string, string, object | undefined][] = [
+                        ["cloudtrail:StopLogging", stack.trailArn, undefined],
+                        ["cloudtrail:DeleteTrail", stack.trailArn, undefined],
+                        ["cloudtrail:UpdateTrail", stack.trailArn, undefined],
+                        ["cloudtrail:PutEventSelectors", stack.trailArn, undefined],
+                        ...(logs
                             ? ([
-                                  ["s3:PutBucketPolicy", `arn:aws:s3:::${stack.auditBucket.bucket}`],
-                                  ["s3:DeleteObject", `arn:aws:s3:::${stack.auditBucket.bucket}/AWSLogs/x`],
-                                  ["s3:PutLifecycleConfiguration", `arn:aws:s3:::${stack.auditBucket.bucket}`],
-                              ] as [string, string][])
+                                  ["s3:PutBucketPolicy", `arn:aws:s3:::${logs.bucket}`, logs.policy],
+                                  ["s3:DeleteObject", `arn:aws:s3:::${logs.bucket}/AWSLogs/x`, logs.policy],
+                                  ["s3:PutLifecycleConfiguration", `arn:aws:s3:::${logs.bucket}`, logs.policy],
+                                  // Switching off the record of who reads or deletes the logs.
+                                  ["s3:PutBucketLogging", `arn:aws:s3:::${logs.bucket}`, logs.policy],
+                              ] as [string, string, object | undefined][])
                             : []),
+                        ...(access
+                            ? ([
+                                  ["s3:PutBucketPolicy", `arn:aws:s3:::${access.bucket}`, access.policy],
+                                  ["s3:DeleteObject", `arn:aws:s3:::${access.bucket}/audit-log-access/x`, access.policy],
+                                  ["s3:PutLifecycleConfiguration", `arn:aws:s3:::${access.bucket}`, access.policy],
+                              ] as [string, string, object | undefined][])
+                            : []),
+                        // Account-wide CloudWatch Logs resource policies carry the delivery of the API's access logs.
+                        ["logs:PutResourcePolicy", "*", undefined],
+                        ["logs:DeleteResourcePolicy", "*", undefined],
                     ];
-                    for (const [action, resource] of stops) {
-                        if (await this.can(h, action, resource, { resourcePolicy: resource.startsWith("arn:aws:s3") ? stack.auditBucket?.policy : undefined })) {
+                    for (const [action, resource, resourcePolicy] of stops) {
+                        if (await this.can(h, action, resource, { resourcePolicy })) {
                             grant(`${p} stop the audit trail`, h, `${action} on ${resource.split(/[:/]/).pop()}`);
                             break;
                         }
@@ -649,7 +662,7 @@ export class ReachModel {
                 }
             }
             for (const h of holdings) {
-                if (h.kind === "power" && h.power === "bucketControl" && h.target === stack.auditBucket?.bucket) {
+                if (h.kind === "power" && h.power === "bucketControl" && (h.target === stack.auditBucket?.bucket || h.target === stack.auditAccessBucket?.bucket)) {
                     grant(`${p} stop the audit trail`, h, "its own bucket policy statement");
                 }
             }

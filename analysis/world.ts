@@ -64,6 +64,8 @@ export interface StackModel {
     };
     readonly userFiles: { readonly bucket: string; readonly prefix: string; readonly policy?: object };
     readonly auditBucket?: { readonly bucket: string; readonly policy?: object };
+    /** Receives the audit bucket's server access logs: who read or deleted the audit logs. */
+    readonly auditAccessBucket?: { readonly bucket: string; readonly policy?: object };
     readonly api: { readonly id: string; readonly executionArn: string; readonly routes: readonly string[] };
     readonly trailArn?: string;
     readonly functions: readonly FunctionModel[];
@@ -167,6 +169,7 @@ export function buildWorld(stacks: readonly SynthesizedStack[], account: string)
         };
         const userFilesBucket = stack.outputs.userFilesBucket as string;
         const auditBucket = buckets.find((b) => b.id !== userFilesBucket && b.id === stack.outputs.auditLogBucket);
+        const auditAccessBucket = buckets.find((b) => b.id !== userFilesBucket && b.id === stack.outputs.auditAccessLogBucket);
         const trail = ofType(stack, "aws:cloudtrail/trail:Trail")[0];
         const functions = ofType(stack, "aws:lambda/function:Function").map((f) => ({
             stack: stack.stack,
@@ -199,6 +202,7 @@ export function buildWorld(stacks: readonly SynthesizedStack[], account: string)
             },
             userFiles: { bucket: userFilesBucket, prefix: stack.outputs.userFilesPrefix, policy: bucketPolicy(userFilesBucket) },
             auditBucket: auditBucket ? { bucket: auditBucket.id, policy: bucketPolicy(auditBucket.id) } : undefined,
+            auditAccessBucket: auditAccessBucket ? { bucket: auditAccessBucket.id, policy: bucketPolicy(auditAccessBucket.id) } : undefined,
             api: { id: api.id, executionArn: api.state.executionArn, routes: stack.outputs.apiRoutes ?? [] },
             trailArn: trail?.state.arn,
             functions,

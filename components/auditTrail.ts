@@ -1,8 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { cloudTrailDeliveryStatements } from "./policies";
+import { cloudTrailDeliveryStatements, serverAccessLogDeliveryStatement } from "./policies";
 import { PrivateBucket } from "./privateBucket";
+
+/** Key prefix of the audit log bucket's server access logs in their bucket. */
+export const ACCESS_LOG_KEY_PREFIX = "audit-log-access/";
 
 export interface AuditTrailArgs {
     /** Physical name of the trail (its ARN is needed by the log bucket's policy before it exists). */
@@ -11,6 +14,8 @@ export interface AuditTrailArgs {
     readonly watchedBucketName: pulumi.Input<string>;
     /** Prefix of the log bucket's name. @default auto-named */
     readonly bucketNamePrefix?: string;
+    /** Prefix of the name of the bucket receiving the log bucket's server access logs. @default auto-named */
+    readonly accessLogBucketNamePrefix?: string;
     /** Days non-current log file versions are kept. @default 365 */
     readonly noncurrentVersionExpirationDays?: number;
     /** Tags applied to every taggable resource. @default {} */
@@ -20,11 +25,16 @@ export interface AuditTrailArgs {
 /**
  * A CloudTrail trail recording management events (every role assumption, every policy
  * change) and S3 data events on one bucket (each user's object reads and writes), delivered
- * to its own private, encrypted, versioned log bucket that outlives the stack.
+ * to its own private, encrypted, versioned log bucket that outlives the stack. Every request
+ * on that log bucket, reads and deletes of the logs included, is recorded by S3 server access
+ * logging in a second bucket: a trail recording data events of its own log bucket would record
+ * its own deliveries, each delivery a new event to deliver.
  */
 export class AuditTrail extends pulumi.ComponentResource {
     public readonly trail: aws.cloudtrail.Trail;
     public readonly logBucket: PrivateBucket;
+    /** Receives the server access logs of `logBucket`: who read or deleted which log file. */
+    public readonly accessLogBucket: PrivateBucket;
     public readonly trailArn: pulumi.Output<string>;
 
     constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -49,6 +59,27 @@ export class AuditTrail extends pulumi.ComponentResource {
                 tags: args.tags,
             },
             { parent: this },
+        );
+
+        this.accessLogBucket = new PrivateBucket(
+            `${name}-access-logs`,
+            {
+                namePrefix: args.accessLogBucketNamePrefix,
+                retainOnDelete: true,
+                noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays ?? 365,
+                extraPolicyStatements: (bucket) =>
+                    pulumi
+                        .all([identity.accountId, this.logBucket.bucketName])
+                        .apply(([accountId, source]) => [serverAccessLogDeliveryStatement(bucket, ACCESS_LOG_KEY_PREFIX, source, accountId)]),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketLogging(
+            `${name}-logs-access-logging`,
+            { bucket: this.logBucket.bucketName, targetBucket: this.accessLogBucket.bucketName, targetPrefix: ACCESS_LOG_KEY_PREFIX },
+            // S3 delivers only where the target's policy already lets it.
+            { parent: this, dependsOn: [this.accessLogBucket.policy] },
         );
 
         const watched = pulumi.output(args.watchedBucketName);
@@ -79,6 +110,6 @@ export class AuditTrail extends pulumi.ComponentResource {
             // CloudTrail checks the bucket policy when the trail is created.
             { parent: this, dependsOn: [this.logBucket.policy] },
         );
-        this.registerOutputs({ trailArn: this.trailArn, logBucket: this.logBucket.bucketName });
+        this.registerOutputs({ trailArn: this.trailArn, logBucket: this.logBucket.bucketName, accessLogBucket: this.accessLogBucket.bucketName });
     }
 }

@@ -27,7 +27,7 @@ export interface StageScope {
     readonly boundaryArn: string;
     /** `<project>-<stage>-`: start of every bucket name of the stage. */
     readonly bucketPrefix: string;
-    /** Start of the audit log bucket's name; CI never changes that bucket. */
+    /** Start of the names of the audit buckets (the trail's logs and their access logs); CI never changes them. */
     readonly auditBucketPrefix: string;
     /** `/<project>/<stage>/`: start of every log group name of the stage. */
     readonly logGroupPrefix: string;
@@ -145,10 +145,16 @@ export interface StateScope {
  * meta.go, state.go): `.pulumi/stacks/<project>/<stack>.json` (or `.json.gz`, `.json.zst`) with a
  * `.bak` copy beside it, `.pulumi/{history,backups,journal}/<project>/<stack>/`, and
  * `.pulumi/locks/organization/<project>/<stack>/<lock id>.json`. `.pulumi/meta.yaml` is read
- * only: the administrator's first `pulumi stack init` writes it. `preview` reads the stack and
- * takes its lock; `deploy` also updates the state. Listing the bucket shows key names (stack
- * names, timestamps), never contents. A managed policy of its own, so the CI roles' inline
- * policies keep their room under IAM's size quota.
+ * only: the administrator's first `pulumi stack init` writes it. `deploy` reads and updates the
+ * state and takes the stack's lock. `preview` only reads: the DIY backend's `Preview` takes no
+ * lock and persists nothing for a dry run (pkg/backend/diy/backend.go `Preview` and `apply`,
+ * https://github.com/pulumi/pulumi/blob/1b5949891b3cefcb9974752b24a5ecef0acc86c8/pkg/backend/diy/backend.go),
+ * while `Lock` writes `<lock id>.json` under the stack's lock folder and `Unlock` deletes it
+ * (https://github.com/pulumi/pulumi/blob/1b5949891b3cefcb9974752b24a5ecef0acc86c8/pkg/backend/diy/lock.go).
+ * A lock right would let a pull request plant a lock that stops the stage's deploys, or delete
+ * a running deploy's lock, since every lock of a stack lies in one folder. Listing the bucket
+ * shows key names (stack names, timestamps), never contents. A managed policy of its own, so
+ * the CI roles' inline policies keep their room under IAM's size quota.
  */
 export function ciStatePolicy(state: StateScope, kind: "preview" | "deploy"): PolicyDocument {
     const key = (path: string) => `arn:aws:s3:::${state.bucket}/.pulumi/${path}`;
@@ -160,8 +166,7 @@ export function ciStatePolicy(state: StateScope, kind: "preview" | "deploy"): Po
         { Sid: "StateMeta", Effect: "Allow", Action: "s3:GetObject", Resource: key("meta.yaml") },
         kind === "deploy"
             ? { Sid: "StackState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [...stackFiles, ...ownDirs("history", "backups", "journal"), lock] }
-            : { Sid: "StackStateRead", Effect: "Allow", Action: "s3:GetObject", Resource: [...stackFiles, ...ownDirs("history"), lock] },
-        ...(kind === "preview" ? [{ Sid: "StackLock", Effect: "Allow" as const, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: lock }] : []),
+            : { Sid: "StackStateRead", Effect: "Allow", Action: "s3:GetObject", Resource: [...stackFiles, ...ownDirs("history")] },
     );
 }
 
@@ -202,7 +207,8 @@ export function ciPreviewPolicy(scope: StageScope): PolicyDocument {
             // Calls IAM cannot scope to a resource.
             Sid: "DescribeUnscoped",
             Effect: "Allow",
-            Action: ["logs:DescribeLogGroups", ...(scope.trailName ? ["cloudtrail:DescribeTrails"] : [])],
+            // DescribeResourcePolicies: the refresh of the administrator's log delivery policy.
+            Action: ["logs:DescribeLogGroups", "logs:DescribeResourcePolicies", ...(scope.trailName ? ["cloudtrail:DescribeTrails"] : [])],
             Resource: "*",
             Condition: { StringEquals: { "aws:RequestedRegion": scope.region } },
         },
@@ -416,6 +422,9 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
         },
         {
             // Calls IAM cannot scope to a resource; HTTP API access logging needs log deliveries.
+            // Never logs:PutResourcePolicy: it rewrites any log delivery policy of the account (other
+            // stages' included); the one this stage needs is an administrator's (HttpApi.logDelivery).
+            // DescribeResourcePolicies only reads those policies: the refresh of that one needs it.
             Sid: "DescribeAndLogDeliveryUnscoped",
             Effect: "Allow",
             Action: [
@@ -425,7 +434,6 @@ export function ciDeployPolicy(scope: StageScope): PolicyDocument {
                 "logs:UpdateLogDelivery",
                 "logs:DeleteLogDelivery",
                 "logs:ListLogDeliveries",
-                "logs:PutResourcePolicy",
                 "logs:DescribeResourcePolicies",
                 ...(scope.trailName ? ["cloudtrail:DescribeTrails"] : []),
             ],

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { HandlerFunction } from "./handlerFunction";
-import { invokePolicy } from "./policies";
+import { invokePolicy, logDeliveryPolicy } from "./policies";
 import { LOG_RETENTION_DAYS } from "./stackSettings";
 
 /** The only authorization this API accepts on a route. */
@@ -21,6 +21,12 @@ export interface HttpApiArgs {
     readonly logRetentionDays?: number;
     /** Name of the access log group, so policies can name it. @default auto-named */
     readonly accessLogGroupName?: string;
+    /**
+     * Name of the account's CloudWatch Logs resource policy letting log delivery write the access
+     * log group (an account holds up to 10 such policies per region, each named uniquely).
+     * @default `<component name>-access-log-delivery`
+     */
+    readonly logDeliveryPolicyName?: string;
     /** Steady-state requests per second allowed on every route. @default 50 */
     readonly throttleRateLimit?: number;
     /** Burst of requests allowed on every route. @default 100 */
@@ -61,6 +67,12 @@ export class HttpApi extends pulumi.ComponentResource {
     public readonly api: aws.apigatewayv2.Api;
     public readonly stage: aws.apigatewayv2.Stage;
     public readonly accessLogs: aws.cloudwatch.LogGroup;
+    /**
+     * Lets log delivery write the access logs. Created by the administrator's deploy, never by
+     * CI: `logs:PutResourcePolicy` names no resource, so a pipeline holding it could rewrite every
+     * log delivery policy of the account, those of the other stages' access logs included.
+     */
+    public readonly logDelivery: aws.cloudwatch.LogResourcePolicy;
     public readonly endpoint: pulumi.Output<string>;
     public readonly executionArn: pulumi.Output<string>;
     private readonly name: string;
@@ -89,6 +101,22 @@ export class HttpApi extends pulumi.ComponentResource {
             { name: args.accessLogGroupName, retentionInDays: retention, tags: args.tags },
             { parent: this },
         );
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const region = aws.getRegionOutput({}, { parent: this });
+        // The policy CloudWatch Logs itself creates when the caller may (AWSLogDeliveryWrite, in
+        // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html),
+        // narrowed to this log group. With it in place, whether API Gateway still asks for the
+        // caller's logs:PutResourcePolicy was not verified against AWS.
+        this.logDelivery = new aws.cloudwatch.LogResourcePolicy(
+            `${name}-log-delivery`,
+            {
+                policyName: args.logDeliveryPolicyName ?? `${name}-access-log-delivery`,
+                policyDocument: pulumi
+                    .all([identity.accountId, region.region, this.accessLogs.name])
+                    .apply(([account, regionName, group]) => JSON.stringify(logDeliveryPolicy(account, regionName, group))),
+            },
+            { parent: this },
+        );
         this.stage = new aws.apigatewayv2.Stage(
             `${name}-stage`,
             {
@@ -99,7 +127,7 @@ export class HttpApi extends pulumi.ComponentResource {
                 defaultRouteSettings: { throttlingRateLimit: rate, throttlingBurstLimit: burst, detailedMetricsEnabled: true },
                 tags: args.tags,
             },
-            { parent: this },
+            { parent: this, dependsOn: [this.logDelivery] },
         );
         this.endpoint = this.api.apiEndpoint;
         this.executionArn = this.api.executionArn;

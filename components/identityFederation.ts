@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { checkRolePath } from "./naming";
 import { identityPoolTrustPolicy, perIdentityStoragePolicy } from "./policies";
-import { USER_GROUPS, UserGroup } from "./userDirectory";
+import { checkGroupNames, USER_GROUPS, UserGroup } from "./userDirectory";
 
 export interface IdentityFederationArgs {
     /** `cognito-idp.<region>.amazonaws.com/<poolId>` of the user pool whose users sign in. */
@@ -99,6 +99,7 @@ export class IdentityFederation extends pulumi.ComponentResource {
         }
         this.roles = roles as Record<UserGroup, aws.iam.Role>;
 
+        checkGroupNames(`IdentityFederation '${name}'`, USER_GROUPS);
         this.roleAttachment = new aws.cognito.IdentityPoolRoleAttachment(
             `${name}-roles`,
             {
@@ -110,7 +111,8 @@ export class IdentityFederation extends pulumi.ComponentResource {
                         identityProvider: pulumi.interpolate`${args.providerName}:${args.clientId}`,
                         type: "Rules",
                         ambiguousRoleResolution: "Deny",
-                        // First match wins: a member of both groups gets the admin role.
+                        // First match wins: a member of both groups gets the admin role. Contains, not
+                        // Equals, on a claim listing every group of the user: see checkGroupNames.
                         mappingRules: USER_GROUPS.map((group) => ({
                             claim: "cognito:groups",
                             matchType: "Contains",

@@ -55,6 +55,31 @@ export const PROJECT_TAG = "project";
 
 /**
  * Key prefix, in the user files bucket, of the smoke checks' run records: what a run is about
- * to create is written here first, so a later run can remove what a crashed one left.
+ * to create is written here first, so a later run can remove what a crashed one left. User
+ * folders are `<userFilesPrefix>/<identityId>/`, and `userFilesPrefix` admits only lowercase
+ * letters, digits and '-' (components/stackSettings.ts): with its '_', this prefix can neither
+ * equal one nor start or lie inside a user folder, whatever the stack's configuration. The
+ * expirations of run records and the smoke role's grant on them never reach a user file.
  */
-export const SMOKE_RECORDS_PREFIX = "smoke-runs/";
+export const SMOKE_RECORDS_PREFIX = "smoke_runs/";
+
+/**
+ * Where run records were kept before: a stack configured with `userFilesPrefix: smoke-runs`
+ * had its user folders there. Its records only expire now, and only where no user folder lies.
+ */
+export const LEGACY_SMOKE_RECORDS_PREFIX = "smoke-runs/";
+
+/** Whether one key prefix lies inside the other, so that a rule or grant on one reaches keys of the other. */
+export function keyPrefixesOverlap(a: string, b: string): boolean {
+    return a.startsWith(b) || b.startsWith(a);
+}
+
+/**
+ * Lifecycle expirations of the smoke checks' run records in a bucket whose user folders lie
+ * under `<userFilesPrefix>/`: the records' own prefix, and the legacy one while records written
+ * there before the move expire, unless user folders lie there.
+ */
+export function smokeRecordExpirations(userFilesPrefix: string): { prefix: string; days: number }[] {
+    const legacyIsUserFolder = keyPrefixesOverlap(LEGACY_SMOKE_RECORDS_PREFIX, `${userFilesPrefix}/`);
+    return [SMOKE_RECORDS_PREFIX, ...(legacyIsUserFolder ? [] : [LEGACY_SMOKE_RECORDS_PREFIX])].map((prefix) => ({ prefix, days: 7 }));
+}

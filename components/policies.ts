@@ -2,6 +2,7 @@
  * IAM policy documents as plain data. Components feed them resolved values and serialize
  * them once; tests and the policy engine read the very same builders.
  */
+import { keyPrefixesOverlap } from "./naming";
 
 export type Condition = Record<string, Record<string, string | string[]>>;
 
@@ -149,6 +150,42 @@ export function cloudTrailDeliveryStatements(bucketName: string, accountId: stri
     ];
 }
 
+/**
+ * Bucket policy statement letting S3 server access logging write the logs of one source bucket
+ * of the account under one key prefix. A bucket with ACLs off (bucket-owner-enforced) accepts
+ * log delivery only through its policy (PutBucketLogging, S3 API Reference); the principal and
+ * the `aws:SourceAccount` condition follow the provider's example
+ * (https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketlogging/), and `aws:SourceArn`
+ * pins the one source bucket (S3 User Guide, "Permissions for server access log delivery"; not
+ * verified here).
+ */
+export function serverAccessLogDeliveryStatement(bucketName: string, keyPrefix: string, sourceBucketName: string, accountId: string): PolicyStatement {
+    return {
+        Sid: "ServerAccessLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `arn:aws:s3:::${bucketName}/${keyPrefix}*`,
+        Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:s3:::${sourceBucketName}` } },
+    };
+}
+
+/**
+ * CloudWatch Logs resource policy letting log delivery (`delivery.logs.amazonaws.com`, through
+ * which API Gateway sends HTTP API access logs) write one log group of the account, on behalf of
+ * the account's own sources only.
+ */
+export function logDeliveryPolicy(accountId: string, region: string, logGroupName: string): PolicyDocument {
+    return policy({
+        Sid: "AWSLogDeliveryWrite",
+        Effect: "Allow",
+        Principal: { Service: "delivery.logs.amazonaws.com" },
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}:log-stream:*`,
+        Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:logs:${region}:${accountId}:*` } },
+    });
+}
+
 /** Claims a web identity trust policy pins, as `<provider host>:<claim>` condition keys. */
 export interface WebIdentityClaims {
     /** Required audience (`aud`). */
@@ -269,8 +306,10 @@ export interface SmokeScope {
     /** ARN of the stage's smoke-users broker function, the smoke checks' only way into the user pool. */
     readonly smokeUsersFunctionArn: string;
     readonly userFilesBucket: string;
-    /** Key prefix of the run records, e.g. `smoke-runs/`. */
+    /** Key prefix of the run records, e.g. `smoke_runs/`. */
     readonly recordsPrefix: string;
+    /** Folder of the bucket holding the user folders (`<prefix>/<identityId>/`), which the records must not overlap. */
+    readonly userFilesPrefix: string;
     /**
      * The caller role this stage trusts (`ApiAllowByIamRole<Stage>`'s one principal): the smoke
      * checks may assume it to prove cross-account access, if the caller's account lets them.
@@ -286,6 +325,9 @@ export interface SmokeScope {
  * own identity-pool credentials.
  */
 export function smokeChecksPolicy(scope: SmokeScope): PolicyDocument {
+    if (!scope.recordsPrefix.endsWith("/") || keyPrefixesOverlap(scope.recordsPrefix, `${scope.userFilesPrefix}/`)) {
+        throw new Error(`smokeChecksPolicy: the run records' prefix '${scope.recordsPrefix}' must end in '/' and lie outside the user folders under '${scope.userFilesPrefix}/'`);
+    }
     return policy(
         {
             Sid: "SmokeUsersBroker",

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { keyPrefixesOverlap } from "./naming";
 import { policy, PolicyStatement, tlsOnlyBucketPolicy } from "./policies";
 
 export interface PrivateBucketArgs {
@@ -24,6 +25,12 @@ export interface PrivateBucketArgs {
      * @default none
      */
     readonly expirations?: readonly { readonly prefix: string; readonly days: number }[];
+    /**
+     * Key prefixes no expiration may reach (e.g. `<prefix>/` of user folders): an expiration
+     * inside one, or containing one, is refused.
+     * @default none
+     */
+    readonly protectedPrefixes?: readonly string[];
     /**
      * Extra bucket policy statements, given the bucket name, appended after the TLS-only denial.
      * @default none
@@ -58,6 +65,10 @@ export class PrivateBucket extends pulumi.ComponentResource {
         for (const { prefix, days } of args.expirations ?? []) {
             if (!/^[\w!.*'()/-]{1,512}\/$/.test(prefix) || !Number.isInteger(days) || days < 1) {
                 throw new Error(`PrivateBucket '${name}': expirations need a key prefix ending in '/' and a positive whole number of days, got '${prefix}' after '${days}'`);
+            }
+            const kept = (args.protectedPrefixes ?? []).find((p) => keyPrefixesOverlap(prefix, p));
+            if (kept !== undefined) {
+                throw new Error(`PrivateBucket '${name}': the expiration of '${prefix}' would reach the protected prefix '${kept}'`);
             }
         }
         const retainOnDelete = args.retainOnDelete ?? false;
@@ -112,7 +123,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
                         abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
                     },
                     ...(args.expirations ?? []).map(({ prefix, days }) => ({
-                        id: `expire-${prefix.replace(/[^A-Za-z0-9-]+/g, "-").replace(/-+$/, "")}`,
+                        id: `expire-${prefix.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/-+$/, "")}`,
                         status: "Enabled",
                         filter: { prefix },
                         expiration: { days },

@@ -205,7 +205,7 @@ export const CONFIG_KEYS = {
     },
     ciStateBucket: {
         type: "string",
-        description: "S3 bucket of the Pulumi state when the backend is s3://: the preview role reads it and takes locks, the deploy role writes it.",
+        description: "S3 bucket of the Pulumi state when the backend is s3://: the preview role reads its stack there, the deploy role writes it and takes its lock.",
         default: "",
         schema: optionalText(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name"),
     },

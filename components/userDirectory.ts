@@ -7,6 +7,44 @@ import { MfaMode } from "./stackSettings";
 export const USER_GROUPS = ["admin", "user"] as const;
 export type UserGroup = (typeof USER_GROUPS)[number];
 
+/**
+ * Refuses group names the identity pool's role rules could confuse. The rules match
+ * `cognito:groups`, which lists every group of a user, with `Contains`: the documented match
+ * types are Equals, Contains, StartsWith and NotEqual, and how Equals treats a claim of several
+ * values is not documented
+ * (https://github.com/awsdocs/amazon-cognito-developer-guide/blob/0b4d5467ecf06a602c89f6c91b5eabe3d89e9d73/doc_source/role-based-access-control.md),
+ * so a member of two groups might match no Equals rule. Whether Contains compares whole values
+ * or substrings is not documented either: names of lowercase letters, digits and '-' of which
+ * none contains another match alike both ways (`user` would otherwise give the user role to a
+ * group `superuser`, or `admin` the admin role to `admins`).
+ */
+export function checkGroupNames(component: string, names: readonly string[]): void {
+    for (const name of names) {
+        if (!/^[a-z0-9-]{1,128}$/.test(name)) {
+            throw new Error(`${component}: group names must be lowercase letters, digits or '-', got '${name}'`);
+        }
+        const inside = names.find((other) => other !== name && other.includes(name));
+        if (inside !== undefined) {
+            throw new Error(`${component}: group '${inside}' contains the name of group '${name}', so a role rule matching '${name}' could match its members too`);
+        }
+    }
+    if (new Set(names).size !== names.length) throw new Error(`${component}: group names repeat: ${names.join(", ")}`);
+}
+
+/**
+ * Attributes a signed-in user may change about themselves through the app client. Cognito lets
+ * an app client with no write-attribute list write every standard attribute (`WriteAttributes`,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html),
+ * so the list is explicit and never empty. It names none of the attributes that identify a user
+ * or recover the account: `email` is the username and the recovery channel, so whoever holds
+ * a stolen access token could otherwise set it to their own address, verify that address
+ * themselves and reset the password.
+ */
+export const SELF_WRITABLE_ATTRIBUTES = ["locale", "zoneinfo"] as const;
+
+/** Attributes that identify a user or reach them: never writable by the user. */
+export const IDENTIFYING_ATTRIBUTES = ["email", "email_verified", "phone_number", "phone_number_verified", "preferred_username", "sub", "name", "given_name", "family_name", "nickname"] as const;
+
 export interface UserDirectoryArgs {
     /**
      * MFA mode. `OPTIONAL` lets each user enrol a TOTP app, `ON` requires it at sign-in.
@@ -75,6 +113,11 @@ export class UserDirectory extends pulumi.ComponentResource {
                 accountRecoverySetting: {
                     recoveryMechanisms: [{ name: "verified_email", priority: 1 }],
                 },
+                // A changed email takes effect only once the new address is verified; until then
+                // the old one stays the username and the recovery channel
+                // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserAttributeUpdateSettingsType.html).
+                // An administrator's change (AdminUpdateUserAttributes) is not held back by it.
+                userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdates: ["email"] },
                 userPoolTier: "ESSENTIALS",
                 deletionProtection: protect ? "ACTIVE" : "INACTIVE",
                 tags: args.tags,
@@ -97,6 +140,7 @@ export class UserDirectory extends pulumi.ComponentResource {
                 refreshTokenValidity: 30,
                 tokenValidityUnits: { idToken: "minutes", accessToken: "minutes", refreshToken: "days" },
                 supportedIdentityProviders: ["COGNITO"],
+                writeAttributes: [...SELF_WRITABLE_ATTRIBUTES],
             },
             { parent: this },
         );

@@ -615,6 +615,7 @@ const POLICY_SOURCES: readonly { type: string; field: string }[] = [
     { type: "aws:iam/role:Role", field: "inlinePolicies" },
     { type: "aws:iam/policy:Policy", field: "policy" },
     { type: "aws:s3/bucketPolicy:BucketPolicy", field: "policy" },
+    { type: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", field: "policyDocument" },
 ];
 
 function unwrap(input: unknown): unknown {
@@ -664,6 +665,9 @@ function policiesOf(run: ProgramRun): PolicyRecord[] {
     }
     for (const r of run.ofType("aws:s3/bucketPolicy:BucketPolicy")) {
         records.push({ name: r.name, kind: "resource", document: asDocument(r.inputs.policy) });
+    }
+    for (const r of run.ofType("aws:cloudwatch/logResourcePolicy:LogResourcePolicy")) {
+        records.push({ name: r.name, kind: "resource", document: asDocument(r.inputs.policyDocument) });
     }
     return records;
 }

@@ -10,7 +10,7 @@ import { IdentityFederation } from "../components/identityFederation";
 import { PrivateBucket } from "../components/privateBucket";
 import { closestKey, ParseOptions, parseStackSettings, runtimeSecretCheck } from "../components/stackSettings";
 import { titleCase } from "../components/stage";
-import { UserDirectory } from "../components/userDirectory";
+import { checkGroupNames, USER_GROUPS, UserDirectory } from "../components/userDirectory";
 import { requireEnv } from "../lambdas/env";
 import { runProgram } from "./harness";
 
@@ -38,6 +38,24 @@ describe("component argument validation", () => {
                 new RegExp(`prefix must be 1-63 lowercase letters, digits or '-', got '${prefix.replace(/[./]/g, "\\$&")}'`),
             );
         }
+    });
+
+    it("group names: none contains another, so a Contains rule on cognito:groups matches one group only", async () => {
+        assert.doesNotThrow(() => checkGroupNames("t", USER_GROUPS));
+        assert.throws(() => checkGroupNames("t", ["admin", "user", "superuser"]), /t: group 'superuser' contains the name of group 'user'/);
+        assert.throws(() => checkGroupNames("t", ["admins", "admin"]), /group 'admins' contains the name of group 'admin'/);
+        assert.throws(() => checkGroupNames("t", ["admin", "Admin"]), /lowercase letters, digits or '-', got 'Admin'/);
+        assert.throws(() => checkGroupNames("t", ["a,b", "c"]), /got 'a,b'/);
+        assert.throws(() => checkGroupNames("t", ["user", "user"]), /repeat/);
+        // What the program deploys: one Contains rule per group, no value inside another.
+        const run = await runProgram("deve");
+        const rules = run.one("aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment").inputs.roleMappings[0].mappingRules;
+        assert.deepStrictEqual(rules.map((r: any) => [r.claim, r.matchType, r.value]), USER_GROUPS.map((g) => ["cognito:groups", "Contains", g]));
+        for (const rule of rules) {
+            const alsoMatched = rules.filter((other: any) => other !== rule && String(other.value).includes(rule.value));
+            assert.deepStrictEqual(alsoMatched, [], `a rule for '${rule.value}' also matches ${alsoMatched.map((o: any) => o.value)}`);
+        }
+        assert.deepStrictEqual(run.ofType("aws:cognito/userGroup:UserGroup").map((g) => g.inputs.name).sort(), [...USER_GROUPS].sort());
     });
 
     it("HandlerFunction: retention and timeout", () => {

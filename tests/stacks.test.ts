@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
+import { IDENTIFYING_ATTRIBUTES } from "../components/userDirectory";
 import { STAGES } from "./harness";
 import { parseOutputs } from "../smoke/smoke";
 import { policyOf, ProgramRun, ROOT, runProgram, stackConfig, stackRun } from "./harness";
@@ -65,6 +66,20 @@ for (const stage of STAGES) {
             assert.ok(!client.explicitAuthFlows.includes("ALLOW_USER_PASSWORD_AUTH"), "passwords must not travel to an anonymous endpoint");
             assert.strictEqual(client.preventUserExistenceErrors, "ENABLED");
             assert.strictEqual(client.enableTokenRevocation, true);
+        });
+
+        it("users change no attribute that identifies them, and an email change waits for its verification", () => {
+            const client = run.one(T.client).inputs;
+            // An absent or empty list would let the app client write every standard attribute.
+            assert.ok(Array.isArray(client.writeAttributes) && client.writeAttributes.length > 0, `writeAttributes: ${JSON.stringify(client.writeAttributes)}`);
+            for (const attribute of IDENTIFYING_ATTRIBUTES) {
+                assert.ok(!client.writeAttributes.includes(attribute), `a user may change their own ${attribute}`);
+            }
+            assert.ok(client.writeAttributes.every((a: string) => !a.startsWith("custom:")), "custom attributes are the program's, not the user's");
+            const pool = run.one(T.userPool).inputs;
+            assert.deepStrictEqual(pool.userAttributeUpdateSettings, { attributesRequireVerificationBeforeUpdates: ["email"] });
+            // Cognito accepts the setting only for attributes it verifies on its own.
+            assert.ok(pool.autoVerifiedAttributes.includes("email"));
         });
 
         it("groups admin and user", () => {
