@@ -108,9 +108,16 @@ export const DATA_TYPES: readonly string[] = [
 
 const READ_ACTION = /^[\w-]+:(List|Get|Describe)/;
 
-/** Calls made only in other partitions or regions than this program's. */
-function madeHere(call: Call): boolean {
-    return !/not aws\b|not for ap-northeast-1|us-east-1 only/.test(call.when ?? "");
+/**
+ * Whether the provider makes a call for a stack in `region` of the aws partition: calls it makes
+ * only in other partitions (`not aws`) or only in one region (`region <name> only`) are left out
+ * elsewhere. The region is the stack's `aws:region`, never one written here.
+ */
+export function madeHere(call: Pick<Call, "when">, region: string): boolean {
+    const when = call.when ?? "";
+    if (/\bnot aws\b/.test(when)) return false;
+    const only = /\bregion ([a-z0-9-]+) only\b/.exec(when);
+    return !only || only[1] === region;
 }
 
 /** ARN variables of a resource, as the provider's ARN templates name them. */
@@ -320,7 +327,7 @@ export async function ciRightsGaps(
         const vars = variables(r, stack, account);
         for (const phase of PHASES) {
             for (const call of calls[phase]) {
-                if (!madeHere(call) || NOT_MADE[`${r.type} ${call.action}`]) continue;
+                if (!madeHere(call, String(stack.outputs.region)) || NOT_MADE[`${r.type} ${call.action}`]) continue;
                 const resource = call.resource === "*" ? "*" : instantiate(call.resource, vars);
                 const isRead = phase === "read" || (phase === "tag" && READ_ACTION.test(call.action));
                 // An update is checked as the provider sends it when the field a condition reads is left alone,
@@ -419,7 +426,7 @@ export async function callsNeedingAdministrator(
     const denied: string[] = [];
     for (const phase of phases) {
         for (const call of calls[phase]) {
-            if (!madeHere(call) || NOT_MADE[`${r.type} ${call.action}`]) continue;
+            if (!madeHere(call, String(stack.outputs.region)) || NOT_MADE[`${r.type} ${call.action}`]) continue;
             // Tags are written only when they change.
             if (phase === "tag" && !READ_ACTION.test(call.action) && !phases.includes("create") && !changed.includes("tags")) continue;
             const resource = call.resource === "*" ? "*" : instantiate(call.resource, vars);

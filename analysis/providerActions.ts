@@ -272,7 +272,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:ListBucket",
                 resource: S3_BUCKET,
                 api: "HeadBucket",
-                when: "region us-east-1 only (pre-check that the bucket does not exist); not for ap-northeast-1",
+                when: "region us-east-1 only (pre-check that the bucket does not exist)",
                 source: "s3/bucket.go:resourceBucketCreate [idx 4217687162]",
             },
             { action: "s3:CreateBucket", resource: S3_BUCKET, source: "s3/bucket.go:resourceBucketCreate [idx 4217687162]" },
