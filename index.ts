@@ -216,6 +216,7 @@ const audit = settings.auditTrail
 const ci = settings.githubRepository
     ? new GitHubCiRoles("ci", {
           repository: settings.githubRepository,
+          repositoryIds: settings.githubRepositoryIds,
           existingProviderArn:
               settings.githubOidcProvider === "existing"
                   ? // IAM names an OIDC provider after its URL: arn:<partition>:iam::<account>:oidc-provider/<host>.

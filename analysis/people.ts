@@ -22,6 +22,19 @@ const TRY_ANYTHING = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Act
  */
 export const smokeEnvironmentOf = (args: { deployEnvironment?: string }) => (args.deployEnvironment ? `${args.deployEnvironment}-smoke` : "smoke");
 
+/**
+ * The repository as a subject's `repo` segment names it: `owner/name`, or, with the stack's
+ * `githubRepositoryIds` (`<owner id>/<repository id>`), GitHub's immutable form
+ * `owner@<owner id>/name@<repository id>` (components/githubCi.ts `repositoryClaim`, written out here
+ * so the model reads no Pulumi code).
+ */
+export function repositorySegment(repository: string, ids: string | undefined): string {
+    if (!ids) return repository;
+    const [owner, name] = repository.split("/");
+    const [ownerId, repositoryId] = ids.split("/");
+    return `${owner}@${ownerId}/${name}@${repositoryId}`;
+}
+
 /** `sub` claims of GitHub Actions tokens, in the repository's subject template. */
 export function githubSubject(repository: string, includesRef: boolean, context: { pullRequest: number } | { environment: string; branch: string } | { branch: string }): string {
     const repo = `repo:${repository}`;
@@ -108,18 +121,21 @@ export function peopleOf(world: World): Person[] {
         const ciStacks = world.stacks.filter((st) => st.config["federated-access:githubRepository"] === repository);
         const includesRef = (stage: string) => world.stacks.find((st) => st.stage === stage)?.config["federated-access:githubSubjectIncludesRef"] !== "false";
         const environment = (stage: string) => world.stacks.find((st) => st.stage === stage)?.config["federated-access:githubDeployEnvironment"];
+        // The repository's own tokens carry its ids when its stacks pin them (a repository has one subject form).
+        const ids = ciStacks.map((st) => st.config["federated-access:githubRepositoryIds"]).find((i) => !!i);
+        const own = repositorySegment(repository, ids);
         // A pull-request author with write access runs any workflow file of their branch: pull
         // requests, pushes, and jobs naming any environment (a dispatch of their branch).
         const authorTokens: Holding[] = [];
         for (const stack of ciStacks) {
             const ref = includesRef(stack.stage);
             authorTokens.push(
-                { kind: "github", sub: githubSubject(repository, ref, { pullRequest: 42 }), chain: [`GitHub token of a pull request`] },
-                { kind: "github", sub: githubSubject(repository, ref, { branch: "feature" }), chain: [`GitHub token of a push to branch feature`] },
+                { kind: "github", sub: githubSubject(own, ref, { pullRequest: 42 }), chain: [`GitHub token of a pull request`] },
+                { kind: "github", sub: githubSubject(own, ref, { branch: "feature" }), chain: [`GitHub token of a push to branch feature`] },
             );
             const env = environment(stack.stage);
             for (const named of [env, smokeEnvironmentOf({ deployEnvironment: env })].filter((e): e is string => !!e)) {
-                authorTokens.push({ kind: "github", sub: githubSubject(repository, ref, { environment: named, branch: "feature" }), chain: [`GitHub token of a job of environment ${named} run from branch feature`] });
+                authorTokens.push({ kind: "github", sub: githubSubject(own, ref, { environment: named, branch: "feature" }), chain: [`GitHub token of a job of environment ${named} run from branch feature`] });
             }
         }
         const unique = [...new Map(authorTokens.map((t) => [t.kind === "github" ? t.sub : "", t])).values()];
@@ -127,10 +143,10 @@ export function peopleOf(world: World): Person[] {
         for (const stack of ciStacks) {
             const env = environment(stack.stage);
             const sub = env
-                ? githubSubject(repository, includesRef(stack.stage), { environment: env, branch: "main" })
-                : githubSubject(repository, includesRef(stack.stage), { branch: "main" });
+                ? githubSubject(own, includesRef(stack.stage), { environment: env, branch: "main" })
+                : githubSubject(own, includesRef(stack.stage), { branch: "main" });
             // The deploy workflow runs the smoke job too: whoever controls it holds both jobs' tokens.
-            const smoke = githubSubject(repository, includesRef(stack.stage), { environment: smokeEnvironmentOf({ deployEnvironment: env }), branch: "main" });
+            const smoke = githubSubject(own, includesRef(stack.stage), { environment: smokeEnvironmentOf({ deployEnvironment: env }), branch: "main" });
             people.push({
                 id: `${stack.stage}-pipeline`,
                 name: `${stack.stage} deploy pipeline`,
@@ -147,6 +163,25 @@ export function peopleOf(world: World): Person[] {
             name: ofRepository("another repository's workflow", repository),
             kind: "outsider",
             holds: ciStacks.map((st) => ({ kind: "github" as const, sub: githubSubject(`${repository}-fork`, includesRef(st.stage), { environment: environment(st.stage) ?? st.stage, branch: "main" }), chain: ["GitHub token of a fork"] })),
+        });
+        // A repository created under the same name after this one was renamed or deleted. GitHub
+        // gives a repository created after 2026-07-15 the immutable subject form with its own ids
+        // (GitHub's OIDC reference, "Immutable subject claims"), so it presents other ids whatever
+        // this repository's form. (GitHub Enterprise Server has no immutable subjects: there a
+        // namesake presents the name-only form, which only githubRepositoryIds refuses; not modelled.)
+        const [owner, name] = repository.split("/");
+        const ownerId = ids?.split("/")[0] ?? "1";
+        people.push({
+            id: idOf("namesake-repository", repository),
+            name: ofRepository("a namesake repository's workflow", repository),
+            kind: "outsider",
+            holds: ciStacks.flatMap((st) =>
+                [`${owner}@${ownerId}/${name}@999999999`].map((segment) => ({
+                    kind: "github" as const,
+                    sub: githubSubject(segment, includesRef(st.stage), { environment: environment(st.stage) ?? st.stage, branch: "main" }),
+                    chain: [`GitHub token of a namesake repository's ${environment(st.stage) ?? st.stage} job on main`],
+                })),
+            ),
         });
     }
 

@@ -18,6 +18,18 @@ export interface GitHubSubjectArgs {
     /** `owner/name` of the only repository whose workflows may assume the roles. */
     readonly repository: string;
     /**
+     * `<owner id>/<repository id>`: GitHub's numeric ids of the repository's owner and of the
+     * repository. When set, the roles trust GitHub's immutable subjects only,
+     * `repo:<owner>@<owner id>/<name>@<repository id>:…`: the default of repositories created
+     * after 2026-07-15, and an opt-in for older ones (GitHub's OIDC reference, "Immutable subject
+     * claims":
+     * https://github.com/github/docs/blob/051718f297e11fadbf357da1e8e756991eb2ed89/content/actions/reference/security/oidc.md).
+     * A repository renamed away and re-created under the old name, or a deleted owner name taken
+     * by someone else, then presents other ids and gets nothing.
+     * @default none: the subjects name the repository only (`repo:<owner>/<name>:…`)
+     */
+    readonly repositoryIds?: string;
+    /**
      * GitHub environment of the deploy job. When set, only jobs of that environment may
      * assume the deploy role.
      * @default none: the deploy role trusts runs on `deployBranch`
@@ -45,6 +57,21 @@ export function smokeEnvironmentOf(args: Pick<GitHubSubjectArgs, "deployEnvironm
     return args.deployEnvironment ? `${args.deployEnvironment}-smoke` : "smoke";
 }
 
+const REPOSITORY_IDS = /^([1-9]\d{0,19})\/([1-9]\d{0,19})$/;
+
+/**
+ * The repository as the `repo` segment of a subject names it: `owner/name`, or with ids
+ * `owner@<owner id>/name@<repository id>` (GitHub's immutable format, which keeps the ids even in a
+ * customized template).
+ */
+export function repositoryClaim(args: Pick<GitHubSubjectArgs, "repository" | "repositoryIds">): string {
+    if (!args.repositoryIds) return args.repository;
+    const ids = REPOSITORY_IDS.exec(args.repositoryIds);
+    if (!ids) throw new Error(`repositoryIds must be '<owner id>/<repository id>', GitHub's numeric ids, got '${args.repositoryIds}'`);
+    const [owner, name] = args.repository.split("/");
+    return `${owner}@${ids[1]}/${name}@${ids[2]}`;
+}
+
 /**
  * The `sub` claims GitHub puts in the tokens each role accepts. The customized forms
  * (`repo:<r>:environment:<e>:ref:refs/heads/<b>`, `repo:<r>:pull_request:ref:refs/pull/<n>/merge`)
@@ -52,7 +79,7 @@ export function smokeEnvironmentOf(args: Pick<GitHubSubjectArgs, "deployEnvironm
  * examples of that template, not from a token issued here.
  */
 export function githubSubjects(args: GitHubSubjectArgs): { preview: WebIdentitySubjects; deploy: WebIdentitySubjects; smoke: WebIdentitySubjects } {
-    const repo = `repo:${args.repository}`;
+    const repo = `repo:${repositoryClaim(args)}`;
     const branch = `refs/heads/${args.deployBranch ?? "main"}`;
     const smoke = smokeEnvironmentOf(args);
     if (args.subjectIncludesRef ?? true) {

@@ -33,6 +33,12 @@ export interface StackSettings {
     /** `owner/name` whose GitHub Actions get CI roles; none means no CI roles. */
     readonly githubRepository?: string;
     /**
+     * `<owner id>/<repository id>`: GitHub's numeric ids of the repository and its owner, which the
+     * CI roles then require in the subject (GitHub's immutable subject format), so a repository
+     * re-created or renamed into the same name gets nothing.
+     */
+    readonly githubRepositoryIds?: string;
+    /**
      * `existing`: the account's GitHub OIDC provider, which an administrator creates once per
      * account (an account has one provider per URL); `create`: this stack creates it.
      */
@@ -52,7 +58,7 @@ export interface StackSettings {
  * deployment refuses them: a trust policy naming a caller role that does not exist fails, and
  * CI roles trusting a repository the user does not own would be worse.
  */
-export const EXAMPLE_VALUES = { callerAccountId: "210987654321", githubRepository: "example-org/federated-access" } as const;
+export const EXAMPLE_VALUES = { callerAccountId: "210987654321", githubRepository: "example-org/federated-access", githubRepositoryIds: "1000001/2000002" } as const;
 
 /** The types Pulumi's project file gives a configuration key; the CLI checks stack values against them. */
 export type ProjectConfigType = "string" | "integer" | "boolean";
@@ -185,6 +191,12 @@ export const CONFIG_KEYS = {
         default: "",
         schema: optionalText(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, "'owner/name' of a GitHub repository (no wildcard)"),
     },
+    githubRepositoryIds: {
+        type: "string",
+        description: "<owner id>/<repository id> of githubRepository (owner.id and id in gh api repos/<owner>/<name>): the CI roles then trust only GitHub's immutable subjects, repo:<owner>@<owner id>/<name>@<repository id>:…, which a repository re-created or renamed into the same name cannot present; empty: names only.",
+        default: "",
+        schema: optionalText(/^[1-9]\d{0,19}\/[1-9]\d{0,19}$/, "'<owner id>/<repository id>', GitHub's numeric ids"),
+    },
     githubOidcProvider: {
         type: "string",
         description: "existing: the account's GitHub OIDC provider, created once by an administrator; create: this stack creates it (the only stack of its account to do so; kept on destroy).",
@@ -225,7 +237,7 @@ type Parsed = { -readonly [K in ConfigKeyName]?: z.output<(typeof CONFIG_KEYS)[K
 const REGION = { key: "aws:region", pattern: /^[a-z]{2}(-gov)?-[a-z]+-\d$/, missingHint: "for example ap-northeast-1" };
 
 /** Keys the CI roles are built from: setting one (to other than its default) without a repository is a mistake. */
-const NEEDS_REPOSITORY = ["githubOidcProvider", "githubSubjectIncludesRef", "githubDeployEnvironment", "ciStateBucket"] as const;
+const NEEDS_REPOSITORY = ["githubRepositoryIds", "githubOidcProvider", "githubSubjectIncludesRef", "githubDeployEnvironment", "ciStateBucket"] as const;
 
 /** Pulumi tolerates at most this many edits between a mistyped attribute and the one meant. */
 const SUGGESTION_DISTANCE = 2;
@@ -400,6 +412,11 @@ export function parseStackSettings(stackName: string, project: ConfigReader, aws
                 `'${key("githubRepository")}' is the example repository ${EXAMPLE_VALUES.githubRepository}: set yours (pulumi config set ${key("githubRepository")} <owner/name>) or remove it to create no CI roles`,
             );
         }
+        if (values.githubRepositoryIds === EXAMPLE_VALUES.githubRepositoryIds) {
+            problems.push(
+                `'${key("githubRepositoryIds")}' is the example ${EXAMPLE_VALUES.githubRepositoryIds}: set your repository's '<owner id>/<repository id>' (owner.id and id in gh api repos/<owner>/<name>), or set it empty if the repository's OIDC subjects name it only (created before 2026-07-15 and not opted in to immutable subjects)`,
+            );
+        }
     }
 
     if (problems.length > 0) {
@@ -422,6 +439,7 @@ export function parseStackSettings(stackName: string, project: ConfigReader, aws
         apiThrottleBurstLimit: v.apiThrottleBurstLimit,
         auditTrail: v.auditTrail,
         githubRepository: v.githubRepository,
+        githubRepositoryIds: v.githubRepositoryIds,
         githubOidcProvider: v.githubOidcProvider,
         githubSubjectIncludesRef: v.githubSubjectIncludesRef,
         githubDeployEnvironment: v.githubDeployEnvironment,

@@ -112,6 +112,7 @@ describe("stack settings", () => {
                 apiThrottleBurstLimit: 100,
                 auditTrail: true,
                 githubRepository: undefined,
+                githubRepositoryIds: undefined,
                 githubOidcProvider: "existing",
                 githubSubjectIncludesRef: true,
                 githubDeployEnvironment: undefined,
@@ -142,13 +143,21 @@ describe("stack settings", () => {
             /'federated-access:githubRepository' must be 'owner\/name' of a GitHub repository \(no wildcard\), got 'example-org\/\*'/,
         );
     });
-    it("refuses the example caller account and repository in a real deployment, saying what to set", () => {
-        const example = { tier: "development", userFilesPrefix: "f", callerAccountId: "210987654321", githubRepository: "example-org/federated-access" };
+    it("refuses the example caller account, repository and repository ids in a real deployment, saying what to set", () => {
+        const example = { tier: "development", userFilesPrefix: "f", callerAccountId: "210987654321", githubRepository: "example-org/federated-access", githubRepositoryIds: "1000001/2000002" };
         assert.doesNotThrow(() => parse("deve", example), "the mock engine runs the examples");
         const message = refusal(() => parse("deve", example, { refuseExampleValues: true }));
         assert.match(message, /'federated-access:callerAccountId' is the example account 210987654321: set the account of the API's caller \(pulumi config set federated-access:callerAccountId <12-digit id>\)/);
         assert.match(message, /'federated-access:githubRepository' is the example repository example-org\/federated-access: set yours/);
-        assert.doesNotThrow(() => parse("deve", { ...example, callerAccountId: "123456789012", githubRepository: "acme/infra" }, { refuseExampleValues: true }));
+        assert.match(message, /'federated-access:githubRepositoryIds' is the example 1000001\/2000002: set your repository's '<owner id>\/<repository id>'/);
+        assert.doesNotThrow(() => parse("deve", { ...example, callerAccountId: "123456789012", githubRepository: "acme/infra", githubRepositoryIds: "4100001/7300002" }, { refuseExampleValues: true }));
+        assert.doesNotThrow(() => parse("deve", { ...example, callerAccountId: "123456789012", githubRepository: "acme/infra", githubRepositoryIds: "" }, { refuseExampleValues: true }), "a repository on the name-only form");
+    });
+    it("takes repository ids as '<owner id>/<repository id>', only with a repository", () => {
+        for (const bad of ["1000001", "acme/7300002", "0/1", "1/2/3", "1000001/*"]) {
+            assert.throws(() => parse("deve", { ...BASE, githubRepository: "a/b", githubRepositoryIds: bad }), /'federated-access:githubRepositoryIds' must be '<owner id>\/<repository id>', GitHub's numeric ids/, bad);
+        }
+        assert.throws(() => parse("deve", { ...BASE, githubRepositoryIds: "1/2" }), /'federated-access:githubRepositoryIds' is set but 'federated-access:githubRepository' is not/);
     });
     it("refuses an unknown GitHub provider mode", () => {
         assert.throws(

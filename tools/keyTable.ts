@@ -26,6 +26,7 @@ const OTHER_VALUE: Record<string, (current: string | undefined, stage: string) =
     apiThrottleBurstLimit: (v) => String(Number(v ?? 100) + 10),
     auditTrail: (v) => (v === "true" ? "false" : "true"),
     githubRepository: () => "example-org/other-repository",
+    githubRepositoryIds: (v) => (v === "1000001/2000003" ? "1000001/2000004" : "1000001/2000003"),
     githubOidcProvider: (v) => (v === "create" ? "existing" : "create"),
     githubSubjectIncludesRef: (v) => (v === "true" ? "false" : "true"),
     githubDeployEnvironment: (_, stage) => `${stage}-other`,

@@ -1,0 +1,108 @@
+/**
+ * `npm run --silent stages -- [--tier development|production] [--format text|json]`: the stages
+ * the workflows deploy, read from the stack files (`Pulumi.<stage>.yaml`) in deploy order, so that
+ * a new stage is its stack file and nothing else. Each stage's region is its own `aws:region`, its
+ * GitHub environments are its `githubDeployEnvironment` and `<that>-smoke`, and its preview role
+ * is the repository variable `CI_PREVIEW_ROLE_ARN_<STAGE>`.
+ *
+ * Only stages with CI roles (a `githubRepository`) are listed: the others are deployed by hand.
+ * A stack file the workflows could not run (a stage name or tier the program refuses, no region,
+ * no deploy environment) is an error naming the file, so a workflow stops before it deploys anything.
+ *
+ * Exit codes: 0 listed; 2 a usage error or a stack file the workflows cannot run.
+ */
+import { parseArgs } from "util";
+
+import { smokeEnvironmentOf } from "../components/githubCi";
+import { parseStage, TIERS } from "../components/stage";
+import { projectFile, ROOT, stackConfig, stacksInDeployOrder } from "./mockRun";
+
+export interface WorkflowStage {
+    readonly stage: string;
+    readonly tier: string;
+    readonly region: string;
+    /** The deploy job's GitHub environment, which the stage's deploy role trusts. */
+    readonly environment: string;
+    /** The smoke job's GitHub environment, which the stage's smoke role trusts. */
+    readonly smokeEnvironment: string;
+    /** The repository variable holding the stage's preview role ARN. */
+    readonly previewRoleVariable: string;
+}
+
+const USAGE = `usage: npm run --silent stages -- [--tier development|production] [--format text|json]
+
+Lists the stages the workflows deploy, from the stack files Pulumi.<stage>.yaml, in deploy order.
+  --tier <tier>     only the stages of that tier (the stack file's tier key)
+  --format json     a JSON array of {stage, tier, region, environment, smokeEnvironment, previewRoleVariable}`;
+
+/** The stages of a tree that the workflows deploy, in deploy order; throws naming every stack file they cannot run. */
+export function workflowStages(root = ROOT): WorkflowStage[] {
+    const project = projectFile(root).name;
+    const problems: string[] = [];
+    const stages: WorkflowStage[] = [];
+    for (const stack of stacksInDeployOrder(root)) {
+        const config = stackConfig(stack, root);
+        const file = `Pulumi.${stack}.yaml`;
+        if (!config[`${project}:githubRepository`]) continue;
+        try {
+            parseStage(stack);
+        } catch (e) {
+            problems.push(`${file}: ${(e as Error).message}`);
+            continue;
+        }
+        const tier = config[`${project}:tier`] ?? "";
+        const region = config["aws:region"] ?? "";
+        const environment = config[`${project}:githubDeployEnvironment`] ?? "";
+        if (!(TIERS as readonly string[]).includes(tier)) problems.push(`${file}: '${project}:tier' must be one of ${TIERS.join(", ")}, got '${tier}'`);
+        if (!region) problems.push(`${file}: 'aws:region' is missing: the workflows take each stage's region from its stack file`);
+        if (!environment) {
+            problems.push(`${file}: '${project}:githubDeployEnvironment' is missing: the deploy workflow runs each stage's deploy job in its GitHub environment (docs/operations.md, "Adding a stage")`);
+        }
+        stages.push({
+            stage: stack,
+            tier,
+            region,
+            environment,
+            smokeEnvironment: smokeEnvironmentOf({ deployEnvironment: environment }),
+            previewRoleVariable: `CI_PREVIEW_ROLE_ARN_${stack.toUpperCase()}`,
+        });
+    }
+    if (problems.length > 0) throw new Error(`the workflows cannot run these stack files:\n  - ${problems.join("\n  - ")}`);
+    return stages;
+}
+
+export function main(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): number {
+    let values: { tier?: string; format?: string; help?: boolean };
+    try {
+        ({ values } = parseArgs({ args: [...argv], options: { tier: { type: "string" }, format: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }));
+    } catch (e) {
+        err(`stages: ${(e as Error).message}`);
+        err(USAGE);
+        return 2;
+    }
+    if (values.help) {
+        out(USAGE);
+        return 0;
+    }
+    const format = values.format ?? "text";
+    if (format !== "text" && format !== "json") {
+        err(`stages: --format must be text or json, got '${format}'`);
+        return 2;
+    }
+    if (values.tier !== undefined && !(TIERS as readonly string[]).includes(values.tier)) {
+        err(`stages: --tier must be one of ${TIERS.join(", ")}, got '${values.tier}'`);
+        return 2;
+    }
+    let stages: WorkflowStage[];
+    try {
+        stages = workflowStages().filter((s) => values.tier === undefined || s.tier === values.tier);
+    } catch (e) {
+        err(`stages: ${(e as Error).message}`);
+        return 2;
+    }
+    if (format === "json") out(JSON.stringify(stages));
+    else for (const s of stages) out(`${s.stage}\t${s.tier}\t${s.region}\t${s.environment}`);
+    return 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
