@@ -17,10 +17,17 @@
  *   the action supports no resource-level permission.
  * - `when` says when a call is conditional; absent means every time the phase runs.
  * - `source` is `<file under internal/service/ of hashicorp/terraform-provider-aws>:<function>`
- *   plus the id of the stored file version that was read (`[idx …]`, an id of the search
- *   index's `read_file`; `@<sha>` where the index gave the commit). Line numbers are not given:
- *   the index only returns character offsets of a file. See PROVIDER_VERSION_EVIDENCE for why
- *   the versions read are not one pinned tag.
+ *   followed by the file's public URL at the full commit it was read at
+ *   (`https://github.com/hashicorp/terraform-provider-aws/blob/<commit>/internal/service/<file>`,
+ *   built by `tf()` from PROVIDER_FILES). Documentation sources are public URLs too: AWS
+ *   documentation pages, and `@pulumi/aws` 7.48.0's own files on unpkg. No line anchors: the
+ *   files were read through a search index that gives character offsets, not lines. The cited
+ *   commits are not one tag (see PROVIDER_VERSION_EVIDENCE): each is the commit at which the
+ *   file was read. Where the calls were first read from a stored version of the file whose
+ *   commit the index does not reveal, the entry is either re-checked at the cited commit
+ *   (PROVIDER_FILES version "rechecked", function names as at that commit) or marked "read from
+ *   another stored version of this file" (see GAPS). tests/providerActions.test.ts fails if a
+ *   source is not such a URL.
  * - `basis` is "provider-source" unless stated: "provider-doc" = only the provider's own
  *   documentation says so (the Go code was not found), "aws-doc" = an AWS service requirement
  *   documented by AWS, not a call the provider makes itself.
@@ -36,7 +43,7 @@ export interface Call {
     readonly resource: string;
     /** Condition under which the provider makes the call; absent = always in that phase. */
     readonly when?: string;
-    /** `file.go:function [idx …]` under internal/service/ of terraform-provider-aws, or another named file. */
+    /** `file.go:function <https URL at a full commit>` (terraform-provider-aws, see `tf`), or a public documentation URL. */
     readonly source: string;
     /** API operation name when it differs from the IAM action name. */
     readonly api?: string;
@@ -72,7 +79,7 @@ export const PROVIDER_VERSION_EVIDENCE: readonly string[] = [
     "Pulumi registry: AWS v7.46.0 published 2026-09-10, v7.51.1 2026-10-16, v7.55.0 2026-11-13; 7.48.0 lies between 7.46.0 and 7.51.1 (Sep-Oct 2026).",
     "7.48.0 contains aws.lambdamicrovms Image and Microvm (upstream PRs #48950, merged ~2026-08-14, and #48984, after 2026-08-27) but not getImageVersion (present in 7.51.1).",
     "7.48.0 s3/bucket.d.ts documents ABAC tagging through S3 Control TagResource/UntagResource/ListTagsForResource (upstream v6.23.0, PR #45251) and `bucketNamespace`.",
-    "Source files were read one by one from the search index (read_file/find_string), whose stored versions are a mix of commits; recent versions were chosen (AWS SDK for Go v2, `any`, internal/retry, 2026 features such as lambda durable_config/tenancy, s3 SSE blocked_encryption_types, PAB skip_destroy). Files known to be older are flagged in GAPS.",
+    "Source files were read one by one from a search index of public GitHub files, whose stored versions are a mix of commits; each file is cited at the commit the index returned with its text (PROVIDER_FILES). Recent versions were chosen (AWS SDK for Go v2, `any`, internal/retry, 2026 features such as lambda durable_config/tenancy, s3 SSE blocked_encryption_types, PAB skip_destroy). Files known to be older are flagged in GAPS.",
 ];
 
 const S3_BUCKET = "arn:aws:s3:::${bucket}";
@@ -99,8 +106,84 @@ const API_TAGS = "arn:aws:apigateway:${Region}::/tags/${urlEncodedResourceArn}";
 const API_TAGS_UNENCODED = "arn:aws:apigateway:${Region}::/tags/${resourceArn}";
 const TRAIL = "arn:aws:cloudtrail:${Region}:${Account}:trail/${trailName}";
 
-/** Transparent tagging (SDKv2 resources with `@Tags`): internal/provider/sdkv2/tags_interceptor.go [idx 46482996958@2c53338d]. */
-const TAGS_INTERCEPTOR = "provider/sdkv2/tags_interceptor.go";
+/** One file of hashicorp/terraform-provider-aws (path under `internal/`) and the commit it is cited at. */
+interface ProviderFile {
+    /** Full commit of hashicorp/terraform-provider-aws at which the file was read. */
+    readonly commit: string;
+    /**
+     * "read": the calls were read from the file at this commit.
+     * "rechecked": read from another version first, then checked again at this commit (function names as at this commit).
+     * "other": the calls were read from another stored version of the file, whose commit could not be established;
+     *   this commit is the version the index returns for the path, and its code may differ (see GAPS).
+     */
+    readonly version: "read" | "rechecked" | "other";
+}
+
+const TF_REPO = "https://github.com/hashicorp/terraform-provider-aws/blob";
+
+/**
+ * Every terraform-provider-aws file cited, by path under `internal/`. Commits are the ones the
+ * search index returned with the file's text; the same commits are cited by analysis/replacements.ts.
+ */
+export const PROVIDER_FILES: Readonly<Record<string, ProviderFile>> = {
+    "provider/sdkv2/tags_interceptor.go": { commit: "2c53338d0ee302f0b27030251ca3abdcb2ef75d1", version: "read" },
+    "service/apigatewayv2/api.go": { commit: "00a35305dc1b297a6fcdecdfbba33f1e63c3da39", version: "read" },
+    "service/apigatewayv2/integration.go": { commit: "03412d530417901a6e5360333350b8d3c802cece", version: "read" },
+    "service/apigatewayv2/route.go": { commit: "00a35305dc1b297a6fcdecdfbba33f1e63c3da39", version: "other" },
+    "service/apigatewayv2/stage.go": { commit: "02f6d2d9fb6028a483e4c2b92d7e2432ff0b9127", version: "read" },
+    "service/cloudtrail/trail.go": { commit: "0a9af16a978467b3f82b89fa32e83c06ca152652", version: "read" },
+    "service/cognitoidentity/pool.go": { commit: "01c08000ddb14181b5bd19201d8fca311dc570e4", version: "rechecked" },
+    "service/cognitoidentity/pool_roles_attachment.go": { commit: "0aa0d338dafe65943bca03c295f5e248b74f29b7", version: "rechecked" },
+    "service/cognitoidp/user_group.go": { commit: "0389eecfc28a5e2ac619651541a16d7fc289abf6", version: "read" },
+    "service/cognitoidp/user_pool.go": { commit: "015edb133ea64d879a0fdd1551d0c8daee7d4995", version: "read" },
+    "service/cognitoidp/user_pool_client.go": { commit: "01f431114674c27cf790fafb67ac274bf8f765e1", version: "read" },
+    "service/iam/openid_connect_provider.go": { commit: "01606926a0c0ab9174aec440f976a48b0baee722", version: "read" },
+    "service/iam/policy.go": { commit: "01ccd9a2d118a3e81a9649759bf14303526dc9e6", version: "read" },
+    "service/iam/role.go": { commit: "0040ea6911af00bea2cca6dbb14e86829826ad8e", version: "rechecked" },
+    "service/iam/role_policy.go": { commit: "02f97af85f89a04e8ed89f5e8b64a9a67f3cfe07", version: "read" },
+    "service/iam/role_policy_attachment.go": { commit: "04c79849dbe7fbe76c3054b364357bcdaade9ac5", version: "rechecked" },
+    "service/iam/tags.go": { commit: "0413c661ec1b94f3033c98f3fbd1e8c1b2725589", version: "read" },
+    "service/lambda/function.go": { commit: "0156d84e6bb47e4a5fe0c8e87cf2d14fb1dc3b8c", version: "read" },
+    "service/lambda/permission.go": { commit: "04592f03e5d83a5e1504b52a6d07063ffa3f708d", version: "read" },
+    "service/logs/group.go": { commit: "0073593e7d6993ba482409f4dc35438daaa79bb3", version: "read" },
+    "service/logs/resource_policy.go": { commit: "00a35305dc1b297a6fcdecdfbba33f1e63c3da39", version: "read" },
+    "service/meta/region_data_source.go": { commit: "01cedf23893cd1fb9314a75ebe037d030a42b6f0", version: "read" },
+    "service/s3/bucket.go": { commit: "0070bcd12c952f14c5434a6f351ef7b6fa791226", version: "other" },
+    "service/s3/bucket_lifecycle_configuration.go": { commit: "01606926a0c0ab9174aec440f976a48b0baee722", version: "other" },
+    "service/s3/bucket_logging.go": { commit: "14d18abfb86a9852351a5d790b72aac8705e469b", version: "read" },
+    "service/s3/bucket_ownership_controls.go": { commit: "01c08000ddb14181b5bd19201d8fca311dc570e4", version: "other" },
+    "service/s3/bucket_policy.go": { commit: "0073593e7d6993ba482409f4dc35438daaa79bb3", version: "rechecked" },
+    "service/s3/bucket_public_access_block.go": { commit: "01606926a0c0ab9174aec440f976a48b0baee722", version: "read" },
+    "service/s3/bucket_server_side_encryption_configuration.go": { commit: "01606926a0c0ab9174aec440f976a48b0baee722", version: "other" },
+    "service/s3/bucket_versioning.go": { commit: "01c08000ddb14181b5bd19201d8fca311dc570e4", version: "other" },
+    "service/s3/delete.go": { commit: "08ab5ba85887f8ace064bba6df8db969331570eb", version: "other" },
+    "service/s3/tags.go": { commit: "06c2d3912cb6911b33c5213e6336b9ed80d22385", version: "other" },
+    "service/sts/caller_identity_data_source.go": { commit: "07e0d0b940f57c782f8fcc9ccfd8b19f59383b51", version: "read" },
+};
+
+/** URL of a cited terraform-provider-aws file (`file` under `internal/service/`, or under `internal/` for `provider/…`). */
+export function providerFileUrl(file: string): string {
+    const key = file.startsWith("provider/") ? file : `service/${file}`;
+    const entry = PROVIDER_FILES[key];
+    if (!entry) throw new Error(`providerActions: ${file} is not in PROVIDER_FILES`);
+    return `${TF_REPO}/${entry.commit}/internal/${key}`;
+}
+
+/** Marks one call read from another stored version of its file than the cited commit (see ProviderFile.version). */
+const OTHER_VERSION = true;
+
+/**
+ * A call's source: `file:function` and the file's URL at its pinned commit. With `otherVersion`
+ * (or a file whose whole entry is "other"), says that the code at the URL may differ.
+ */
+function tf(file: string, fn: string, otherVersion = false): string {
+    const key = file.startsWith("provider/") ? file : `service/${file}`;
+    const other = otherVersion || PROVIDER_FILES[key]?.version === "other";
+    return `${file}:${fn} ${providerFileUrl(file)}${other ? " (read from another stored version of this file; see GAPS)" : ""}`;
+}
+
+/** Transparent tagging (SDKv2 resources with `@Tags`). */
+const TAGS_INTERCEPTOR = `provider/sdkv2/tags_interceptor.go ${providerFileUrl("provider/sdkv2/tags_interceptor.go")}`;
 
 export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
     // ---------------------------------------------------------------- Cognito
@@ -110,41 +193,41 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
             {
                 action: "cognito-idp:CreateUserPool",
                 resource: "*",
-                source: "cognitoidp/user_pool.go:resourceUserPoolCreate [idx 17617536485@015edb13]",
+                source: tf("cognitoidp/user_pool.go", "resourceUserPoolCreate"),
                 note: "Tags are sent as UserPoolTags in the request (aws:RequestTag applies).",
             },
             {
                 action: "cognito-idp:SetUserPoolMfaConfig",
                 resource: USER_POOL,
                 when: "mfa_configuration != OFF or web_authn_configuration set (the project sets mfaConfiguration and softwareTokenMfaConfiguration)",
-                source: "cognitoidp/user_pool.go:resourceUserPoolCreate [idx 17617536485]",
+                source: tf("cognitoidp/user_pool.go", "resourceUserPoolCreate"),
             },
         ],
         read: [
-            { action: "cognito-idp:DescribeUserPool", resource: USER_POOL, source: "cognitoidp/user_pool.go:resourceUserPoolRead→findUserPoolByID [idx 17617536485]" },
-            { action: "cognito-idp:GetUserPoolMfaConfig", resource: USER_POOL, source: "cognitoidp/user_pool.go:resourceUserPoolRead→findUserPoolMFAConfigByID [idx 17617536485]" },
+            { action: "cognito-idp:DescribeUserPool", resource: USER_POOL, source: tf("cognitoidp/user_pool.go", "resourceUserPoolRead→findUserPoolByID") },
+            { action: "cognito-idp:GetUserPoolMfaConfig", resource: USER_POOL, source: tf("cognitoidp/user_pool.go", "resourceUserPoolRead→findUserPoolMFAConfigByID") },
         ],
         update: [
             {
                 action: "cognito-idp:SetUserPoolMfaConfig",
                 resource: USER_POOL,
                 when: "mfa_configuration, sms_configuration, software_token_mfa_configuration or web_authn_configuration changed",
-                source: "cognitoidp/user_pool.go:resourceUserPoolUpdate [idx 17617536485]",
+                source: tf("cognitoidp/user_pool.go", "resourceUserPoolUpdate"),
             },
             {
                 action: "cognito-idp:UpdateUserPool",
                 resource: USER_POOL,
                 when: "any other mutable setting changed (incl. deletion_protection, policies, email/sms settings)",
-                source: "cognitoidp/user_pool.go:resourceUserPoolUpdate [idx 17617536485]",
+                source: tf("cognitoidp/user_pool.go", "resourceUserPoolUpdate"),
             },
             {
                 action: "cognito-idp:AddCustomAttributes",
                 resource: USER_POOL,
                 when: "schema attributes added",
-                source: "cognitoidp/user_pool.go:resourceUserPoolUpdate [idx 17617536485]",
+                source: tf("cognitoidp/user_pool.go", "resourceUserPoolUpdate"),
             },
         ],
-        delete: [{ action: "cognito-idp:DeleteUserPool", resource: USER_POOL, source: "cognitoidp/user_pool.go:resourceUserPoolDelete [idx 17617536485]" }],
+        delete: [{ action: "cognito-idp:DeleteUserPool", resource: USER_POOL, source: tf("cognitoidp/user_pool.go", "resourceUserPoolDelete") }],
         tag: [
             {
                 action: "cognito-idp:TagResource",
@@ -166,33 +249,33 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
 
     "aws:cognito/userPoolClient:UserPoolClient": {
         terraformResource: "aws_cognito_user_pool_client",
-        create: [{ action: "cognito-idp:CreateUserPoolClient", resource: USER_POOL, source: "cognitoidp/user_pool_client.go:userPoolClientResource.Create [idx 3638734615@01f43111]" }],
+        create: [{ action: "cognito-idp:CreateUserPoolClient", resource: USER_POOL, source: tf("cognitoidp/user_pool_client.go", "userPoolClientResource.Create") }],
         read: [
             {
                 action: "cognito-idp:DescribeUserPoolClient",
                 resource: USER_POOL,
-                source: "cognitoidp/user_pool_client.go:userPoolClientResource.Read→findUserPoolClientByTwoPartKey [idx 3638734615]",
+                source: tf("cognitoidp/user_pool_client.go", "userPoolClientResource.Read→findUserPoolClientByTwoPartKey"),
             },
         ],
         update: [
             {
                 action: "cognito-idp:UpdateUserPoolClient",
                 resource: USER_POOL,
-                source: "cognitoidp/user_pool_client.go:userPoolClientResource.Update [idx 3638734615]",
+                source: tf("cognitoidp/user_pool_client.go", "userPoolClientResource.Update"),
                 note: "Retried on ConcurrentModificationException.",
             },
         ],
-        delete: [{ action: "cognito-idp:DeleteUserPoolClient", resource: USER_POOL, source: "cognitoidp/user_pool_client.go:userPoolClientResource.Delete [idx 3638734615]" }],
+        delete: [{ action: "cognito-idp:DeleteUserPoolClient", resource: USER_POOL, source: tf("cognitoidp/user_pool_client.go", "userPoolClientResource.Delete") }],
         tag: [],
         notes: ["Not taggable. All calls are authorized on the parent user pool ARN."],
     },
 
     "aws:cognito/userGroup:UserGroup": {
         terraformResource: "aws_cognito_user_group",
-        create: [{ action: "cognito-idp:CreateGroup", resource: USER_POOL, source: "cognitoidp/user_group.go:resourceUserGroupCreate [idx 3974717406@0389eecf]" }],
-        read: [{ action: "cognito-idp:GetGroup", resource: USER_POOL, source: "cognitoidp/user_group.go:resourceUserGroupRead→findGroupByTwoPartKey [idx 3974717406]" }],
-        update: [{ action: "cognito-idp:UpdateGroup", resource: USER_POOL, source: "cognitoidp/user_group.go:resourceUserGroupUpdate [idx 3974717406]" }],
-        delete: [{ action: "cognito-idp:DeleteGroup", resource: USER_POOL, source: "cognitoidp/user_group.go:resourceUserGroupDelete [idx 3974717406]" }],
+        create: [{ action: "cognito-idp:CreateGroup", resource: USER_POOL, source: tf("cognitoidp/user_group.go", "resourceUserGroupCreate") }],
+        read: [{ action: "cognito-idp:GetGroup", resource: USER_POOL, source: tf("cognitoidp/user_group.go", "resourceUserGroupRead→findGroupByTwoPartKey") }],
+        update: [{ action: "cognito-idp:UpdateGroup", resource: USER_POOL, source: tf("cognitoidp/user_group.go", "resourceUserGroupUpdate") }],
+        delete: [{ action: "cognito-idp:DeleteGroup", resource: USER_POOL, source: tf("cognitoidp/user_group.go", "resourceUserGroupDelete") }],
         tag: [],
         notes: [
             "Not taggable. role_arn is passed to CreateGroup/UpdateGroup when set (the project sets none); the Service Authorization Reference lists no dependent iam:PassRole for these actions.",
@@ -205,20 +288,20 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
             {
                 action: "cognito-identity:CreateIdentityPool",
                 resource: "*",
-                source: "cognitoidentity/pool.go:resourcePoolCreate [idx 1732899706]",
+                source: tf("cognitoidentity/pool.go", "resourcePoolCreate"),
                 note: "Tags are sent as IdentityPoolTags in the request.",
             },
         ],
-        read: [{ action: "cognito-identity:DescribeIdentityPool", resource: IDENTITY_POOL, source: "cognitoidentity/pool.go:resourcePoolRead [idx 1732899706]" }],
+        read: [{ action: "cognito-identity:DescribeIdentityPool", resource: IDENTITY_POOL, source: tf("cognitoidentity/pool.go", "resourcePoolRead") }],
         update: [
             {
                 action: "cognito-identity:UpdateIdentityPool",
                 resource: IDENTITY_POOL,
                 when: "any non-tag argument changed",
-                source: "cognitoidentity/pool.go:resourcePoolUpdate [idx 1732899706]",
+                source: tf("cognitoidentity/pool.go", "resourcePoolUpdate"),
             },
         ],
-        delete: [{ action: "cognito-identity:DeleteIdentityPool", resource: IDENTITY_POOL, source: "cognitoidentity/pool.go:resourcePoolDelete [idx 1732899706]" }],
+        delete: [{ action: "cognito-identity:DeleteIdentityPool", resource: IDENTITY_POOL, source: tf("cognitoidentity/pool.go", "resourcePoolDelete") }],
         tag: [
             { action: "cognito-identity:TagResource", resource: IDENTITY_POOL, when: "tags added/changed on update", source: `${TAGS_INTERCEPTOR} → cognitoidentity updateTags (generator defaults)` },
             { action: "cognito-identity:UntagResource", resource: IDENTITY_POOL, when: "tags removed on update", source: `${TAGS_INTERCEPTOR} → cognitoidentity updateTags (generator defaults)` },
@@ -232,7 +315,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
             {
                 action: "cognito-identity:SetIdentityPoolRoles",
                 resource: "*",
-                source: "cognitoidentity/pool_roles_attachment.go:resourcePoolRolesAttachmentCreate [idx 1789518647]",
+                source: tf("cognitoidentity/pool_roles_attachment.go", "resourcePoolRolesAttachmentCreate"),
                 note: "The Service Authorization Reference lists no resource type for SetIdentityPoolRoles (so `*`).",
             },
         ],
@@ -240,21 +323,21 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
             {
                 action: "cognito-identity:GetIdentityPoolRoles",
                 resource: IDENTITY_POOL,
-                source: "cognitoidentity/pool_roles_attachment.go:resourcePoolRolesAttachmentRead [idx 1789518647]",
+                source: tf("cognitoidentity/pool_roles_attachment.go", "resourcePoolRolesAttachmentRead"),
             },
         ],
         update: [
             {
                 action: "cognito-identity:SetIdentityPoolRoles",
                 resource: "*",
-                source: "cognitoidentity/pool_roles_attachment.go:resourcePoolRolesAttachmentUpdate [idx 1789518647]",
+                source: tf("cognitoidentity/pool_roles_attachment.go", "resourcePoolRolesAttachmentUpdate"),
             },
         ],
         delete: [
             {
                 action: "cognito-identity:SetIdentityPoolRoles",
                 resource: "*",
-                source: "cognitoidentity/pool_roles_attachment.go:resourcePoolRolesAttachmentDelete [idx 1789518647]",
+                source: tf("cognitoidentity/pool_roles_attachment.go", "resourcePoolRolesAttachmentDelete"),
                 note: "Delete sets empty Roles and RoleMappings; there is no DeleteIdentityPoolRoles API.",
             },
         ],
@@ -273,91 +356,91 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 resource: S3_BUCKET,
                 api: "HeadBucket",
                 when: "region us-east-1 only (pre-check that the bucket does not exist)",
-                source: "s3/bucket.go:resourceBucketCreate [idx 4217687162]",
+                source: tf("s3/bucket.go", "resourceBucketCreate"),
             },
-            { action: "s3:CreateBucket", resource: S3_BUCKET, source: "s3/bucket.go:resourceBucketCreate [idx 4217687162]" },
+            { action: "s3:CreateBucket", resource: S3_BUCKET, source: tf("s3/bucket.go", "resourceBucketCreate") },
             {
                 action: "s3:ListBucket",
                 resource: S3_BUCKET,
                 api: "HeadBucket",
-                source: "s3/bucket.go:resourceBucketCreate→findBucket (wait until the bucket exists) [idx 4217687162]",
+                source: tf("s3/bucket.go", "resourceBucketCreate→findBucket (wait until the bucket exists)"),
             },
         ],
         read: [
-            { action: "s3:ListBucket", resource: S3_BUCKET, api: "HeadBucket", source: "s3/bucket.go:resourceBucketRead→findBucket [idx 4217687162]" },
-            { action: "s3:GetBucketPolicy", resource: S3_BUCKET, source: "s3/bucket.go:resourceBucketRead [idx 4217687162]" },
-            { action: "s3:GetBucketAcl", resource: S3_BUCKET, source: "s3/bucket.go:resourceBucketRead [idx 4217687162]" },
-            { action: "s3:GetBucketCORS", resource: S3_BUCKET, api: "GetBucketCors", source: "s3/bucket.go:resourceBucketRead [idx 4217687162]" },
-            { action: "s3:GetBucketWebsite", resource: S3_BUCKET, source: "s3/bucket.go:resourceBucketRead [idx 4217687162]" },
-            { action: "s3:GetBucketVersioning", resource: S3_BUCKET, source: "s3/bucket.go:resourceBucketRead [idx 4217687162]" },
+            { action: "s3:ListBucket", resource: S3_BUCKET, api: "HeadBucket", source: tf("s3/bucket.go", "resourceBucketRead→findBucket") },
+            { action: "s3:GetBucketPolicy", resource: S3_BUCKET, source: tf("s3/bucket.go", "resourceBucketRead") },
+            { action: "s3:GetBucketAcl", resource: S3_BUCKET, source: tf("s3/bucket.go", "resourceBucketRead") },
+            { action: "s3:GetBucketCORS", resource: S3_BUCKET, api: "GetBucketCors", source: tf("s3/bucket.go", "resourceBucketRead") },
+            { action: "s3:GetBucketWebsite", resource: S3_BUCKET, source: tf("s3/bucket.go", "resourceBucketRead") },
+            { action: "s3:GetBucketVersioning", resource: S3_BUCKET, source: tf("s3/bucket.go", "resourceBucketRead") },
             {
                 action: "s3:GetAccelerateConfiguration",
                 resource: S3_BUCKET,
                 api: "GetBucketAccelerateConfiguration",
-                source: "s3/bucket.go:resourceBucketRead [idx 4217687162]",
+                source: tf("s3/bucket.go", "resourceBucketRead"),
             },
-            { action: "s3:GetBucketRequestPayment", resource: S3_BUCKET, source: "s3/bucket.go:resourceBucketRead [idx 4217687162]" },
-            { action: "s3:GetBucketLogging", resource: S3_BUCKET, source: "s3/bucket.go:resourceBucketRead [idx 4217687162]" },
+            { action: "s3:GetBucketRequestPayment", resource: S3_BUCKET, source: tf("s3/bucket.go", "resourceBucketRead") },
+            { action: "s3:GetBucketLogging", resource: S3_BUCKET, source: tf("s3/bucket.go", "resourceBucketRead") },
             {
                 action: "s3:GetLifecycleConfiguration",
                 resource: S3_BUCKET,
                 api: "GetBucketLifecycleConfiguration",
-                source: "s3/bucket.go:resourceBucketRead [idx 4217687162]",
+                source: tf("s3/bucket.go", "resourceBucketRead"),
             },
             {
                 action: "s3:GetReplicationConfiguration",
                 resource: S3_BUCKET,
                 api: "GetBucketReplication",
-                source: "s3/bucket.go:resourceBucketRead [idx 4217687162]",
+                source: tf("s3/bucket.go", "resourceBucketRead"),
             },
-            { action: "s3:GetEncryptionConfiguration", resource: S3_BUCKET, api: "GetBucketEncryption", source: "s3/bucket.go:resourceBucketRead [idx 4217687162]" },
+            { action: "s3:GetEncryptionConfiguration", resource: S3_BUCKET, api: "GetBucketEncryption", source: tf("s3/bucket.go", "resourceBucketRead") },
             {
                 action: "s3:GetBucketObjectLockConfiguration",
                 resource: S3_BUCKET,
                 api: "GetObjectLockConfiguration",
-                source: "s3/bucket.go:resourceBucketRead [idx 4217687162]",
+                source: tf("s3/bucket.go", "resourceBucketRead"),
             },
             {
                 action: "s3:ListBucket",
                 resource: S3_BUCKET,
                 api: "HeadBucket (manager.GetBucketRegion)",
-                source: "s3/bucket.go:resourceBucketRead (bucket_region) [idx 4217687162]",
+                source: tf("s3/bucket.go", "resourceBucketRead (bucket_region)"),
             },
         ],
         update: [],
         delete: [
-            { action: "s3:DeleteBucket", resource: S3_BUCKET, source: "s3/bucket.go:resourceBucketDelete [idx 4217687162]" },
+            { action: "s3:DeleteBucket", resource: S3_BUCKET, source: tf("s3/bucket.go", "resourceBucketDelete") },
             {
                 action: "s3:ListBucketVersions",
                 resource: S3_BUCKET,
                 api: "ListObjectVersions",
                 when: "DeleteBucket returned BucketNotEmpty and force_destroy = true (privateBucket.ts sets forceDestroy = !retainOnDelete)",
-                source: "s3/bucket.go:resourceBucketDelete→emptyBucket (s3/delete.go) [idx 4217687162, 5575435355]",
+                source: tf("s3/bucket.go", "resourceBucketDelete→emptyBucket (s3/delete.go)"),
             },
             {
                 action: "s3:DeleteObjectVersion",
                 resource: S3_OBJECTS,
                 api: "DeleteObjects / DeleteObject with VersionId",
                 when: "force_destroy emptying (as above); also delete markers",
-                source: "s3/delete.go:emptyBucket→deletePageOfObjectVersions (and the delete-marker pass) [idx 5575435355]",
+                source: tf("s3/delete.go", "emptyBucket→deletePageOfObjectVersions (and the delete-marker pass)"),
             },
             {
                 action: "s3:BypassGovernanceRetention",
                 resource: S3_OBJECTS,
                 when: "force_destroy emptying of a bucket with object lock enabled (not this program)",
-                source: "s3/delete.go:emptyBucket [idx 5575435355]",
+                source: tf("s3/delete.go", "emptyBucket"),
             },
             {
                 action: "s3:PutObjectLegalHold",
                 resource: S3_OBJECTS,
                 when: "force_destroy emptying hit an object under legal hold (object lock; not this program)",
-                source: "s3/delete.go:emptyBucket [idx 5575435355]",
+                source: tf("s3/delete.go", "emptyBucket"),
             },
             {
                 action: "s3:ListBucket",
                 resource: S3_BUCKET,
                 api: "HeadBucket",
-                source: "s3/bucket.go:resourceBucketDelete→findBucket (wait until gone) [idx 4217687162]",
+                source: tf("s3/bucket.go", "resourceBucketDelete→findBucket (wait until gone)"),
             },
         ],
         tag: [
@@ -365,7 +448,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:TagResource",
                 resource: S3_BUCKET,
                 when: "create with tags (tags sent in CreateBucket), and tag changes on update",
-                source: "node_modules/@pulumi/aws/s3/bucket.d.ts (Bucket doc: ABAC note, upstream PR #45251, v6.23.0)",
+                source: "https://unpkg.com/@pulumi/aws@7.48.0/s3/bucket.d.ts (node_modules/@pulumi/aws/s3/bucket.d.ts; Bucket doc: ABAC note, upstream PR #45251, v6.23.0)",
                 basis: "provider-doc",
                 note: "S3 Control TagResource. If the principal lacks it, the provider falls back to tagging after creation with PutBucketTagging.",
             },
@@ -373,7 +456,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:UntagResource",
                 resource: S3_BUCKET,
                 when: "tags removed on update",
-                source: "node_modules/@pulumi/aws/s3/bucket.d.ts (ABAC note)",
+                source: "https://unpkg.com/@pulumi/aws@7.48.0/s3/bucket.d.ts (ABAC note)",
                 basis: "provider-doc",
                 note: "S3 Control UntagResource; fallback DeleteBucketTagging/PutBucketTagging.",
             },
@@ -381,7 +464,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:ListTagsForResource",
                 resource: S3_BUCKET,
                 when: "every read (Read does not set tags, so the interceptor lists them)",
-                source: "node_modules/@pulumi/aws/s3/bucket.d.ts (ABAC note)",
+                source: "https://unpkg.com/@pulumi/aws@7.48.0/s3/bucket.d.ts (ABAC note)",
                 basis: "provider-doc",
                 note: "S3 Control ListTagsForResource; fallback GetBucketTagging.",
             },
@@ -389,26 +472,26 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:GetBucketTagging",
                 resource: S3_BUCKET,
                 when: "every read (fallback path since v6.23; the only path before) and before each tag update",
-                source: `${TAGS_INTERCEPTOR} → s3/tags.go:bucketListTags / bucketUpdateTags [idx 1394277661]; s3/bucket.go:bucketCreateTags [idx 4217687162]`,
+                source: `${TAGS_INTERCEPTOR} → ${tf("s3/tags.go", "bucketListTags / bucketUpdateTags")}; ${tf("s3/bucket.go", "bucketCreateTags")}`,
             },
             {
                 action: "s3:PutBucketTagging",
                 resource: S3_BUCKET,
                 when: "tag-after-create and tag changes (fallback path since v6.23; the only path before)",
-                source: "s3/tags.go:bucketUpdateTags; s3/bucket.go:bucketCreateTags [idx 1394277661, 4217687162]",
+                source: `${tf("s3/tags.go", "bucketUpdateTags")}; ${tf("s3/bucket.go", "bucketCreateTags")}`,
             },
             {
                 action: "s3:PutBucketTagging",
                 resource: S3_BUCKET,
                 api: "DeleteBucketTagging",
                 when: "all tags removed (fallback path)",
-                source: "s3/tags.go:bucketUpdateTags [idx 1394277661]",
+                source: tf("s3/tags.go", "bucketUpdateTags"),
             },
         ],
         notes: [
             "In @pulumi/aws v7 `aws.s3.Bucket` (token aws:s3/bucket:Bucket) is aws_s3_bucket; v7 renamed BucketV2 to Bucket (the `…V2` classes remain as deprecated aliases of the same TF resources).",
-            "The bucket.go version read [idx 4217687162] predates v6.23 ABAC tagging (no tags in CreateBucket, tags via GetBucketTagging/PutBucketTagging). The S3 Control tagging calls are taken from the provider's documentation shipped in 7.48.0; the post-v6.23 Go code was not found in the index.",
-            "Update: resourceBucketUpdate [idx 4217687162] only calls Put*/Delete* APIs for changed deprecated in-bucket arguments (acl, cors_rule, website, versioning, logging, lifecycle_rule, replication_configuration, server_side_encryption_configuration, object_lock_configuration, acceleration_status, request_payer, policy); this program sets none of them, so a bucket update makes only tag calls (and Read).",
+            "The bucket.go version read (another stored version than the cited commit; see GAPS) predates v6.23 ABAC tagging (no tags in CreateBucket, tags via GetBucketTagging/PutBucketTagging). The S3 Control tagging calls are taken from the provider's documentation shipped in 7.48.0; the post-v6.23 Go code was not found in the index.",
+            "Update: resourceBucketUpdate (same bucket.go version) only calls Put*/Delete* APIs for changed deprecated in-bucket arguments (acl, cors_rule, website, versioning, logging, lifecycle_rule, replication_configuration, server_side_encryption_configuration, object_lock_configuration, acceleration_status, request_payer, policy); this program sets none of them, so a bucket update makes only tag calls (and Read).",
             "s3:GetBucketLocation is not called by this Read: the bucket region comes from HeadBucket (manager.GetBucketRegion).",
         ],
     },
@@ -420,13 +503,13 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:PutBucketPublicAccessBlock",
                 resource: S3_BUCKET,
                 api: "PutPublicAccessBlock",
-                source: "s3/bucket_public_access_block.go:resourceBucketPublicAccessBlockCreate [idx 29353337130@01606926]",
+                source: tf("s3/bucket_public_access_block.go", "resourceBucketPublicAccessBlockCreate"),
             },
             {
                 action: "s3:GetBucketPublicAccessBlock",
                 resource: S3_BUCKET,
                 api: "GetPublicAccessBlock",
-                source: "s3/bucket_public_access_block.go:resourceBucketPublicAccessBlockCreate→findPublicAccessBlockConfiguration (wait) [idx 29353337130]",
+                source: tf("s3/bucket_public_access_block.go", "resourceBucketPublicAccessBlockCreate→findPublicAccessBlockConfiguration (wait)"),
             },
         ],
         read: [
@@ -434,7 +517,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:GetBucketPublicAccessBlock",
                 resource: S3_BUCKET,
                 api: "GetPublicAccessBlock",
-                source: "s3/bucket_public_access_block.go:resourceBucketPublicAccessBlockRead [idx 29353337130]",
+                source: tf("s3/bucket_public_access_block.go", "resourceBucketPublicAccessBlockRead"),
             },
         ],
         update: [
@@ -442,7 +525,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:PutBucketPublicAccessBlock",
                 resource: S3_BUCKET,
                 api: "PutPublicAccessBlock",
-                source: "s3/bucket_public_access_block.go:resourceBucketPublicAccessBlockUpdate [idx 29353337130]",
+                source: tf("s3/bucket_public_access_block.go", "resourceBucketPublicAccessBlockUpdate"),
                 note: "Update skips the Read afterwards (eventual consistency workaround).",
             },
         ],
@@ -452,14 +535,14 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 resource: S3_BUCKET,
                 api: "DeletePublicAccessBlock",
                 when: "skip_destroy not true",
-                source: "s3/bucket_public_access_block.go:resourceBucketPublicAccessBlockDelete [idx 29353337130]",
+                source: tf("s3/bucket_public_access_block.go", "resourceBucketPublicAccessBlockDelete"),
             },
             {
                 action: "s3:GetBucketPublicAccessBlock",
                 resource: S3_BUCKET,
                 api: "GetPublicAccessBlock",
                 when: "after the delete, until NotFound",
-                source: "s3/bucket_public_access_block.go:resourceBucketPublicAccessBlockDelete→findPublicAccessBlockConfiguration [idx 29353337130]",
+                source: tf("s3/bucket_public_access_block.go", "resourceBucketPublicAccessBlockDelete→findPublicAccessBlockConfiguration"),
             },
         ],
         tag: [],
@@ -468,33 +551,33 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": {
         terraformResource: "aws_s3_bucket_ownership_controls",
         create: [
-            { action: "s3:PutBucketOwnershipControls", resource: S3_BUCKET, source: "s3/bucket_ownership_controls.go:resourceBucketOwnershipControlsCreate [idx 1651648990]" },
+            { action: "s3:PutBucketOwnershipControls", resource: S3_BUCKET, source: tf("s3/bucket_ownership_controls.go", "resourceBucketOwnershipControlsCreate") },
             {
                 action: "s3:GetBucketOwnershipControls",
                 resource: S3_BUCKET,
-                source: "s3/bucket_ownership_controls.go:resourceBucketOwnershipControlsCreate→findOwnershipControls (wait) [idx 1651648990]",
+                source: tf("s3/bucket_ownership_controls.go", "resourceBucketOwnershipControlsCreate→findOwnershipControls (wait)"),
             },
         ],
         read: [
             {
                 action: "s3:GetBucketOwnershipControls",
                 resource: S3_BUCKET,
-                source: "s3/bucket_ownership_controls.go:resourceBucketOwnershipControlsRead→findOwnershipControls [idx 1651648990]",
+                source: tf("s3/bucket_ownership_controls.go", "resourceBucketOwnershipControlsRead→findOwnershipControls"),
             },
         ],
-        update: [{ action: "s3:PutBucketOwnershipControls", resource: S3_BUCKET, source: "s3/bucket_ownership_controls.go:resourceBucketOwnershipControlsUpdate [idx 1651648990]" }],
+        update: [{ action: "s3:PutBucketOwnershipControls", resource: S3_BUCKET, source: tf("s3/bucket_ownership_controls.go", "resourceBucketOwnershipControlsUpdate") }],
         delete: [
             {
                 action: "s3:PutBucketOwnershipControls",
                 resource: S3_BUCKET,
                 api: "DeleteBucketOwnershipControls",
-                source: "s3/bucket_ownership_controls.go:resourceBucketOwnershipControlsDelete [idx 1651648990]",
+                source: tf("s3/bucket_ownership_controls.go", "resourceBucketOwnershipControlsDelete"),
             },
             {
                 action: "s3:GetBucketOwnershipControls",
                 resource: S3_BUCKET,
                 when: "after the delete, until NotFound",
-                source: "s3/bucket_ownership_controls.go:resourceBucketOwnershipControlsDelete→findOwnershipControls [idx 1651648990]",
+                source: tf("s3/bucket_ownership_controls.go", "resourceBucketOwnershipControlsDelete→findOwnershipControls"),
             },
         ],
         tag: [],
@@ -507,13 +590,13 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:PutEncryptionConfiguration",
                 resource: S3_BUCKET,
                 api: "PutBucketEncryption",
-                source: "s3/bucket_server_side_encryption_configuration.go:resourceBucketServerSideEncryptionConfigurationCreate [idx 5275298015]",
+                source: tf("s3/bucket_server_side_encryption_configuration.go", "resourceBucketServerSideEncryptionConfigurationCreate"),
             },
             {
                 action: "s3:GetEncryptionConfiguration",
                 resource: S3_BUCKET,
                 api: "GetBucketEncryption",
-                source: "s3/bucket_server_side_encryption_configuration.go:resourceBucketServerSideEncryptionConfigurationCreate (wait until readable) [idx 5275298015]",
+                source: tf("s3/bucket_server_side_encryption_configuration.go", "resourceBucketServerSideEncryptionConfigurationCreate (wait until readable)"),
             },
         ],
         read: [
@@ -521,7 +604,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:GetEncryptionConfiguration",
                 resource: S3_BUCKET,
                 api: "GetBucketEncryption",
-                source: "s3/bucket_server_side_encryption_configuration.go:resourceBucketServerSideEncryptionConfigurationRead [idx 5275298015]",
+                source: tf("s3/bucket_server_side_encryption_configuration.go", "resourceBucketServerSideEncryptionConfigurationRead"),
             },
         ],
         update: [
@@ -529,7 +612,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:PutEncryptionConfiguration",
                 resource: S3_BUCKET,
                 api: "PutBucketEncryption",
-                source: "s3/bucket_server_side_encryption_configuration.go:resourceBucketServerSideEncryptionConfigurationUpdate [idx 5275298015]",
+                source: tf("s3/bucket_server_side_encryption_configuration.go", "resourceBucketServerSideEncryptionConfigurationUpdate"),
             },
         ],
         delete: [
@@ -537,7 +620,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:PutEncryptionConfiguration",
                 resource: S3_BUCKET,
                 api: "DeleteBucketEncryption",
-                source: "s3/bucket_server_side_encryption_configuration.go:resourceBucketServerSideEncryptionConfigurationDelete [idx 5275298015]",
+                source: tf("s3/bucket_server_side_encryption_configuration.go", "resourceBucketServerSideEncryptionConfigurationDelete"),
                 note: "No wait afterwards.",
             },
         ],
@@ -552,23 +635,23 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:PutBucketVersioning",
                 resource: S3_BUCKET,
                 when: "versioning_configuration.status != Disabled",
-                source: "s3/bucket_versioning.go:resourceBucketVersioningCreate [idx 2047336413]",
+                source: tf("s3/bucket_versioning.go", "resourceBucketVersioningCreate"),
             },
         ],
         read: [
             {
                 action: "s3:GetBucketVersioning",
                 resource: S3_BUCKET,
-                source: "s3/bucket_versioning.go:resourceBucketVersioningRead→waitForBucketVersioningStatus [idx 2047336413]",
+                source: tf("s3/bucket_versioning.go", "resourceBucketVersioningRead→waitForBucketVersioningStatus"),
             },
         ],
-        update: [{ action: "s3:PutBucketVersioning", resource: S3_BUCKET, source: "s3/bucket_versioning.go:resourceBucketVersioningUpdate [idx 2047336413]" }],
+        update: [{ action: "s3:PutBucketVersioning", resource: S3_BUCKET, source: tf("s3/bucket_versioning.go", "resourceBucketVersioningUpdate") }],
         delete: [
             {
                 action: "s3:PutBucketVersioning",
                 resource: S3_BUCKET,
                 when: "status != Disabled (sets Suspended; versioning cannot be removed)",
-                source: "s3/bucket_versioning.go:resourceBucketVersioningDelete [idx 2047336413]",
+                source: tf("s3/bucket_versioning.go", "resourceBucketVersioningDelete"),
             },
         ],
         tag: [],
@@ -580,12 +663,12 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
             {
                 action: "s3:PutBucketLogging",
                 resource: S3_BUCKET,
-                source: "https://github.com/hashicorp/terraform-provider-aws/blob/14d18abfb86a9852351a5d790b72aac8705e469b/internal/service/s3/bucket_logging.go resourceBucketLoggingCreate",
+                source: tf("s3/bucket_logging.go", "resourceBucketLoggingCreate"),
             },
         ],
-        read: [{ action: "s3:GetBucketLogging", resource: S3_BUCKET, source: "s3/bucket_logging.go:resourceBucketLoggingRead (same file; read by its name, not line by line)" }],
-        update: [{ action: "s3:PutBucketLogging", resource: S3_BUCKET, source: "s3/bucket_logging.go:resourceBucketLoggingUpdate (same file)" }],
-        delete: [{ action: "s3:PutBucketLogging", resource: S3_BUCKET, when: "an empty logging status switches logging off (not read here)", source: "s3/bucket_logging.go:resourceBucketLoggingDelete (same file)" }],
+        read: [{ action: "s3:GetBucketLogging", resource: S3_BUCKET, source: tf("s3/bucket_logging.go", "resourceBucketLoggingRead (read by its name, not line by line)") }],
+        update: [{ action: "s3:PutBucketLogging", resource: S3_BUCKET, source: tf("s3/bucket_logging.go", "resourceBucketLoggingUpdate") }],
+        delete: [{ action: "s3:PutBucketLogging", resource: S3_BUCKET, when: "an empty logging status switches logging off (not read here)", source: tf("s3/bucket_logging.go", "resourceBucketLoggingDelete") }],
         tag: [],
     },
 
@@ -596,13 +679,13 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:PutLifecycleConfiguration",
                 resource: S3_BUCKET,
                 api: "PutBucketLifecycleConfiguration",
-                source: "s3/bucket_lifecycle_configuration.go:bucketLifecycleConfigurationResource.Create [idx 3708929483]",
+                source: tf("s3/bucket_lifecycle_configuration.go", "bucketLifecycleConfigurationResource.Create"),
             },
             {
                 action: "s3:GetLifecycleConfiguration",
                 resource: S3_BUCKET,
                 api: "GetBucketLifecycleConfiguration",
-                source: "s3/bucket_lifecycle_configuration.go:bucketLifecycleConfigurationResource.Create→waitLifecycleRulesEquals [idx 3708929483]",
+                source: tf("s3/bucket_lifecycle_configuration.go", "bucketLifecycleConfigurationResource.Create→waitLifecycleRulesEquals"),
             },
         ],
         read: [
@@ -610,7 +693,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:GetLifecycleConfiguration",
                 resource: S3_BUCKET,
                 api: "GetBucketLifecycleConfiguration",
-                source: "s3/bucket_lifecycle_configuration.go:bucketLifecycleConfigurationResource.Read (retries until stable) [idx 3708929483]",
+                source: tf("s3/bucket_lifecycle_configuration.go", "bucketLifecycleConfigurationResource.Read (retries until stable)"),
             },
         ],
         update: [
@@ -618,13 +701,13 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:PutLifecycleConfiguration",
                 resource: S3_BUCKET,
                 api: "PutBucketLifecycleConfiguration",
-                source: "s3/bucket_lifecycle_configuration.go:bucketLifecycleConfigurationResource.Update [idx 3708929483]",
+                source: tf("s3/bucket_lifecycle_configuration.go", "bucketLifecycleConfigurationResource.Update"),
             },
             {
                 action: "s3:GetLifecycleConfiguration",
                 resource: S3_BUCKET,
                 api: "GetBucketLifecycleConfiguration",
-                source: "s3/bucket_lifecycle_configuration.go:bucketLifecycleConfigurationResource.Update→waitLifecycleRulesEquals [idx 3708929483]",
+                source: tf("s3/bucket_lifecycle_configuration.go", "bucketLifecycleConfigurationResource.Update→waitLifecycleRulesEquals"),
             },
         ],
         delete: [
@@ -632,14 +715,14 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "s3:PutLifecycleConfiguration",
                 resource: S3_BUCKET,
                 api: "DeleteBucketLifecycle",
-                source: "s3/bucket_lifecycle_configuration.go:bucketLifecycleConfigurationResource.Delete [idx 3708929483]",
+                source: tf("s3/bucket_lifecycle_configuration.go", "bucketLifecycleConfigurationResource.Delete"),
             },
             {
                 action: "s3:GetLifecycleConfiguration",
                 resource: S3_BUCKET,
                 api: "GetBucketLifecycleConfiguration",
                 when: "after the delete, until NotFound",
-                source: "s3/bucket_lifecycle_configuration.go:bucketLifecycleConfigurationResource.Delete [idx 3708929483]",
+                source: tf("s3/bucket_lifecycle_configuration.go", "bucketLifecycleConfigurationResource.Delete"),
             },
         ],
         tag: [],
@@ -648,21 +731,21 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
     "aws:s3/bucketPolicy:BucketPolicy": {
         terraformResource: "aws_s3_bucket_policy",
         create: [
-            { action: "s3:PutBucketPolicy", resource: S3_BUCKET, source: "s3/bucket_policy.go:resourceBucketPolicyPut [idx 1465392523]" },
-            { action: "s3:GetBucketPolicy", resource: S3_BUCKET, source: "s3/bucket_policy.go:resourceBucketPolicyPut (wait until readable) [idx 1465392523]" },
+            { action: "s3:PutBucketPolicy", resource: S3_BUCKET, source: tf("s3/bucket_policy.go", "resourceBucketPolicyPut") },
+            { action: "s3:GetBucketPolicy", resource: S3_BUCKET, source: tf("s3/bucket_policy.go", "resourceBucketPolicyPut (wait until readable)") },
         ],
-        read: [{ action: "s3:GetBucketPolicy", resource: S3_BUCKET, source: "s3/bucket_policy.go:resourceBucketPolicyRead [idx 1465392523]" }],
+        read: [{ action: "s3:GetBucketPolicy", resource: S3_BUCKET, source: tf("s3/bucket_policy.go", "resourceBucketPolicyRead") }],
         update: [
-            { action: "s3:PutBucketPolicy", resource: S3_BUCKET, source: "s3/bucket_policy.go:resourceBucketPolicyPut [idx 1465392523]" },
-            { action: "s3:GetBucketPolicy", resource: S3_BUCKET, source: "s3/bucket_policy.go:resourceBucketPolicyPut (wait) [idx 1465392523]" },
+            { action: "s3:PutBucketPolicy", resource: S3_BUCKET, source: tf("s3/bucket_policy.go", "resourceBucketPolicyPut") },
+            { action: "s3:GetBucketPolicy", resource: S3_BUCKET, source: tf("s3/bucket_policy.go", "resourceBucketPolicyPut→resourceBucketPolicyRead→findBucketPolicy") },
         ],
         delete: [
-            { action: "s3:DeleteBucketPolicy", resource: S3_BUCKET, source: "s3/bucket_policy.go:resourceBucketPolicyDelete [idx 1465392523]" },
+            { action: "s3:DeleteBucketPolicy", resource: S3_BUCKET, source: tf("s3/bucket_policy.go", "resourceBucketPolicyDelete") },
             {
                 action: "s3:GetBucketPolicy",
                 resource: S3_BUCKET,
                 when: "after the delete, until NotFound",
-                source: "s3/bucket_policy.go:resourceBucketPolicyDelete [idx 1465392523]",
+                source: tf("s3/bucket_policy.go", "resourceBucketPolicyDelete"),
             },
         ],
         tag: [],
@@ -675,117 +758,117 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
             {
                 action: "iam:CreateRole",
                 resource: ROLE,
-                source: "iam/role.go:resourceRoleCreate [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleCreate"),
                 note: "Sends Tags and PermissionsBoundary in the request (iam:PermissionsBoundary and aws:RequestTag conditions apply); retried while the trust policy's principals propagate.",
             },
             {
                 action: "iam:PutRolePolicy",
                 resource: ROLE,
                 when: "inline_policy blocks set on the role (this program uses separate RolePolicy resources instead)",
-                source: "iam/role.go:resourceRoleCreate→addRoleInlinePolicies [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleCreate→addRoleInlinePolicies"),
             },
             {
                 action: "iam:AttachRolePolicy",
                 resource: ROLE,
                 when: "managed_policy_arns set (not in this program)",
-                source: "iam/role.go:resourceRoleCreate→addRoleManagedPolicies [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleCreate→addRoleManagedPolicies"),
             },
             {
                 action: "iam:TagRole",
                 resource: ROLE,
                 when: "only if the partition does not support tag-on-create (fallback); not aws",
-                source: "iam/role.go:resourceRoleCreate (tag-after-create fallback) [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleCreate→roleUpdateTags (tag-after-create fallback)"),
             },
         ],
         read: [
-            { action: "iam:GetRole", resource: ROLE, source: "iam/role.go:resourceRoleRead→findRoleByName / waitRoleARNIsNotUniqueID [idx 4782037191]" },
-            { action: "iam:ListRolePolicies", resource: ROLE, source: "iam/role.go:resourceRoleRead→readRoleInlinePolicies [idx 4782037191]" },
+            { action: "iam:GetRole", resource: ROLE, source: tf("iam/role.go", "resourceRoleRead→FindRoleByName / waitRoleARNIsNotUniqueID (both defined outside role.go at this commit)") },
+            { action: "iam:ListRolePolicies", resource: ROLE, source: tf("iam/role.go", "resourceRoleRead→readRoleInlinePolicies→readRolePolicyNames") },
             {
                 action: "iam:GetRolePolicy",
                 resource: ROLE,
                 when: "once per inline policy the role has (each RolePolicy of this program)",
-                source: "iam/role.go:resourceRoleRead→readRoleInlinePolicies [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleRead→readRoleInlinePolicies"),
             },
-            { action: "iam:ListAttachedRolePolicies", resource: ROLE, source: "iam/role.go:resourceRoleRead→findRoleAttachedPolicies [idx 4782037191]" },
+            { action: "iam:ListAttachedRolePolicies", resource: ROLE, source: tf("iam/role.go", "resourceRoleRead→readRolePolicyAttachments") },
         ],
         update: [
-            { action: "iam:UpdateAssumeRolePolicy", resource: ROLE, when: "assume_role_policy changed", source: "iam/role.go:resourceRoleUpdate [idx 4782037191]" },
-            { action: "iam:UpdateRoleDescription", resource: ROLE, when: "description changed", source: "iam/role.go:resourceRoleUpdate [idx 4782037191]" },
-            { action: "iam:UpdateRole", resource: ROLE, when: "max_session_duration changed", source: "iam/role.go:resourceRoleUpdate [idx 4782037191]" },
+            { action: "iam:UpdateAssumeRolePolicy", resource: ROLE, when: "assume_role_policy changed", source: tf("iam/role.go", "resourceRoleUpdate") },
+            { action: "iam:UpdateRoleDescription", resource: ROLE, when: "description changed", source: tf("iam/role.go", "resourceRoleUpdate") },
+            { action: "iam:UpdateRole", resource: ROLE, when: "max_session_duration changed", source: tf("iam/role.go", "resourceRoleUpdate") },
             {
                 action: "iam:PutRolePermissionsBoundary",
                 resource: ROLE,
                 when: "permissions_boundary changed to a non-empty value",
-                source: "iam/role.go:resourceRoleUpdate [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleUpdate"),
             },
             {
                 action: "iam:DeleteRolePermissionsBoundary",
                 resource: ROLE,
                 when: "permissions_boundary removed",
-                source: "iam/role.go:resourceRoleUpdate [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleUpdate"),
             },
             {
                 action: "iam:DeleteRolePolicy",
                 resource: ROLE,
                 when: "inline_policy argument changed (not used by this program)",
-                source: "iam/role.go:resourceRoleUpdate [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleUpdate"),
             },
             {
                 action: "iam:PutRolePolicy",
                 resource: ROLE,
                 when: "inline_policy argument changed (not used by this program)",
-                source: "iam/role.go:resourceRoleUpdate [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleUpdate"),
             },
             {
                 action: "iam:DetachRolePolicy",
                 resource: ROLE,
                 when: "managed_policy_arns changed (not used by this program)",
-                source: "iam/role.go:resourceRoleUpdate [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleUpdate"),
             },
             {
                 action: "iam:AttachRolePolicy",
                 resource: ROLE,
                 when: "managed_policy_arns changed (not used by this program)",
-                source: "iam/role.go:resourceRoleUpdate [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleUpdate"),
             },
         ],
         delete: [
-            { action: "iam:ListInstanceProfilesForRole", resource: ROLE, source: "iam/role.go:resourceRoleDelete→deleteRoleInstanceProfiles [idx 4782037191]" },
+            { action: "iam:ListInstanceProfilesForRole", resource: ROLE, source: tf("iam/role.go", "resourceRoleDelete→DeleteRole→deleteRoleInstanceProfiles") },
             {
                 action: "iam:RemoveRoleFromInstanceProfile",
                 resource: "arn:aws:iam::${Account}:instance-profile/${instanceProfile}",
                 when: "for each instance profile holding the role (none in this program)",
-                source: "iam/role.go:resourceRoleDelete→deleteRoleInstanceProfiles [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleDelete→DeleteRole→deleteRoleInstanceProfiles"),
             },
             {
                 action: "iam:ListAttachedRolePolicies",
                 resource: ROLE,
                 when: "force_detach_policies, or managed_policy_arns in state",
-                source: "iam/role.go:resourceRoleDelete→deleteRolePolicyAttachments [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleDelete→DeleteRole→readRolePolicyAttachments"),
             },
             {
                 action: "iam:DetachRolePolicy",
                 resource: ROLE,
                 when: "for each attached managed policy found above",
-                source: "iam/role.go:resourceRoleDelete→deleteRolePolicyAttachments [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleDelete→DeleteRole→deleteRolePolicyAttachments"),
             },
             {
                 action: "iam:ListRolePolicies",
                 resource: ROLE,
                 when: "force_detach_policies, or inline policies in state (Read records the RolePolicy children in inline_policy)",
-                source: "iam/role.go:resourceRoleDelete→deleteRoleInlinePolicies [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleDelete→DeleteRole→readRolePolicyNames"),
             },
             {
                 action: "iam:DeleteRolePolicy",
                 resource: ROLE,
                 when: "for each inline policy found above",
-                source: "iam/role.go:resourceRoleDelete→deleteRoleInlinePolicies [idx 4782037191]",
+                source: tf("iam/role.go", "resourceRoleDelete→DeleteRole→deleteRolePolicies"),
             },
-            { action: "iam:DeleteRole", resource: ROLE, source: "iam/role.go:resourceRoleDelete→deleteRole (retried on DeleteConflict) [idx 4782037191]" },
+            { action: "iam:DeleteRole", resource: ROLE, source: tf("iam/role.go", "resourceRoleDelete→DeleteRole (retried on DeleteConflict)") },
         ],
         tag: [
-            { action: "iam:TagRole", resource: ROLE, when: "tags added/changed on update", source: `${TAGS_INTERCEPTOR} → iam/tags.go:roleUpdateTags [idx 11332549820]` },
-            { action: "iam:UntagRole", resource: ROLE, when: "tags removed on update", source: `${TAGS_INTERCEPTOR} → iam/tags.go:roleUpdateTags [idx 11332549820]` },
+            { action: "iam:TagRole", resource: ROLE, when: "tags added/changed on update", source: `${TAGS_INTERCEPTOR} → ${tf("iam/tags.go", "roleUpdateTags")}` },
+            { action: "iam:UntagRole", resource: ROLE, when: "tags removed on update", source: `${TAGS_INTERCEPTOR} → ${tf("iam/tags.go", "roleUpdateTags")}` },
         ],
         notes: [
             "Read sets tags from GetRole's Role.Tags (setTagsOut): iam:ListRoleTags is not called.",
@@ -796,93 +879,93 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
     "aws:iam/rolePolicy:RolePolicy": {
         terraformResource: "aws_iam_role_policy",
         create: [
-            { action: "iam:PutRolePolicy", resource: ROLE, source: "iam/role_policy.go:resourceRolePolicyPut [idx 51842593169]" },
-            { action: "iam:GetRolePolicy", resource: ROLE, source: "iam/role_policy.go:resourceRolePolicyPut (wait until readable) [idx 51842593169]" },
+            { action: "iam:PutRolePolicy", resource: ROLE, source: tf("iam/role_policy.go", "resourceRolePolicyPut") },
+            { action: "iam:GetRolePolicy", resource: ROLE, source: tf("iam/role_policy.go", "resourceRolePolicyPut (wait until readable)") },
         ],
-        read: [{ action: "iam:GetRolePolicy", resource: ROLE, source: "iam/role_policy.go:resourceRolePolicyRead [idx 51842593169]" }],
+        read: [{ action: "iam:GetRolePolicy", resource: ROLE, source: tf("iam/role_policy.go", "resourceRolePolicyRead") }],
         update: [
-            { action: "iam:PutRolePolicy", resource: ROLE, source: "iam/role_policy.go:resourceRolePolicyPut [idx 51842593169]" },
-            { action: "iam:GetRolePolicy", resource: ROLE, source: "iam/role_policy.go:resourceRolePolicyPut (wait) [idx 51842593169]" },
+            { action: "iam:PutRolePolicy", resource: ROLE, source: tf("iam/role_policy.go", "resourceRolePolicyPut") },
+            { action: "iam:GetRolePolicy", resource: ROLE, source: tf("iam/role_policy.go", "resourceRolePolicyPut (wait)") },
         ],
-        delete: [{ action: "iam:DeleteRolePolicy", resource: ROLE, source: "iam/role_policy.go:resourceRolePolicyDelete [idx 51842593169]" }],
+        delete: [{ action: "iam:DeleteRolePolicy", resource: ROLE, source: tf("iam/role_policy.go", "resourceRolePolicyDelete") }],
         tag: [],
-        notes: ["Authorized on the role's ARN. The role_policy.go version read is an older (AWS SDK v1-era) one; the call set matches the newer file header seen in the index [idx 4616927945]."],
+        notes: ["Authorized on the role's ARN. The role_policy.go version cited is an older (AWS SDK v1-era) one; the call set matches a newer stored version of the file seen in the search index, whose commit could not be established."],
     },
 
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
         terraformResource: "aws_iam_role_policy_attachment",
         create: [
-            { action: "iam:AttachRolePolicy", resource: ROLE, source: "iam/role_policy_attachment.go:resourceRolePolicyAttachmentCreate→attachPolicyToRole [idx 5072580831]" },
+            { action: "iam:AttachRolePolicy", resource: ROLE, source: tf("iam/role_policy_attachment.go", "resourceRolePolicyAttachmentCreate→attachPolicyToRole") },
             {
                 action: "iam:ListAttachedRolePolicies",
                 resource: ROLE,
-                source: "iam/role_policy_attachment.go:resourceRolePolicyAttachmentCreate→Read→findAttachedRolePolicyByTwoPartKey [idx 5072580831]",
+                source: tf("iam/role_policy_attachment.go", "resourceRolePolicyAttachmentCreate→resourceRolePolicyAttachmentRead→RoleHasPolicyARNAttachment"),
             },
         ],
         read: [
             {
                 action: "iam:ListAttachedRolePolicies",
                 resource: ROLE,
-                source: "iam/role_policy_attachment.go:resourceRolePolicyAttachmentRead→findAttachedRolePolicyByTwoPartKey [idx 5072580831]",
+                source: tf("iam/role_policy_attachment.go", "resourceRolePolicyAttachmentRead→RoleHasPolicyARNAttachment"),
             },
         ],
         update: [],
-        delete: [{ action: "iam:DetachRolePolicy", resource: ROLE, source: "iam/role_policy_attachment.go:resourceRolePolicyAttachmentDelete [idx 5072580831]" }],
+        delete: [{ action: "iam:DetachRolePolicy", resource: ROLE, source: tf("iam/role_policy_attachment.go", "resourceRolePolicyAttachmentDelete→DetachPolicyFromRole") }],
         tag: [],
         notes: [
-            "Authorized on the role's ARN (iam:PolicyARN names the attached policy). That findAttachedRolePolicyByTwoPartKey lists the role's attached policies (ListAttachedRolePolicies) is read from its name and the provider's other finders, not from its body: unverified.",
+            "Authorized on the role's ARN (iam:PolicyARN names the attached policy). At the cited commit, RoleHasPolicyARNAttachment pages through ListAttachedRolePolicies; the newer version first read calls findAttachedRolePolicyByTwoPartKey there instead, whose body was not read.",
         ],
     },
 
     "aws:iam/policy:Policy": {
         terraformResource: "aws_iam_policy",
         create: [
-            { action: "iam:CreatePolicy", resource: POLICY, source: "iam/policy.go:resourcePolicyCreate [idx 17345250183]", note: "Tags sent in the request." },
+            { action: "iam:CreatePolicy", resource: POLICY, source: tf("iam/policy.go", "resourcePolicyCreate"), note: "Tags sent in the request." },
             {
                 action: "iam:TagPolicy",
                 resource: POLICY,
                 when: "only if the partition does not support tag-on-create (fallback); not aws",
-                source: "iam/policy.go:resourcePolicyCreate→policyCreateTags [idx 17345250183]",
+                source: tf("iam/policy.go", "resourcePolicyCreate→policyCreateTags"),
             },
         ],
         read: [
-            { action: "iam:GetPolicy", resource: POLICY, source: "iam/policy.go:resourcePolicyRead [idx 17345250183]" },
-            { action: "iam:GetPolicyVersion", resource: POLICY, source: "iam/policy.go:resourcePolicyRead (default version document) [idx 17345250183]" },
+            { action: "iam:GetPolicy", resource: POLICY, source: tf("iam/policy.go", "resourcePolicyRead") },
+            { action: "iam:GetPolicyVersion", resource: POLICY, source: tf("iam/policy.go", "resourcePolicyRead (default version document)") },
         ],
         update: [
             {
                 action: "iam:ListPolicyVersions",
                 resource: POLICY,
                 when: "any non-tag argument changed",
-                source: "iam/policy.go:resourcePolicyUpdate (prune old versions) [idx 17345250183]",
+                source: tf("iam/policy.go", "resourcePolicyUpdate (prune old versions)"),
             },
             {
                 action: "iam:DeletePolicyVersion",
                 resource: POLICY,
                 when: "the policy already has 5 versions (oldest non-default pruned)",
-                source: "iam/policy.go:resourcePolicyUpdate (prune old versions) [idx 17345250183]",
+                source: tf("iam/policy.go", "resourcePolicyUpdate (prune old versions)"),
             },
             {
                 action: "iam:CreatePolicyVersion",
                 resource: POLICY,
                 when: "any non-tag argument changed (SetAsDefault=false)",
-                source: "iam/policy.go:resourcePolicyUpdate [idx 17345250183]",
+                source: tf("iam/policy.go", "resourcePolicyUpdate"),
             },
             {
                 action: "iam:SetDefaultPolicyVersion",
                 resource: POLICY,
                 when: "after CreatePolicyVersion (+5 s sleep)",
-                source: "iam/policy.go:resourcePolicyUpdate [idx 17345250183]",
+                source: tf("iam/policy.go", "resourcePolicyUpdate"),
             },
         ],
         delete: [
-            { action: "iam:ListPolicyVersions", resource: POLICY, source: "iam/policy.go:resourcePolicyDelete [idx 17345250183]" },
-            { action: "iam:DeletePolicyVersion", resource: POLICY, when: "for each non-default version", source: "iam/policy.go:resourcePolicyDelete [idx 17345250183]" },
-            { action: "iam:DeletePolicy", resource: POLICY, source: "iam/policy.go:resourcePolicyDelete [idx 17345250183]" },
+            { action: "iam:ListPolicyVersions", resource: POLICY, source: tf("iam/policy.go", "resourcePolicyDelete") },
+            { action: "iam:DeletePolicyVersion", resource: POLICY, when: "for each non-default version", source: tf("iam/policy.go", "resourcePolicyDelete") },
+            { action: "iam:DeletePolicy", resource: POLICY, source: tf("iam/policy.go", "resourcePolicyDelete") },
         ],
         tag: [
-            { action: "iam:TagPolicy", resource: POLICY, when: "tags added/changed on update", source: `${TAGS_INTERCEPTOR} → iam/tags.go:policyUpdateTags [idx 11332549820]` },
-            { action: "iam:UntagPolicy", resource: POLICY, when: "tags removed on update", source: `${TAGS_INTERCEPTOR} → iam/tags.go:policyUpdateTags [idx 11332549820]` },
+            { action: "iam:TagPolicy", resource: POLICY, when: "tags added/changed on update", source: `${TAGS_INTERCEPTOR} → ${tf("iam/tags.go", "policyUpdateTags")}` },
+            { action: "iam:UntagPolicy", resource: POLICY, when: "tags removed on update", source: `${TAGS_INTERCEPTOR} → ${tf("iam/tags.go", "policyUpdateTags")}` },
         ],
         notes: ["Read sets tags from GetPolicy's Policy.Tags (setTagsOut): iam:ListPolicyTags is not called."],
     },
@@ -893,21 +976,21 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
             {
                 action: "iam:CreateOpenIDConnectProvider",
                 resource: OIDC_PROVIDER,
-                source: "iam/openid_connect_provider.go:resourceOpenIDConnectProviderCreate [idx 29700126548]",
+                source: tf("iam/openid_connect_provider.go", "resourceOpenIDConnectProviderCreate"),
                 note: "Tags sent in the request.",
             },
             {
                 action: "iam:TagOpenIDConnectProvider",
                 resource: OIDC_PROVIDER,
                 when: "only if the partition does not support tag-on-create (fallback); not aws",
-                source: "iam/openid_connect_provider.go:resourceOpenIDConnectProviderCreate [idx 29700126548]",
+                source: tf("iam/openid_connect_provider.go", "resourceOpenIDConnectProviderCreate"),
             },
         ],
         read: [
             {
                 action: "iam:GetOpenIDConnectProvider",
                 resource: OIDC_PROVIDER,
-                source: "iam/openid_connect_provider.go:resourceOpenIDConnectProviderRead [idx 29700126548]",
+                source: tf("iam/openid_connect_provider.go", "resourceOpenIDConnectProviderRead"),
             },
         ],
         update: [
@@ -915,26 +998,26 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "iam:UpdateOpenIDConnectProviderThumbprint",
                 resource: OIDC_PROVIDER,
                 when: "thumbprint_list changed and non-empty",
-                source: "iam/openid_connect_provider.go:resourceOpenIDConnectProviderUpdate [idx 29700126548]",
+                source: tf("iam/openid_connect_provider.go", "resourceOpenIDConnectProviderUpdate"),
             },
             {
                 action: "iam:AddClientIDToOpenIDConnectProvider",
                 resource: OIDC_PROVIDER,
                 when: "client_id_list gained ids",
-                source: "iam/openid_connect_provider.go:resourceOpenIDConnectProviderUpdate [idx 29700126548]",
+                source: tf("iam/openid_connect_provider.go", "resourceOpenIDConnectProviderUpdate"),
             },
             {
                 action: "iam:RemoveClientIDFromOpenIDConnectProvider",
                 resource: OIDC_PROVIDER,
                 when: "client_id_list lost ids",
-                source: "iam/openid_connect_provider.go:resourceOpenIDConnectProviderUpdate [idx 29700126548]",
+                source: tf("iam/openid_connect_provider.go", "resourceOpenIDConnectProviderUpdate"),
             },
         ],
         delete: [
             {
                 action: "iam:DeleteOpenIDConnectProvider",
                 resource: OIDC_PROVIDER,
-                source: "iam/openid_connect_provider.go:resourceOpenIDConnectProviderDelete [idx 29700126548]",
+                source: tf("iam/openid_connect_provider.go", "resourceOpenIDConnectProviderDelete"),
             },
         ],
         tag: [
@@ -942,13 +1025,13 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "iam:TagOpenIDConnectProvider",
                 resource: OIDC_PROVIDER,
                 when: "tags added/changed on update",
-                source: `${TAGS_INTERCEPTOR} → iam/tags.go:openIDConnectProviderUpdateTags [idx 11332549820]`,
+                source: `${TAGS_INTERCEPTOR} → ${tf("iam/tags.go", "openIDConnectProviderUpdateTags")}`,
             },
             {
                 action: "iam:UntagOpenIDConnectProvider",
                 resource: OIDC_PROVIDER,
                 when: "tags removed on update",
-                source: `${TAGS_INTERCEPTOR} → iam/tags.go:openIDConnectProviderUpdateTags [idx 11332549820]`,
+                source: `${TAGS_INTERCEPTOR} → ${tf("iam/tags.go", "openIDConnectProviderUpdateTags")}`,
             },
         ],
         notes: ["Read sets tags from GetOpenIDConnectProvider's Tags (setTagsOut): iam:ListOpenIDConnectProviderTags is not called."],
@@ -961,40 +1044,40 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
             {
                 action: "lambda:CreateFunction",
                 resource: FUNCTION,
-                source: "lambda/function.go:resourceFunctionCreate→retryFunctionOp [idx 11100083574@0156d84e]",
+                source: tf("lambda/function.go", "resourceFunctionCreate→retryFunctionOp"),
                 note: "Tags sent in the request. Lambda checks iam:PassRole on the execution role (SERVICE_SIDE_REQUIREMENTS).",
             },
             {
                 action: "lambda:GetFunction",
                 resource: FUNCTION,
-                source: "lambda/function.go:resourceFunctionCreate (RetryWhenNotFound, then waitFunctionCreated) [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionCreate (RetryWhenNotFound, then waitFunctionCreated)"),
             },
             {
                 action: "lambda:PutFunctionConcurrency",
                 resource: FUNCTION,
                 when: "reserved_concurrent_executions >= 0 (default -1; not set by this program)",
-                source: "lambda/function.go:resourceFunctionCreate [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionCreate"),
             },
         ],
         read: [
-            { action: "lambda:GetFunction", resource: FUNCTION, source: "lambda/function.go:resourceFunctionRead (GetFunction) [idx 11100083574]" },
+            { action: "lambda:GetFunction", resource: FUNCTION, source: tf("lambda/function.go", "resourceFunctionRead (GetFunction)") },
             {
                 action: "lambda:GetFunctionConcurrency",
                 resource: FUNCTION,
                 when: "only when a qualifier is set (not for this program)",
-                source: "lambda/function.go:resourceFunctionRead [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionRead"),
             },
             {
                 action: "lambda:ListVersionsByFunction",
                 resource: FUNCTION,
                 when: "no qualifier (always for this program)",
-                source: "lambda/function.go:resourceFunctionRead→findLatestFunctionVersionByName [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionRead→findLatestFunctionVersionByName"),
             },
             {
                 action: "lambda:GetFunctionCodeSigningConfig",
                 resource: FUNCTION,
                 when: "partition aws, region in the provider's code-signing region list (ap-northeast-1 is), package_type Zip (CallbackFunction is Zip)",
-                source: "lambda/function.go:resourceFunctionRead [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionRead"),
             },
         ],
         update: [
@@ -1002,65 +1085,65 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "lambda:PutFunctionCodeSigningConfig",
                 resource: FUNCTION,
                 when: "code_signing_config_arn changed to a value",
-                source: "lambda/function.go:resourceFunctionUpdate [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionUpdate"),
             },
             {
                 action: "lambda:DeleteFunctionCodeSigningConfig",
                 resource: FUNCTION,
                 when: "code_signing_config_arn removed",
-                source: "lambda/function.go:resourceFunctionUpdate [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionUpdate"),
             },
             {
                 action: "lambda:UpdateFunctionConfiguration",
                 resource: FUNCTION,
                 when: "configuration arguments changed (role, handler, runtime, memory, timeout, environment, logging_config, …)",
-                source: "lambda/function.go:resourceFunctionUpdate [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionUpdate"),
                 note: "Lambda checks iam:PassRole when the role changes.",
             },
             {
                 action: "lambda:GetFunction",
                 resource: FUNCTION,
                 when: "after UpdateFunctionConfiguration / UpdateFunctionCode",
-                source: "lambda/function.go:resourceFunctionUpdate→waitFunctionUpdated [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionUpdate→waitFunctionUpdated"),
             },
             {
                 action: "lambda:UpdateFunctionCode",
                 resource: FUNCTION,
                 when: "code (filename/source_code_hash/s3_*/image_uri) or architectures changed",
-                source: "lambda/function.go:resourceFunctionUpdate [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionUpdate"),
             },
             {
                 action: "lambda:PutFunctionConcurrency",
                 resource: FUNCTION,
                 when: "reserved_concurrent_executions changed to >= 0",
-                source: "lambda/function.go:resourceFunctionUpdate [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionUpdate"),
             },
             {
                 action: "lambda:DeleteFunctionConcurrency",
                 resource: FUNCTION,
                 when: "reserved_concurrent_executions changed to -1",
-                source: "lambda/function.go:resourceFunctionUpdate [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionUpdate"),
             },
             {
                 action: "lambda:PublishVersion",
                 resource: FUNCTION,
                 when: "publish = true (default false; not set by this program)",
-                source: "lambda/function.go:resourceFunctionUpdate [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionUpdate"),
             },
             {
                 action: "lambda:GetFunctionConfiguration",
                 resource: FUNCTION,
                 when: "publish = true (wait for the published version)",
-                source: "lambda/function.go:resourceFunctionUpdate [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionUpdate"),
             },
         ],
         delete: [
-            { action: "lambda:DeleteFunction", resource: FUNCTION, when: "skip_destroy not true", source: "lambda/function.go:resourceFunctionDelete [idx 11100083574]" },
+            { action: "lambda:DeleteFunction", resource: FUNCTION, when: "skip_destroy not true", source: tf("lambda/function.go", "resourceFunctionDelete") },
             {
                 action: "lambda:GetFunction",
                 resource: FUNCTION,
                 when: "after DeleteFunction, until NotFound",
-                source: "lambda/function.go:resourceFunctionDelete→waitFunctionDeleted [idx 11100083574]",
+                source: tf("lambda/function.go", "resourceFunctionDelete→waitFunctionDeleted"),
             },
         ],
         tag: [
@@ -1077,22 +1160,22 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
     "aws:lambda/permission:Permission": {
         terraformResource: "aws_lambda_permission",
         create: [
-            { action: "lambda:AddPermission", resource: FUNCTION, source: "lambda/permission.go:resourcePermissionCreate [idx 10957262852]" },
+            { action: "lambda:AddPermission", resource: FUNCTION, source: tf("lambda/permission.go", "resourcePermissionCreate") },
             {
                 action: "lambda:GetPolicy",
                 resource: FUNCTION,
-                source: "lambda/permission.go:resourcePermissionCreate→resourcePermissionRead [idx 10957262852]",
+                source: tf("lambda/permission.go", "resourcePermissionCreate→resourcePermissionRead"),
             },
         ],
-        read: [{ action: "lambda:GetPolicy", resource: FUNCTION, source: "lambda/permission.go:resourcePermissionRead→findPolicyStatementByTwoPartKey [idx 10957262852]" }],
+        read: [{ action: "lambda:GetPolicy", resource: FUNCTION, source: tf("lambda/permission.go", "resourcePermissionRead→findPolicyStatementByTwoPartKey") }],
         update: [],
         delete: [
-            { action: "lambda:RemovePermission", resource: FUNCTION, source: "lambda/permission.go:resourcePermissionDelete [idx 10957262852]" },
+            { action: "lambda:RemovePermission", resource: FUNCTION, source: tf("lambda/permission.go", "resourcePermissionDelete") },
             {
                 action: "lambda:GetPolicy",
                 resource: FUNCTION,
                 when: "after RemovePermission, until the statement is gone",
-                source: "lambda/permission.go:resourcePermissionDelete [idx 10957262852]",
+                source: tf("lambda/permission.go", "resourcePermissionDelete"),
             },
         ],
         tag: [],
@@ -1106,42 +1189,42 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
             {
                 action: "logs:PutResourcePolicy",
                 resource: "*",
-                source: "https://github.com/hashicorp/terraform-provider-aws/blob/00a35305dc1b297a6fcdecdfbba33f1e63c3da39/internal/service/logs/resource_policy.go resourceResourcePolicyPut",
+                source: tf("logs/resource_policy.go", "resourceResourcePolicyPut"),
                 note: "No resource-level permission for an account-scoped (named) policy.",
             },
         ],
-        read: [{ action: "logs:DescribeResourcePolicies", resource: "*", source: "logs/resource_policy.go:resourceResourcePolicyRead→findResourcePolicyByName (same commit)" }],
-        update: [{ action: "logs:PutResourcePolicy", resource: "*", source: "logs/resource_policy.go:resourceResourcePolicyPut (same commit)" }],
-        delete: [{ action: "logs:DeleteResourcePolicy", resource: "*", source: "logs/resource_policy.go:resourceResourcePolicyDelete (same commit)" }],
+        read: [{ action: "logs:DescribeResourcePolicies", resource: "*", source: tf("logs/resource_policy.go", "resourceResourcePolicyRead→findResourcePolicyByName") }],
+        update: [{ action: "logs:PutResourcePolicy", resource: "*", source: tf("logs/resource_policy.go", "resourceResourcePolicyPut") }],
+        delete: [{ action: "logs:DeleteResourcePolicy", resource: "*", source: tf("logs/resource_policy.go", "resourceResourcePolicyDelete") }],
         tag: [],
     },
 
     "aws:cloudwatch/logGroup:LogGroup": {
         terraformResource: "aws_cloudwatch_log_group",
         create: [
-            { action: "logs:CreateLogGroup", resource: LOG_GROUP, source: "logs/group.go:resourceGroupCreate [idx 30173934142]", note: "Tags sent in the request." },
+            { action: "logs:CreateLogGroup", resource: LOG_GROUP, source: tf("logs/group.go", "resourceGroupCreate"), note: "Tags sent in the request." },
             {
                 action: "logs:PutRetentionPolicy",
                 resource: LOG_GROUP,
                 when: "retention_in_days set (this program sets it)",
-                source: "logs/group.go:resourceGroupCreate [idx 30173934142]",
+                source: tf("logs/group.go", "resourceGroupCreate"),
             },
         ],
         read: [
             {
                 action: "logs:DescribeLogGroups",
                 resource: "*",
-                source: "logs/group.go:resourceGroupRead→findLogGroupByName (LogGroupNamePrefix) [idx 30173934142]",
+                source: tf("logs/group.go", "resourceGroupRead→findLogGroupByName (LogGroupNamePrefix)"),
                 note: "No resource-level permission (Service Authorization Reference).",
             },
         ],
         update: [
-            { action: "logs:PutRetentionPolicy", resource: LOG_GROUP, when: "retention_in_days changed to a value", source: "logs/group.go:resourceGroupUpdate [idx 30173934142]" },
-            { action: "logs:DeleteRetentionPolicy", resource: LOG_GROUP, when: "retention_in_days removed", source: "logs/group.go:resourceGroupUpdate [idx 30173934142]" },
-            { action: "logs:AssociateKmsKey", resource: LOG_GROUP, when: "kms_key_id set/changed (not used)", source: "logs/group.go:resourceGroupUpdate [idx 30173934142]" },
-            { action: "logs:DisassociateKmsKey", resource: LOG_GROUP, when: "kms_key_id removed (not used)", source: "logs/group.go:resourceGroupUpdate [idx 30173934142]" },
+            { action: "logs:PutRetentionPolicy", resource: LOG_GROUP, when: "retention_in_days changed to a value", source: tf("logs/group.go", "resourceGroupUpdate") },
+            { action: "logs:DeleteRetentionPolicy", resource: LOG_GROUP, when: "retention_in_days removed", source: tf("logs/group.go", "resourceGroupUpdate") },
+            { action: "logs:AssociateKmsKey", resource: LOG_GROUP, when: "kms_key_id set/changed (not used)", source: tf("logs/group.go", "resourceGroupUpdate") },
+            { action: "logs:DisassociateKmsKey", resource: LOG_GROUP, when: "kms_key_id removed (not used)", source: tf("logs/group.go", "resourceGroupUpdate") },
         ],
-        delete: [{ action: "logs:DeleteLogGroup", resource: LOG_GROUP, when: "skip_destroy not true", source: "logs/group.go:resourceGroupDelete [idx 30173934142]" }],
+        delete: [{ action: "logs:DeleteLogGroup", resource: LOG_GROUP, when: "skip_destroy not true", source: tf("logs/group.go", "resourceGroupDelete") }],
         tag: [
             {
                 action: "logs:ListTagsForResource",
@@ -1163,28 +1246,28 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
     "aws:apigatewayv2/api:Api": {
         terraformResource: "aws_apigatewayv2_api",
         create: [
-            { action: "apigateway:POST", resource: APIS, api: "CreateApi", source: "apigatewayv2/api.go:resourceAPICreate [idx 5287581175@00a35305]", note: "Tags sent in the request." },
+            { action: "apigateway:POST", resource: APIS, api: "CreateApi", source: tf("apigatewayv2/api.go", "resourceAPICreate"), note: "Tags sent in the request." },
             {
                 action: "apigateway:PUT",
                 resource: API,
                 api: "ReimportApi",
                 when: "body set (OpenAPI import; not used)",
-                source: "apigatewayv2/api.go:resourceAPICreate→reimportOpenAPIDefinition [idx 5287581175]",
+                source: tf("apigatewayv2/api.go", "resourceAPICreate→reimportOpenAPIDefinition"),
             },
         ],
-        read: [{ action: "apigateway:GET", resource: API, api: "GetApi", source: "apigatewayv2/api.go:resourceAPIRead→findAPIByID [idx 5287581175]" }],
+        read: [{ action: "apigateway:GET", resource: API, api: "GetApi", source: tf("apigatewayv2/api.go", "resourceAPIRead→findAPIByID") }],
         update: [
             {
                 action: "apigateway:DELETE",
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/cors",
                 api: "DeleteCorsConfiguration",
                 when: "cors_configuration removed",
-                source: "apigatewayv2/api.go:resourceAPIUpdate [idx 5287581175]",
+                source: tf("apigatewayv2/api.go", "resourceAPIUpdate"),
             },
-            { action: "apigateway:PATCH", resource: API, api: "UpdateApi", when: "non-tag arguments changed", source: "apigatewayv2/api.go:resourceAPIUpdate [idx 5287581175]" },
-            { action: "apigateway:PUT", resource: API, api: "ReimportApi", when: "body changed (not used)", source: "apigatewayv2/api.go:resourceAPIUpdate [idx 5287581175]" },
+            { action: "apigateway:PATCH", resource: API, api: "UpdateApi", when: "non-tag arguments changed", source: tf("apigatewayv2/api.go", "resourceAPIUpdate") },
+            { action: "apigateway:PUT", resource: API, api: "ReimportApi", when: "body changed (not used)", source: tf("apigatewayv2/api.go", "resourceAPIUpdate") },
         ],
-        delete: [{ action: "apigateway:DELETE", resource: API, api: "DeleteApi", source: "apigatewayv2/api.go:resourceAPIDelete [idx 5287581175]" }],
+        delete: [{ action: "apigateway:DELETE", resource: API, api: "DeleteApi", source: tf("apigatewayv2/api.go", "resourceAPIDelete") }],
         tag: [
             {
                 action: "apigateway:POST",
@@ -1218,13 +1301,13 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "apigateway:GET",
                 resource: API,
                 api: "GetApi",
-                source: "apigatewayv2/stage.go:resourceStageCreate (protocol type lookup) [idx 2190566922]",
+                source: tf("apigatewayv2/stage.go", "resourceStageCreate (protocol type lookup)", OTHER_VERSION),
             },
             {
                 action: "apigateway:POST",
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/stages",
                 api: "CreateStage",
-                source: "apigatewayv2/stage.go:resourceStageCreate [idx 2190566922]",
+                source: tf("apigatewayv2/stage.go", "resourceStageCreate", OTHER_VERSION),
                 note: "Tags sent in the request. Access log settings make API Gateway check log-delivery permissions (SERVICE_SIDE_REQUIREMENTS).",
             },
         ],
@@ -1233,25 +1316,25 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "apigateway:GET",
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/stages/${stageName}",
                 api: "GetStage",
-                source: "apigatewayv2/stage.go:resourceStageRead→findStageByTwoPartKey [idx 51930591487, 2190566922]",
+                source: tf("apigatewayv2/stage.go", "resourceStageRead→findStageByTwoPartKey"),
             },
-            { action: "apigateway:GET", resource: API, api: "GetApi", source: "apigatewayv2/stage.go:resourceStageRead (invoke_url/execution_arn) [idx 51930591487]" },
+            { action: "apigateway:GET", resource: API, api: "GetApi", source: tf("apigatewayv2/stage.go", "resourceStageRead (invoke_url/execution_arn)") },
         ],
         update: [
-            { action: "apigateway:GET", resource: API, api: "GetApi", source: "apigatewayv2/stage.go:resourceStageUpdate [idx 51930591487]" },
+            { action: "apigateway:GET", resource: API, api: "GetApi", source: tf("apigatewayv2/stage.go", "resourceStageUpdate") },
             {
                 action: "apigateway:DELETE",
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/stages/${stageName}/routesettings/${routeKey}",
                 api: "DeleteRouteSettings",
                 when: "route_settings entries removed",
-                source: "apigatewayv2/stage.go:resourceStageUpdate [idx 51930591487]",
+                source: tf("apigatewayv2/stage.go", "resourceStageUpdate"),
             },
             {
                 action: "apigateway:PATCH",
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/stages/${stageName}",
                 api: "UpdateStage",
                 when: "non-tag arguments changed",
-                source: "apigatewayv2/stage.go:resourceStageUpdate [idx 51930591487]",
+                source: tf("apigatewayv2/stage.go", "resourceStageUpdate"),
             },
         ],
         delete: [
@@ -1259,7 +1342,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "apigateway:DELETE",
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/stages/${stageName}",
                 api: "DeleteStage",
-                source: "apigatewayv2/stage.go:resourceStageDelete [idx 51930591487]",
+                source: tf("apigatewayv2/stage.go", "resourceStageDelete"),
             },
         ],
         tag: [
@@ -1278,7 +1361,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "apigateway:POST",
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/integrations",
                 api: "CreateIntegration",
-                source: "apigatewayv2/integration.go:resourceIntegrationCreate [idx 10986834064]",
+                source: tf("apigatewayv2/integration.go", "resourceIntegrationCreate"),
             },
         ],
         read: [
@@ -1286,7 +1369,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "apigateway:GET",
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/integrations/${integrationId}",
                 api: "GetIntegration",
-                source: "apigatewayv2/integration.go:resourceIntegrationRead→findIntegrationByTwoPartKey [idx 2174133893]",
+                source: tf("apigatewayv2/integration.go", "resourceIntegrationRead→findIntegrationByTwoPartKey", OTHER_VERSION),
             },
         ],
         update: [
@@ -1294,7 +1377,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "apigateway:PATCH",
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/integrations/${integrationId}",
                 api: "UpdateIntegration",
-                source: "apigatewayv2/integration.go:resourceIntegrationUpdate [idx 10986834064]",
+                source: tf("apigatewayv2/integration.go", "resourceIntegrationUpdate"),
             },
         ],
         delete: [
@@ -1302,7 +1385,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "apigateway:DELETE",
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/integrations/${integrationId}",
                 api: "DeleteIntegration",
-                source: "apigatewayv2/integration.go:resourceIntegrationDelete [idx 10986834064]",
+                source: tf("apigatewayv2/integration.go", "resourceIntegrationDelete"),
             },
         ],
         tag: [],
@@ -1316,7 +1399,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "apigateway:POST",
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/routes",
                 api: "CreateRoute",
-                source: "apigatewayv2/route.go:resourceRouteCreate [idx 605955866]",
+                source: tf("apigatewayv2/route.go", "resourceRouteCreate"),
             },
         ],
         read: [
@@ -1324,7 +1407,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "apigateway:GET",
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/routes/${routeId}",
                 api: "GetRoute",
-                source: "apigatewayv2/route.go:resourceRouteRead [idx 605955866]",
+                source: tf("apigatewayv2/route.go", "resourceRouteRead"),
             },
         ],
         update: [
@@ -1333,13 +1416,13 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/routes/${routeId}/requestparameters/${requestParameterKey}",
                 api: "DeleteRouteRequestParameter",
                 when: "request_parameter entries removed",
-                source: "apigatewayv2/route.go:resourceRouteUpdate [idx 1513022872]",
+                source: tf("apigatewayv2/route.go", "resourceRouteUpdate"),
             },
             {
                 action: "apigateway:PATCH",
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/routes/${routeId}",
                 api: "UpdateRoute",
-                source: "apigatewayv2/route.go:resourceRouteUpdate [idx 1513022872]",
+                source: tf("apigatewayv2/route.go", "resourceRouteUpdate"),
             },
         ],
         delete: [
@@ -1347,7 +1430,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
                 action: "apigateway:DELETE",
                 resource: "arn:aws:apigateway:${Region}::/apis/${apiId}/routes/${routeId}",
                 api: "DeleteRoute",
-                source: "apigatewayv2/route.go:resourceRouteDelete [idx 605955866]",
+                source: tf("apigatewayv2/route.go", "resourceRouteDelete"),
             },
         ],
         tag: [],
@@ -1358,65 +1441,65 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
     "aws:cloudtrail/trail:Trail": {
         terraformResource: "aws_cloudtrail",
         create: [
-            { action: "cloudtrail:CreateTrail", resource: TRAIL, source: "cloudtrail/trail.go:resourceTrailCreate [idx 1701919094]", note: "Tags sent as TagsList in the request." },
+            { action: "cloudtrail:CreateTrail", resource: TRAIL, source: tf("cloudtrail/trail.go", "resourceTrailCreate", OTHER_VERSION), note: "Tags sent as TagsList in the request." },
             {
                 action: "cloudtrail:StartLogging",
                 resource: TRAIL,
                 when: "enable_logging = true (auditTrail.ts sets it)",
-                source: "cloudtrail/trail.go:resourceTrailCreate [idx 37439508714]",
+                source: tf("cloudtrail/trail.go", "resourceTrailCreate"),
             },
             {
                 action: "cloudtrail:PutEventSelectors",
                 resource: TRAIL,
                 when: "event_selector or advanced_event_selector set (auditTrail.ts sets advanced selectors)",
-                source: "cloudtrail/trail.go:resourceTrailCreate [idx 37439508714]",
+                source: tf("cloudtrail/trail.go", "resourceTrailCreate"),
             },
             {
                 action: "cloudtrail:PutInsightSelectors",
                 resource: TRAIL,
                 when: "insight_selector set (not used)",
-                source: "cloudtrail/trail.go:resourceTrailCreate [idx 37439508714]",
+                source: tf("cloudtrail/trail.go", "resourceTrailCreate"),
             },
         ],
         read: [
             {
                 action: "cloudtrail:DescribeTrails",
                 resource: "*",
-                source: "cloudtrail/trail.go:resourceTrailRead→findTrailByARN (trailNameList) [idx 37439508714]",
+                source: tf("cloudtrail/trail.go", "resourceTrailRead→findTrailByARN (trailNameList)"),
                 note: "No resource-level permission (Service Authorization Reference).",
             },
-            { action: "cloudtrail:GetTrailStatus", resource: TRAIL, source: "cloudtrail/trail.go:resourceTrailRead [idx 37439508714]" },
+            { action: "cloudtrail:GetTrailStatus", resource: TRAIL, source: tf("cloudtrail/trail.go", "resourceTrailRead") },
             {
                 action: "cloudtrail:GetEventSelectors",
                 resource: TRAIL,
                 when: "trail HasCustomEventSelectors (true with advanced selectors)",
-                source: "cloudtrail/trail.go:resourceTrailRead [idx 37439508714]",
+                source: tf("cloudtrail/trail.go", "resourceTrailRead"),
             },
             {
                 action: "cloudtrail:GetInsightSelectors",
                 resource: TRAIL,
                 when: "trail HasInsightSelectors",
-                source: "cloudtrail/trail.go:resourceTrailRead [idx 37439508714]",
+                source: tf("cloudtrail/trail.go", "resourceTrailRead"),
             },
         ],
         update: [
-            { action: "cloudtrail:UpdateTrail", resource: TRAIL, when: "trail settings changed", source: "cloudtrail/trail.go:resourceTrailUpdate [idx 37439508714]" },
-            { action: "cloudtrail:StartLogging", resource: TRAIL, when: "enable_logging changed to true", source: "cloudtrail/trail.go:resourceTrailUpdate [idx 37439508714]" },
-            { action: "cloudtrail:StopLogging", resource: TRAIL, when: "enable_logging changed to false", source: "cloudtrail/trail.go:resourceTrailUpdate [idx 37439508714]" },
+            { action: "cloudtrail:UpdateTrail", resource: TRAIL, when: "trail settings changed", source: tf("cloudtrail/trail.go", "resourceTrailUpdate") },
+            { action: "cloudtrail:StartLogging", resource: TRAIL, when: "enable_logging changed to true", source: tf("cloudtrail/trail.go", "resourceTrailUpdate") },
+            { action: "cloudtrail:StopLogging", resource: TRAIL, when: "enable_logging changed to false", source: tf("cloudtrail/trail.go", "resourceTrailUpdate") },
             {
                 action: "cloudtrail:PutEventSelectors",
                 resource: TRAIL,
                 when: "event_selector / advanced_event_selector changed",
-                source: "cloudtrail/trail.go:resourceTrailUpdate [idx 37439508714]",
+                source: tf("cloudtrail/trail.go", "resourceTrailUpdate"),
             },
             {
                 action: "cloudtrail:PutInsightSelectors",
                 resource: TRAIL,
                 when: "insight_selector changed",
-                source: "cloudtrail/trail.go:resourceTrailUpdate [idx 37439508714]",
+                source: tf("cloudtrail/trail.go", "resourceTrailUpdate"),
             },
         ],
-        delete: [{ action: "cloudtrail:DeleteTrail", resource: TRAIL, source: "cloudtrail/trail.go:resourceTrailDelete [idx 37439508714]" }],
+        delete: [{ action: "cloudtrail:DeleteTrail", resource: TRAIL, source: tf("cloudtrail/trail.go", "resourceTrailDelete") }],
         tag: [
             {
                 action: "cloudtrail:ListTags",
@@ -1440,31 +1523,34 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
  * Calls the Pulumi AWS provider makes when it starts (once per `preview`/`up`/`refresh`/`destroy`),
  * before any resource operation.
  */
+const AWS_SDK_GO_BASE =
+    "hashicorp/aws-sdk-go-base v2 aws_config.go:GetAwsAccountIDAndPartition https://github.com/hashicorp/aws-sdk-go-base/blob/01548aca2dcdea2111c781a8f4e2bd20a9a52f68/aws_config.go (read from another stored version of this file; see GAPS)";
+
 export const PROVIDER_STARTUP_CALLS: readonly Call[] = [
     {
         action: "sts:GetCallerIdentity",
         resource: "*",
         when: "unless skipCredentialsValidation (this project sets only aws:region)",
-        source: "pulumi/pulumi-aws provider/config.go:preConfigureCallback→validateCredentials→awsbase.GetAwsConfig [idx 63045340625]",
+        source: "pulumi/pulumi-aws provider/config.go:preConfigureCallback→validateCredentials→awsbase.GetAwsConfig https://github.com/pulumi/pulumi-aws/blob/0c5f6583ebfb37cbe0febc2edb51b44cfeac2b15/provider/config.go",
         note: "AWS STS API reference: no permission is required for GetCallerIdentity and an explicit Deny does not block it.",
     },
     {
         action: "sts:GetCallerIdentity",
         resource: "*",
         when: "Terraform provider configure: unless skipCredentialsValidation (also yields the account id)",
-        source: "hashicorp/aws-sdk-go-base v2 GetAwsAccountIDAndPartition [find_string idx 2206380178 / 1989238815]",
+        source: AWS_SDK_GO_BASE,
     },
     {
         action: "iam:GetUser",
         resource: "arn:aws:iam::${Account}:user/${userName}",
         when: "only when skipCredentialsValidation = true and skipRequestingAccountId = false (account-id fallback chain); not this project",
-        source: "hashicorp/aws-sdk-go-base v2 GetAwsAccountIDAndPartition [idx 2206380178]",
+        source: AWS_SDK_GO_BASE,
     },
     {
         action: "iam:ListRoles",
         resource: "*",
         when: "as above, last fallback (MaxItems 1); not this project",
-        source: "hashicorp/aws-sdk-go-base v2 GetAwsAccountIDAndPartition [idx 2206380178]",
+        source: AWS_SDK_GO_BASE,
     },
 ];
 
@@ -1475,7 +1561,7 @@ export const DATA_SOURCE_CALLS: Readonly<Record<string, readonly Call[]>> = {
             action: "sts:GetCallerIdentity",
             resource: "*",
             when: "index.ts and auditTrail.ts (getCallerIdentityOutput)",
-            source: "sts/caller_identity_data_source.go:Read [idx 6142898208]",
+            source: tf("sts/caller_identity_data_source.go", "Read"),
             note: "No permission required (STS API reference).",
         },
     ],
@@ -1485,7 +1571,7 @@ export const DATA_SOURCE_CALLS: Readonly<Record<string, readonly Call[]>> = {
 /** Notes on DATA_SOURCE_CALLS entries that have no calls. */
 export const DATA_SOURCE_NOTES: Readonly<Record<string, string>> = {
     "aws:index/getRegion:getRegion":
-        "auditTrail.ts getRegionOutput: aws_region makes no AWS API call in the version read (meta/region_data_source.go [idx 2123007045], a v5-era file: region/endpoint metadata only); v6 not verified.",
+        `auditTrail.ts getRegionOutput: aws_region makes no AWS API call in the version read (${providerFileUrl("meta/region_data_source.go")}, a v5-era file: region/endpoint metadata only); v6 not verified.`,
 };
 
 /**
@@ -1498,28 +1584,28 @@ export const SERVICE_SIDE_REQUIREMENTS: readonly Call[] = [
         action: "iam:PassRole",
         resource: ROLE,
         when: "lambda:CreateFunction, and lambda:UpdateFunctionConfiguration when `role` changes: on the execution role (iam:PassedToService = lambda.amazonaws.com)",
-        source: "AWS Lambda execution-role documentation (not terraform-provider-aws source)",
+        source: "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html (AWS Lambda execution-role documentation, not terraform-provider-aws source)",
         basis: "aws-doc",
     },
     {
         action: "iam:PassRole",
         resource: ROLE,
         when: "cognito-identity:SetIdentityPoolRoles: the Cognito developer guide (role-based access control, 'Granting pass role permission') says the caller needs iam:PassRole for roles it passes when they carry more permissions than the caller; the Service Authorization Reference lists no dependent action",
-        source: "Amazon Cognito Developer Guide, role-based-access-control (not provider source)",
+        source: "https://docs.aws.amazon.com/cognito/latest/developerguide/role-based-access-control.html (Amazon Cognito Developer Guide, 'Granting pass role permission'; not provider source)",
         basis: "aws-doc",
     },
     {
         action: "logs:CreateLogDelivery",
         resource: "*",
-        when: "apigateway CreateStage/UpdateStage with access_log_settings (httpApi.ts sets them); likewise logs:GetLogDelivery, logs:UpdateLogDelivery, logs:DeleteLogDelivery, logs:ListLogDeliveries, logs:PutResourcePolicy, logs:DescribeResourcePolicies, logs:CreateLogGroup on `*`, and logs:DescribeLogGroups/DescribeLogStreams/GetLogEvents/FilterLogEvents on log-group:*. logs:PutResourcePolicy only creates a delivery policy where none covers the log group (docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html); here an administrator's does, and CI is not granted it (not verified against AWS)",
-        source: "docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html (not provider source)",
+        when: "apigateway CreateStage/UpdateStage with access_log_settings (httpApi.ts sets them); likewise logs:GetLogDelivery, logs:UpdateLogDelivery, logs:DeleteLogDelivery, logs:ListLogDeliveries, logs:PutResourcePolicy, logs:DescribeResourcePolicies, logs:CreateLogGroup on `*`, and logs:DescribeLogGroups/DescribeLogStreams/GetLogEvents/FilterLogEvents on log-group:*. logs:PutResourcePolicy only creates a delivery policy where none covers the log group (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html); here an administrator's does, and CI is not granted it (not verified against AWS)",
+        source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html (not provider source)",
         basis: "aws-doc",
     },
     {
         action: "s3:TagResource",
         resource: S3_BUCKET,
         when: "s3:CreateBucket with tags (ABAC): without it the provider falls back to PutBucketTagging after creation",
-        source: "node_modules/@pulumi/aws/s3/bucket.d.ts (Bucket doc)",
+        source: "https://unpkg.com/@pulumi/aws@7.48.0/s3/bucket.d.ts (Bucket doc)",
         basis: "provider-doc",
     },
 ];
@@ -1527,7 +1613,9 @@ export const SERVICE_SIDE_REQUIREMENTS: readonly Call[] = [
 /** What could not be established from the source, or was read at an uncertain version. */
 export const GAPS: readonly string[] = [
     "Exact upstream version not pinned (pulumi-aws and terraform-provider-aws snapshots too large to fetch; @pulumi/aws SDK carries no upstream version). Bracket: >= v6.51, released by ~Sep 2026.",
-    "Files were read at whatever versions the search index stores, not one tag; line numbers unavailable (character offsets only). Cited `[idx …]` ids identify the exact stored file version.",
+    "Files were read at whatever versions the search index stores, not one tag; each is cited at its own full commit (PROVIDER_FILES), without line anchors (the index gives character offsets only). Which commit of terraform-provider-aws @pulumi/aws 7.48.0 bridges was not verified, so none of these commits is known to be that release.",
+    "Calls read from a stored file version whose commit the index does not reveal (it returns an id, not a commit, for versions found by text search) are cited at the version the index returns for the file's path (whose commit it gives) and marked 'read from another stored version of this file': aws_s3_bucket (bucket.go, tags.go, delete.go), aws_s3_bucket_ownership_controls, aws_s3_bucket_server_side_encryption_configuration, aws_s3_bucket_versioning, aws_s3_bucket_lifecycle_configuration, aws_apigatewayv2_route, aws_apigatewayv2_stage create, aws_apigatewayv2_integration read, aws_cloudtrail create, and aws-sdk-go-base's GetAwsAccountIDAndPartition. The code at those URLs may differ from what was read (for aws_s3_bucket_ownership_controls, the cited commit has no findOwnershipControls wait).",
+    "Re-checked at the cited (older, AWS SDK v1-era) commit, with function names as there: aws_iam_role (role.go; GetRole is in FindRoleByName/waitRoleARNIsNotUniqueID, defined outside role.go there and not read), aws_iam_role_policy_attachment, aws_cognito_identity_pool, aws_cognito_identity_pool_roles_attachment; and aws_s3_bucket_policy (SDK v2). The call sets match the newer versions first read.",
     "aws_s3_bucket: the post-v6.23 bucket.go/tags.go (S3 Control ABAC tagging with fallback) was not found; the s3:TagResource/UntagResource/ListTagsForResource entries rest on the provider's documentation in bucket.d.ts, and the exact fallback trigger (AccessDenied vs other errors) is unknown.",
     "aws_s3_bucket read list comes from a v6-era pre-6.23 bucket.go; a later version could add or drop Get* calls (not verified).",
     "Older (AWS SDK v1-era) files used for: aws_iam_role_policy CRUD, aws_apigatewayv2_integration Create/Update/Delete, aws_apigatewayv2_route Create/Read/Delete, aws_s3_bucket_ownership_controls (v2 snippet only). Call sets are unlikely to differ but were not re-checked at the pinned version.",
