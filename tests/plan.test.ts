@@ -3,11 +3,13 @@
  * anything runs with one line naming the file and how to create it (no usage dump).
  */
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
 import { SHIPPED_STAGES } from "../components/stage";
+import { checkoutBase } from "../tools/baseTree";
 import { main, missingStackFiles, NOT_SET, outputCell } from "../tools/plan";
 import { ROOT, stackNames, STAGES } from "./harness";
 
@@ -91,5 +93,39 @@ describe("plan CLI", () => {
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: x\n");
         assert.strictEqual(missingStackFiles(dir, ["qa"]), undefined);
         assert.deepStrictEqual(stackNames(dir), ["deve", "prod", "qa", "stag"]);
+    });
+
+    it("--base reviews a stage added as a stack file end to end: created in full, an administrator's, the other stacks unchanged", async function () {
+        this.timeout(600000);
+        // A repository whose HEAD is this tree, with Pulumi.qa.yaml added in its working tree.
+        const tree = checkoutBase("HEAD");
+        try {
+            const git = (...args: string[]) => execFileSync("git", ["-c", "user.email=plan@test", "-c", "user.name=plan", ...args], { cwd: tree.root, stdio: "ignore" });
+            git("init", "-q");
+            fs.appendFileSync(path.join(tree.root, ".git", "info", "exclude"), "node_modules\n");
+            git("add", "-A", ".");
+            git("commit", "-q", "-m", "base");
+            const deve = fs.readFileSync(path.join(tree.root, "Pulumi.deve.yaml"), "utf8");
+            fs.writeFileSync(path.join(tree.root, "Pulumi.qa.yaml"), deve.replace(/githubDeployEnvironment: deve/, "githubDeployEnvironment: qa"));
+            const ran = await plan(["--all", "--base", "HEAD", "--format", "json"], tree.root);
+            assert.strictEqual(ran.code, 0, ran.stderr);
+            const changes = JSON.parse(ran.stdout).changes as { stack: string; resources: { type: string; name: string; action: string }[]; dataAtRisk: string[]; access: { gained: string[]; lost: string[] }; needsAdministrator: { resource: string; calls: string[] }[] }[];
+            assert.deepStrictEqual(changes.map((c) => c.stack).sort(), ["deve", "prod", "qa", "stag"]);
+            const qa = changes.find((c) => c.stack === "qa")!;
+            assert.ok(qa.resources.length > 20, `qa's resources: ${qa.resources.length}`);
+            assert.deepStrictEqual([...new Set(qa.resources.map((r) => r.action))], ["create"], "created in full");
+            assert.ok(qa.resources.some((r) => r.type === "aws:cognito/userPool:UserPool"));
+            assert.ok(qa.access.gained.some((cell) => cell.startsWith("qa deploy pipeline")), qa.access.gained.join("\n"));
+            assert.deepStrictEqual(qa.access.lost, []);
+            // No stage's deploy role may create another stage: the first deploy is an administrator's.
+            assert.deepStrictEqual(qa.needsAdministrator, [
+                { resource: `all ${qa.resources.length} resources`, calls: ["the stage has no deploy role before this change: an administrator applies it (docs/first-deploy.md)"] },
+            ]);
+            for (const other of changes.filter((c) => c.stack !== "qa")) {
+                assert.deepStrictEqual({ resources: other.resources, dataAtRisk: other.dataAtRisk, needsAdministrator: other.needsAdministrator }, { resources: [], dataAtRisk: [], needsAdministrator: [] }, other.stack);
+            }
+        } finally {
+            tree.dispose();
+        }
     });
 });
