@@ -676,11 +676,70 @@ export class ReachModel {
                 `${p} sign in as any user`,
                 `${p} change resources`,
                 `${p} read function code`,
+                `${p} change users' groups`,
+                `${p} re-send an invitation`,
+                `${p} set a user's password`,
+                `${p} write a user's email`,
+                ...(stack.stateBucket ? [`${p} write the Pulumi state or lock`] : []),
                 ...(stack.trailArn ? [`${p} stop the audit trail`] : []),
             );
         }
-        columns.push("account administrator");
+        columns.push("rewrite account log policies", "account administrator");
         return columns;
+    }
+
+    /**
+     * The cells of a stage's users and state: changing their groups (which choose their identity
+     * role), re-sending an invitation (a temporary password of the caller's choosing), setting a
+     * password, writing an email (the username and recovery channel, by an admin call or by the
+     * user's own access token where the app client lets it and no verification is waited for),
+     * and writing the stage's Pulumi state or lock.
+     */
+    private async userAndStateCells(stack: StackModel, holdings: readonly Holding[]): Promise<[string, Holding, string][]> {
+        const p = `${stack.stage}:`;
+        const cells: [string, Holding, string][] = [];
+        const pool = stack.userPool.arn;
+        const context = this.tagContext(stack, "ResourceTag");
+        const columns: [string, string[]][] = [
+            [`${p} change users' groups`, ["AdminAddUserToGroup", "AdminRemoveUserFromGroup", "CreateGroup", "UpdateGroup", "DeleteGroup"]],
+            [`${p} re-send an invitation`, ["AdminCreateUser"]],
+            [`${p} set a user's password`, ["AdminSetUserPassword", "AdminResetUserPassword"]],
+            [`${p} write a user's email`, ["AdminUpdateUserAttributes"]],
+        ];
+        const state = stack.stateBucket;
+        const stateKeys = state
+            ? [`arn:aws:s3:::${state}/.pulumi/stacks/${stack.project}/${stack.stage}.json`, `arn:aws:s3:::${state}/.pulumi/locks/organization/${stack.project}/${stack.stage}/lock.json`]
+            : [];
+        for (const h of holdings) {
+            if (h.kind === "token" && !h.revoked && h.stack === stack.stage && stack.userPool.clientWritesEmail && !stack.userPool.emailVerifiedBeforeUpdate) {
+                cells.push([`${p} write a user's email`, h, "UpdateUserAttributes email with its access token (the app client writes email, no verification before the change)"]);
+            }
+            if (h.kind !== "session") continue;
+            for (const [column, actions] of columns) {
+                for (const action of actions) {
+                    if (await this.can(h, `cognito-idp:${action}`, pool, { context })) {
+                        cells.push([column, h, `cognito-idp:${action} on the ${stack.stage} user pool`]);
+                        break;
+                    }
+                }
+            }
+            const tamper = state && (await this.stateTampering(h, state, stateKeys));
+            if (tamper) cells.push([`${p} write the Pulumi state or lock`, h, tamper]);
+        }
+        return cells;
+    }
+
+    /** How a session may write or delete a stage's state or lock key, or rewrite the state bucket's policy. */
+    private async stateTampering(h: Session, bucket: string, keys: readonly string[]): Promise<string | undefined> {
+        for (const key of keys) {
+            for (const action of ["s3:PutObject", "s3:DeleteObject"]) {
+                if (await this.can(h, action, key)) return `${action} ${key.split(":::")[1]}`;
+            }
+        }
+        for (const action of ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]) {
+            if (await this.can(h, action, `arn:aws:s3:::${bucket}`)) return `${action} on ${bucket}`;
+        }
+        return undefined;
     }
 
     /** Decides every column for one person. */
@@ -699,7 +758,18 @@ export class ReachModel {
         for (const h of holdings) {
             if (h.kind === "power" && h.power === "accountAdmin") {
                 grant("account administrator", h);
+                grant("rewrite account log policies", h);
             }
+            // Account-wide CloudWatch Logs resource policies name no resource: any stage's delivery.
+            for (const action of ["logs:PutResourcePolicy", "logs:DeleteResourcePolicy"]) {
+                if (h.kind === "session" && (await this.can(h, action, "*"))) {
+                    grant("rewrite account log policies", h, action);
+                    break;
+                }
+            }
+        }
+        for (const stack of this.world.stacks) {
+            for (const [column, h, step] of await this.userAndStateCells(stack, holdings)) grant(column, h, step);
         }
         for (const stack of this.world.stacks) {
             const p = `${stack.stage}:`;
