@@ -45,6 +45,11 @@ function allowed(person: Person, stage: string, capability: string, world: World
         case "list user files root":
         case "sign in as any user":
         case "change resources":
+        case "change users' groups":
+        case "re-send an invitation":
+        case "set a user's password":
+        case "write a user's email":
+        case "write the Pulumi state or lock":
             return operator;
         case "/admin as an admin":
             return operator || (ownUser && person.kind === "admin") || (ownUser && person.kind === "demoted" && stale !== undefined && staleMinutes(stale) <= STALE_ADMIN_LIMIT_MINUTES);
@@ -82,6 +87,10 @@ export function violations(reaches: readonly Reach[], world: World): Violation[]
                 found.push({ person: person.name, column, promise: "no one becomes administrator of the account", chain: cell.chain });
                 continue;
             }
+            if (column === "rewrite account log policies") {
+                found.push({ person: person.name, column, promise: "only an administrator rewrites the account's CloudWatch Logs resource policies (every stage's log delivery)", chain: cell.chain });
+                continue;
+            }
             const [stage, capability] = column.split(": ");
             if (!allowed(person, stage, capability, world, cell.stale)) {
                 found.push({ person: person.name, column, promise: promiseOf(capability), chain: cell.chain });
@@ -95,6 +104,8 @@ function promiseOf(capability: string): string {
     if (/file|folder|root/.test(capability)) return "no one reaches another user's data; a pipeline only its own stage's";
     if (capability === "/admin as an admin") return "only admins (and their own stage's pipeline) are served the admin route";
     if (capability === "stop the audit trail") return "no one can stop or tamper with the audit trail";
+    if (/users' groups|invitation|password|email/.test(capability)) return "only a stage's pipeline changes its users' groups, passwords, invitations or email";
+    if (capability === "write the Pulumi state or lock") return "only a stage's deploy pipeline writes its Pulumi state and lock";
     if (capability === "read function code") return "function code is read only by its own stage's pipeline and the preview of that stage";
     return "no one reaches past their stage; only a stage's pipeline changes it";
 }

@@ -7,6 +7,7 @@
  * capability keeps the chain of steps that got there.
  */
 import { decide } from "./engine";
+import { heldResources, PassTarget, passTargets, privilegedRoleName, privilegedServiceRoles } from "./services";
 import { OidcProviderModel, RoleModel, StackModel, World } from "./world";
 
 /** Escalation methods the model applies, each decided per credential by the engine. */
@@ -17,12 +18,22 @@ export const ESCALATION_METHODS = [
     "iam:CreateRole + iam:PutRolePolicy, then sts:AssumeRole on it (trust naming the creator)",
     "iam:CreateRole + iam:PutRolePolicy, then iam:PassRole + lambda:CreateFunction running as it",
     "iam:PutRolePolicy / iam:AttachRolePolicy on a role the person can already use",
-    "iam:UpdateAssumeRolePolicy on a role, then sts:AssumeRole on it",
+    "iam:UpdateAssumeRolePolicy on a role (the account's administrator and service roles too), then sts:AssumeRole on it",
     "iam:DeleteRolePermissionsBoundary / iam:PutRolePermissionsBoundary on a role it can rewrite",
     "iam:CreatePolicyVersion / iam:SetDefaultPolicyVersion on a permissions boundary",
     "lambda:UpdateFunctionCode on a function, running as its role",
-    "iam:PassRole + lambda:UpdateFunctionConfiguration / lambda:CreateFunction, running as the passed role",
+    "lambda:UpdateFunctionConfiguration alone on a function (a layer or an environment variable), running as its role",
+    "iam:PassRole + lambda:CreateFunction / UpdateFunctionConfiguration, running as a passed role whose trust names Lambda",
+    "iam:PassRole + ec2:RunInstances, running as a passed role whose trust names EC2",
+    "iam:PassRole + cloudformation:CreateStack, running as a passed role whose trust names CloudFormation",
+    "iam:PassRole + glue:CreateDevEndpoint, running as a passed role whose trust names Glue",
+    "iam:PassRole + codebuild:CreateProject + StartBuild / StartBuildBatch, running as a passed role whose trust names CodeBuild",
+    "iam:PassRole + sagemaker:CreateNotebookInstance + CreatePresignedNotebookInstanceUrl / CreateTrainingJob / CreateProcessingJob, running as a passed role whose trust names SageMaker",
+    "iam:PassRole + datapipeline:CreatePipeline + PutPipelineDefinition + ActivatePipeline, running as a passed role whose trust names Data Pipeline",
+    "ssm:SendCommand / ssm:StartSession / ec2-instance-connect:SendSSHPublicKey / SendSerialConsoleSSHPublicKey on the account's instance",
+    "cloudformation:UpdateStack on the account's stack, glue:UpdateDevEndpoint on its development endpoint, sagemaker:CreatePresignedNotebookInstanceUrl on its notebook",
     "cognito-idp:AdminSetUserPassword / AdminResetUserPassword / AdminUpdateUserAttributes: take over any user",
+    "cognito-idp:AdminCreateUser with MessageAction RESEND: sign in as a user who never signed in",
     "cognito-idp:UpdateUserPool + UpdateUserPoolClient with code it controls (custom auth triggers): sign in as any user",
     "cognito-idp:AdminCreateUser + AdminInitiateAuth (+ AdminRespondToAuthChallenge): a user of its own",
     "cognito-idp:AdminAddUserToGroup: any group for a user it holds",
@@ -31,6 +42,8 @@ export const ESCALATION_METHODS = [
     "cognito-identity:UpdateIdentityPool: server-side token check off, so revoked tokens work again",
     "s3:PutBucketPolicy / s3:DeleteBucketPolicy: any object of the bucket",
     "iam:CreateAccessKey / CreateLoginProfile / UpdateLoginProfile / AttachUserPolicy / PutUserPolicy on an IAM user",
+    "iam:AttachGroupPolicy / PutGroupPolicy / AddUserToGroup on an IAM group",
+    "iam:CreatePolicyVersion / iam:SetDefaultPolicyVersion on a managed policy attached to someone",
     "sts:AssumeRole on an administrator role that trusts the account",
 ] as const;
 
@@ -82,10 +95,15 @@ export interface Reach {
     readonly holdings: readonly Holding[];
 }
 
+type Session = Extract<Holding, { kind: "session" }>;
+
 const ALLOW_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 const roleNameOf = (arn: string) => arn.split("/").pop() as string;
 const accountOf = (arn: string) => arn.split(":")[4];
 const sessionArn = (roleArn: string, name = "session") => `arn:aws:sts::${accountOf(roleArn)}:assumed-role/${roleNameOf(roleArn)}/${name}`;
+
+/** A trust naming one role: what a person who may rewrite a trust writes. */
+const selfTrust = (roleArn: string) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: roleArn }, Action: "sts:AssumeRole" }] });
 
 const wildcard = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
 
@@ -126,11 +144,14 @@ export class ReachModel {
     private readonly region: string;
     /** Roles outside the program that exist in most accounts, as escalation targets. */
     private readonly sentinels: RoleModel[];
+    /** The account's privileged roles trusting each service that runs code as a role (analysis/services.ts). */
+    private readonly serviceRoles: RoleModel[];
 
     constructor(world: World) {
         this.world = world;
         this.region = world.stacks[0].region;
         const a = world.account;
+        this.serviceRoles = privilegedServiceRoles(this.region, a);
         this.sentinels = [
             {
                 stack: "",
@@ -191,72 +212,99 @@ export class ReachModel {
 
     /** Everything one holding leads to directly. */
     private async expand(h: Holding, held: readonly Holding[]): Promise<Holding[]> {
+        switch (h.kind) {
+            case "token":
+                return this.expandToken(h);
+            case "github": {
+                const out: Holding[] = [];
+                const github = this.world.providers.filter((p) => p.host === "token.actions.githubusercontent.com");
+                for (const role of await this.webIdentityRoles(github, "sts.amazonaws.com", h.sub)) {
+                    out.push(this.roleSession(role, role.name, [...h.chain, `AssumeRoleWithWebIdentity (${h.sub}) → ${role.name}`]));
+                }
+                return out;
+            }
+            case "power":
+                return [];
+            case "session":
+                return [
+                    ...(await this.assumeSteps(h)),
+                    ...(await this.newRoleSteps(h)),
+                    ...(await this.existingRoleSteps(h, held)),
+                    ...(await this.functionSteps(h)),
+                    ...(await this.passRoleSteps(h)),
+                    ...(await this.heldResourceSteps(h)),
+                    ...(await this.userPoolSteps(h, held)),
+                    ...(await this.identityPoolSteps(h, held)),
+                    ...(await this.bucketPolicySteps(h)),
+                    ...(await this.accountIdentitySteps(h)),
+                ];
+        }
+    }
+
+    /** An IdToken: the identity pool's role for its groups, and web-identity roles trusting the pool. */
+    private async expandToken(h: Extract<Holding, { kind: "token" }>): Promise<Holding[]> {
         const out: Holding[] = [];
         const next = (step: string) => [...h.chain, step];
-        const roles = [...this.world.roles, ...this.sentinels];
-
-        if (h.kind === "token") {
-            const stack = this.stackOf(h.stack);
-            const pool = stack.identityPool;
-            const provider = stack.userPool.providerName;
-            // Identity pool: the first rule whose group the token carries chooses the role.
-            if (!h.revoked || !pool.serverSideTokenCheck) {
-                const rule = pool.rules.find((r) => r.claim === "cognito:groups" && r.matchType === "Contains" && h.groups.includes(r.value));
-                const role = rule && roles.find((r) => r.arn === rule.roleArn);
-                if (role) {
-                    const trusted = await decide({
-                        principal: "cognito-identity.amazonaws.com",
-                        action: "sts:AssumeRoleWithWebIdentity",
-                        resource: role.arn,
-                        resourcePolicy: role.trust,
-                        context: { "cognito-identity.amazonaws.com:aud": pool.id, "cognito-identity.amazonaws.com:amr": ["authenticated", provider] },
-                    });
-                    if (trusted === "Allowed") {
-                        const identityId = h.user === "any" ? "any" : identityIdOf(stack, h.user);
-                        out.push(this.roleSession(role, `${role.name} (identity ${h.user})`, next(`identity pool ${h.stack}: GetCredentialsForIdentity → ${role.name}`), h.stale, identityId));
-                    }
-                }
+        const stack = this.stackOf(h.stack);
+        const pool = stack.identityPool;
+        const provider = stack.userPool.providerName;
+        // Identity pool: the first rule whose group the token carries chooses the role.
+        if (!h.revoked || !pool.serverSideTokenCheck) {
+            const rule = pool.rules.find((r) => r.claim === "cognito:groups" && r.matchType === "Contains" && h.groups.some((g) => g.includes(r.value)));
+            const role = rule && [...this.world.roles, ...this.sentinels].find((r) => r.arn === rule.roleArn);
+            if (role && (await this.trustsIdentityPool(role, stack))) {
+                const identityId = h.user === "any" ? "any" : identityIdOf(stack, h.user);
+                out.push(this.roleSession(role, `${role.name} (identity ${h.user})`, next(`identity pool ${h.stack}: GetCredentialsForIdentity → ${role.name}`), h.stale, identityId));
             }
-            // The user pool as an IAM OIDC provider: STS checks signature and audience, not revocation.
-            const registered = this.world.providers.filter((p) => p.host === provider && p.clientIds.includes(stack.userPool.clientId));
-            for (const role of await this.webIdentityRoles(registered, stack.userPool.clientId, `sub-${h.user}`)) {
-                out.push(this.roleSession(role, role.name, next(`AssumeRoleWithWebIdentity (IdToken) → ${role.name}`), h.stale));
-            }
-            return out;
         }
-
-        if (h.kind === "github") {
-            const github = this.world.providers.filter((p) => p.host === "token.actions.githubusercontent.com");
-            for (const role of await this.webIdentityRoles(github, "sts.amazonaws.com", h.sub)) {
-                out.push(this.roleSession(role, role.name, next(`AssumeRoleWithWebIdentity (${h.sub}) → ${role.name}`)));
-            }
-            return out;
+        // The user pool as an IAM OIDC provider: STS checks signature and audience, not revocation.
+        const registered = this.world.providers.filter((p) => p.host === provider && p.clientIds.includes(stack.userPool.clientId));
+        for (const role of await this.webIdentityRoles(registered, stack.userPool.clientId, `sub-${h.user}`)) {
+            out.push(this.roleSession(role, role.name, next(`AssumeRoleWithWebIdentity (IdToken) → ${role.name}`), h.stale));
         }
+        return out;
+    }
 
-        if (h.kind === "power") {
-            return out;
-        }
-
-        // --- A role session -------------------------------------------------------------------
-        const s = h;
-        const a = this.world.account;
-        const selfTrust = (roleArn: string) => ({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { AWS: roleArn }, Action: "sts:AssumeRole" }],
+    private async trustsIdentityPool(role: RoleModel, stack: StackModel): Promise<boolean> {
+        const trusted = await decide({
+            principal: "cognito-identity.amazonaws.com",
+            action: "sts:AssumeRoleWithWebIdentity",
+            resource: role.arn,
+            resourcePolicy: role.trust,
+            context: { "cognito-identity.amazonaws.com:aud": stack.identityPool.id, "cognito-identity.amazonaws.com:amr": ["authenticated", stack.userPool.providerName] },
         });
+        return trusted === "Allowed";
+    }
 
-        for (const role of roles) {
+    /** Whether a role's trust lets `service` assume it: a service refuses a role that does not trust it. */
+    private async trustsService(role: RoleModel, service: string): Promise<boolean> {
+        return (await decide({ principal: service, action: "sts:AssumeRole", resource: role.arn, resourcePolicy: role.trust })) === "Allowed";
+    }
+
+    /** What becoming a role gives: the account's own roles are its administration. */
+    private become(s: Session, role: RoleModel, step: string): Holding {
+        return role.stack === ""
+            ? { kind: "power", power: "accountAdmin", target: role.name, chain: [...s.chain, step], stale: s.stale }
+            : this.roleSession(role, role.name, [...s.chain, step], s.stale);
+    }
+
+    /** sts:AssumeRole on any role whose trust and the session's policies allow it. */
+    private async assumeSteps(s: Session): Promise<Holding[]> {
+        const out: Holding[] = [];
+        for (const role of [...this.world.roles, ...this.sentinels]) {
             if (role.arn === s.roleArn) continue;
             if (await this.can(s, "sts:AssumeRole", role.arn, { resourcePolicy: role.trust })) {
-                out.push(
-                    role.stack === ""
-                        ? { kind: "power", power: "accountAdmin", target: role.name, chain: next(`sts:AssumeRole → ${role.name}`), stale: s.stale }
-                        : this.roleSession(role, role.name, next(`sts:AssumeRole → ${role.name}`), s.stale),
-                );
+                out.push(this.become(s, role, `sts:AssumeRole → ${role.name}`));
             }
         }
+        return out;
+    }
 
-        // New roles: unbounded, or bounded by a boundary the person cannot lift.
+    /** New roles: unbounded, or bounded by a boundary the person cannot lift. */
+    private async newRoleSteps(s: Session): Promise<Holding[]> {
+        const out: Holding[] = [];
+        const a = this.world.account;
+        const next = (step: string) => [...s.chain, step];
         const boundaries = this.world.managedPolicies.filter((p) => this.world.roles.some((r) => r.boundaryArn === p.arn));
         const candidatePaths = ["/", ...new Set(this.world.stacks.map((st) => `/${st.project}/${st.stage}/`))];
         for (const path of candidatePaths) {
@@ -272,8 +320,7 @@ export class ReachModel {
                     const how = option.boundary ? `bounded by ${roleNameOf(option.boundary.arn)}` : "with no boundary";
                     const usable =
                         ((await this.can(s, "sts:AssumeRole", candidate, { resourcePolicy: selfTrust(s.roleArn) })) && `sts:AssumeRole on it`) ||
-                        ((await this.can(s, "iam:PassRole", candidate, { context: { "iam:PassedToService": "lambda.amazonaws.com" } })) &&
-                            (await this.firstCreatableFunction(s)));
+                        ((await this.can(s, "iam:PassRole", candidate, { context: { "iam:PassedToService": "lambda.amazonaws.com" } })) && (await this.firstCreatableFunction(s)));
                     if (!usable) continue;
                     const step = `iam:CreateRole ${path}${name} ${how} + iam:PutRolePolicy, then ${usable}`;
                     if (!option.boundary) {
@@ -288,101 +335,168 @@ export class ReachModel {
                 }
             }
         }
+        return out;
+    }
 
-        // Existing roles: rewrite their policies, their trust, or their boundary.
-        for (const role of this.world.roles) {
+    /** Existing roles, the account's own among them: rewrite their trust, their policies, or their boundary. */
+    private async existingRoleSteps(s: Session, held: readonly Holding[]): Promise<Holding[]> {
+        const out: Holding[] = [];
+        const next = (step: string) => [...s.chain, step];
+        for (const role of [...this.world.roles, ...this.sentinels, ...this.serviceRoles]) {
             const context: Record<string, string> = role.boundaryArn ? { "iam:PermissionsBoundary": role.boundaryArn } : {};
-            const holdsIt = held.some((x) => x.kind === "session" && x.roleArn === role.arn);
             const retrust = await this.can(s, "iam:UpdateAssumeRolePolicy", role.arn, { context });
             if (retrust && (await this.can(s, "sts:AssumeRole", role.arn, { resourcePolicy: selfTrust(s.roleArn) }))) {
-                out.push(this.roleSession(role, role.name, next(`iam:UpdateAssumeRolePolicy on ${role.name} (trust itself) + sts:AssumeRole`), s.stale));
+                out.push(this.become(s, role, `iam:UpdateAssumeRolePolicy on ${role.name} (trust itself) + sts:AssumeRole`));
             }
+            if (role.stack === "" || !held.some((x) => x.kind === "session" && x.roleArn === role.arn)) continue;
             const rewrite =
-                (await this.can(s, "iam:PutRolePolicy", role.arn, { context })) ||
-                (await this.can(s, "iam:AttachRolePolicy", role.arn, { context: { ...context, "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" } }));
-            if (rewrite && holdsIt) {
-                const unbound =
-                    role.boundaryArn === undefined ||
-                    (await this.can(s, "iam:DeleteRolePermissionsBoundary", role.arn, { context })) ||
-                    (await this.can(s, "iam:PutRolePermissionsBoundary", role.arn, { context: { "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" } }));
-                if (unbound) {
-                    out.push({ kind: "power", power: "accountAdmin", target: role.name, chain: next(`iam:PutRolePolicy on ${role.name} with no boundary left`), stale: s.stale });
-                } else {
-                    out.push({
-                        kind: "session",
-                        roleArn: role.arn,
-                        policies: [ALLOW_ALL],
-                        boundaries: role.boundary ? [role.boundary] : [],
-                        label: `${role.name} rewritten`,
-                        chain: next(`iam:PutRolePolicy on ${role.name} (still bounded)`),
-                        stale: s.stale,
-                    });
-                }
+                ((await this.can(s, "iam:PutRolePolicy", role.arn, { context })) && "iam:PutRolePolicy") ||
+                ((await this.can(s, "iam:AttachRolePolicy", role.arn, { context: { ...context, "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" } })) && "iam:AttachRolePolicy");
+            if (!rewrite) continue;
+            const unbound =
+                role.boundaryArn === undefined ||
+                (await this.can(s, "iam:DeleteRolePermissionsBoundary", role.arn, { context })) ||
+                (await this.can(s, "iam:PutRolePermissionsBoundary", role.arn, { context: { "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" } }));
+            if (unbound) {
+                out.push({ kind: "power", power: "accountAdmin", target: role.name, chain: next(`${rewrite} on ${role.name} with no boundary left`), stale: s.stale });
+            } else {
+                const label = `${role.name} rewritten`;
+                out.push({ kind: "session", roleArn: role.arn, policies: [ALLOW_ALL], boundaries: role.boundary ? [role.boundary] : [], label, chain: next(`${rewrite} on ${role.name} (still bounded)`), stale: s.stale });
             }
         }
+        return out;
+    }
 
-        // Code: replace a function's code, or pass a role to a function.
+    /**
+     * The program's functions: new code, or a new configuration alone, runs as the function's role.
+     * A configuration runs code through a layer or an environment variable the runtime reads
+     * (e.g. `AWS_LAMBDA_EXEC_WRAPPER`, `NODE_OPTIONS`): unverified against AWS, an over-approximation.
+     */
+    private async functionSteps(s: Session): Promise<Holding[]> {
+        const out: Holding[] = [];
         for (const fn of this.world.stacks.flatMap((st) => st.functions)) {
             const role = this.world.roles.find((r) => r.arn === fn.roleArn);
-            if (role && (await this.can(s, "lambda:UpdateFunctionCode", fn.arn))) {
-                out.push(this.roleSession(role, role.name, next(`lambda:UpdateFunctionCode on ${fn.name} (runs as ${role.name})`), s.stale));
-            }
+            if (!role) continue;
+            const how = ((await this.can(s, "lambda:UpdateFunctionCode", fn.arn)) && "UpdateFunctionCode") || ((await this.can(s, "lambda:UpdateFunctionConfiguration", fn.arn)) && "UpdateFunctionConfiguration");
+            if (how) out.push(this.roleSession(role, role.name, [...s.chain, `lambda:${how} on ${fn.name} (runs as ${role.name})`], s.stale));
         }
-        const creatable = await this.firstCreatableFunction(s);
-        for (const role of this.world.roles) {
-            if (!(await this.can(s, "iam:PassRole", role.arn, { context: { "iam:PassedToService": "lambda.amazonaws.com" } }))) continue;
-            const updatable = await this.firstUpdatableConfiguration(s);
-            const how = creatable || updatable;
-            if (how) {
-                out.push(this.roleSession(role, role.name, next(`iam:PassRole ${role.name} to Lambda + ${how}`), s.stale));
-            }
-        }
+        return out;
+    }
 
-        // Cognito user pools and identity pools.
-        const runsCode = creatable !== undefined || held.some((x) => x.kind === "session" && x.label.includes("UpdateFunctionCode"));
-        for (const stack of this.world.stacks) {
-            const pool = stack.userPool.arn;
-            const tags = { context: this.tagContext(stack, "ResourceTag") };
-            for (const takeover of ["cognito-idp:AdminSetUserPassword", "cognito-idp:AdminResetUserPassword", "cognito-idp:AdminUpdateUserAttributes"]) {
-                if (await this.can(s, takeover, pool, tags)) {
-                    out.push({ kind: "token", stack: stack.stage, user: "any", groups: ["admin"], revoked: false, chain: next(`${takeover} on the ${stack.stage} user pool: any user`), stale: s.stale });
+    /** How the session makes Lambda run code as a role passed to it, if it can. */
+    private async lambdaLaunch(s: Session): Promise<string | undefined> {
+        return (await this.firstCreatableFunction(s)) ?? (await this.firstUpdatableConfiguration(s));
+    }
+
+    /** How the session makes a service run code as a role passed to it: the first launch it may make. */
+    private async serviceLaunch(s: Session, target: PassTarget): Promise<string | undefined> {
+        if (target.principal === "lambda.amazonaws.com") return this.lambdaLaunch(s);
+        for (const launch of target.launches) {
+            let all = true;
+            for (const [action, resource] of launch) {
+                if (!(await this.can(s, action, resource))) {
+                    all = false;
                     break;
                 }
             }
-            if (runsCode && (await this.can(s, "cognito-idp:UpdateUserPool", pool, tags)) && (await this.can(s, "cognito-idp:UpdateUserPoolClient", pool, tags))) {
-                out.push({
-                    kind: "token",
-                    stack: stack.stage,
-                    user: "any",
-                    groups: ["admin"],
-                    revoked: false,
-                    chain: next(`cognito-idp:UpdateUserPool (custom auth triggers it runs) + UpdateUserPoolClient on the ${stack.stage} pool: sign in as any user`),
-                    stale: s.stale,
-                });
+            if (all) return launch.map(([action]) => action).join(" + ");
+        }
+        return undefined;
+    }
+
+    /** iam:PassRole to a service that runs code as the role, for roles whose trust lets that service in. */
+    private async passRoleSteps(s: Session): Promise<Holding[]> {
+        const out: Holding[] = [];
+        if (!mayAllow(s.policies, "iam:PassRole")) return out;
+        for (const target of passTargets(this.region, this.world.account)) {
+            const how = await this.serviceLaunch(s, target);
+            if (!how) continue;
+            for (const role of [...this.world.roles, ...this.serviceRoles]) {
+                if (!(await this.can(s, "iam:PassRole", role.arn, { context: { "iam:PassedToService": target.principal } }))) continue;
+                if (!(await this.trustsService(role, target.principal))) continue;
+                out.push(this.become(s, role, `iam:PassRole ${role.name} to ${target.principal} + ${how}`));
+            }
+        }
+        return out;
+    }
+
+    /** Resources of the account that run as its privileged service roles, taken over without a pass. */
+    private async heldResourceSteps(s: Session): Promise<Holding[]> {
+        const out: Holding[] = [];
+        for (const resource of heldResources(this.region, this.world.account)) {
+            const role = this.serviceRoles.find((r) => r.name === privilegedRoleName(resource.principal)) as RoleModel;
+            for (const takeover of resource.takeovers) {
+                let all = true;
+                for (const [action, arn] of takeover) {
+                    if (!(await this.can(s, action, arn))) {
+                        all = false;
+                        break;
+                    }
+                }
+                if (!all) continue;
+                out.push(this.become(s, role, `${takeover.map(([action]) => action).join(" + ")} on ${resource.description} (assumed to run as ${role.name})`));
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** Whether the session may make every call of the list. */
+    private async canAll(s: Session, calls: readonly (readonly [string, string, Record<string, string>?])[]): Promise<boolean> {
+        for (const [action, resource, context] of calls) {
+            if (!(await this.can(s, action, resource, { context }))) return false;
+        }
+        return true;
+    }
+
+    /** The user pools: take over, create or regroup users, or run code in their sign-in. */
+    private async userPoolSteps(s: Session, held: readonly Holding[]): Promise<Holding[]> {
+        const out: Holding[] = [];
+        const next = (step: string) => [...s.chain, step];
+        const runsCode = (await this.lambdaLaunch(s)) !== undefined || (await this.functionSteps(s)).length > 0;
+        for (const stack of this.world.stacks) {
+            const pool = stack.userPool.arn;
+            const tags = this.tagContext(stack, "ResourceTag");
+            const token = (user: string, groups: string[], step: string): Holding => ({ kind: "token", stack: stack.stage, user, groups, revoked: false, chain: next(step), stale: s.stale });
+            for (const takeover of ["cognito-idp:AdminSetUserPassword", "cognito-idp:AdminResetUserPassword", "cognito-idp:AdminUpdateUserAttributes"]) {
+                if (await this.can(s, takeover, pool, { context: tags })) {
+                    out.push(token("any", ["admin"], `${takeover} on the ${stack.stage} user pool: any user`));
+                    break;
+                }
+            }
+            if (runsCode && (await this.canAll(s, [["cognito-idp:UpdateUserPool", pool, tags], ["cognito-idp:UpdateUserPoolClient", pool, tags]]))) {
+                out.push(token("any", ["admin"], `cognito-idp:UpdateUserPool (custom auth triggers it runs) + UpdateUserPoolClient on the ${stack.stage} pool: sign in as any user`));
             }
             const creates =
-                (await this.can(s, "cognito-idp:AdminCreateUser", pool, tags)) &&
-                (await this.can(s, "cognito-idp:AdminInitiateAuth", pool, tags)) &&
-                ((await this.can(s, "cognito-idp:AdminRespondToAuthChallenge", pool, tags)) || (await this.can(s, "cognito-idp:AdminSetUserPassword", pool, tags)));
+                (await this.canAll(s, [["cognito-idp:AdminCreateUser", pool, tags], ["cognito-idp:AdminInitiateAuth", pool, tags]])) &&
+                ((await this.can(s, "cognito-idp:AdminRespondToAuthChallenge", pool, { context: tags })) || (await this.can(s, "cognito-idp:AdminSetUserPassword", pool, { context: tags })));
+            const grouping = await this.can(s, "cognito-idp:AdminAddUserToGroup", pool, { context: tags });
             if (creates) {
-                const grouping = await this.can(s, "cognito-idp:AdminAddUserToGroup", pool, tags);
                 for (const groups of grouping ? [["user"], ["admin"]] : [[]]) {
-                    out.push({
-                        kind: "token",
-                        stack: stack.stage,
-                        user: `own-${stack.stage}`,
-                        groups,
-                        revoked: false,
-                        chain: next(`cognito-idp:AdminCreateUser + AdminInitiateAuth on the ${stack.stage} pool${groups.length ? ` + AdminAddUserToGroup ${groups[0]}` : ""}: a user of its own`),
-                        stale: s.stale,
-                    });
+                    out.push(token(`own-${stack.stage}`, groups, `cognito-idp:AdminCreateUser + AdminInitiateAuth on the ${stack.stage} pool${groups.length ? ` + AdminAddUserToGroup ${groups[0]}` : ""}: a user of its own`));
                 }
             }
-            if (await this.can(s, "cognito-idp:AdminAddUserToGroup", pool, tags)) {
-                for (const token of held.filter((x): x is Extract<Holding, { kind: "token" }> => x.kind === "token" && x.stack === stack.stage && !x.groups.includes("admin"))) {
-                    out.push({ ...token, groups: ["admin"], chain: [...token.chain, ...s.chain.slice(-1), `cognito-idp:AdminAddUserToGroup admin`] });
+            // AdminCreateUser with MessageAction RESEND sets a temporary password of the caller's
+            // choosing for a user who never signed in (API reference of AdminCreateUser; not tried
+            // against AWS); the public InitiateAuth and RespondToAuthChallenge need no IAM right.
+            // The model assumes such a user exists, invited to the admin group.
+            if (await this.can(s, "cognito-idp:AdminCreateUser", pool, { context: tags })) {
+                out.push(token("invited", ["admin"], `cognito-idp:AdminCreateUser (MessageAction RESEND, a temporary password of its choosing) on the ${stack.stage} pool: an invited admin who never signed in`));
+            }
+            if (grouping) {
+                for (const t of held.filter((x): x is Extract<Holding, { kind: "token" }> => x.kind === "token" && x.stack === stack.stage && !x.groups.includes("admin"))) {
+                    out.push({ ...t, groups: ["admin"], chain: [...t.chain, ...s.chain.slice(-1), `cognito-idp:AdminAddUserToGroup admin`] });
                 }
             }
+        }
+        return out;
+    }
+
+    /** The identity pools: credentials of any identity, revoked tokens working again, any role for its identities. */
+    private async identityPoolSteps(s: Session, held: readonly Holding[]): Promise<Holding[]> {
+        const out: Holding[] = [];
+        const next = (step: string) => [...s.chain, step];
+        for (const stack of this.world.stacks) {
             const identityPool = stack.identityPool.arn;
             const idTags = { context: this.tagContext(stack, "ResourceTag") };
             const updatesPool = await this.can(s, "cognito-identity:UpdateIdentityPool", identityPool, idTags);
@@ -401,32 +515,48 @@ export class ReachModel {
                 out.push({ kind: "power", power: "poolControl", target: stack.stage, chain: next(`cognito-identity:SetIdentityPoolRoles (any pool)`), stale: s.stale });
             }
         }
+        return out;
+    }
 
-        // Bucket policies.
+    /** Bucket policies: whoever writes one reaches every object of the bucket. */
+    private async bucketPolicySteps(s: Session): Promise<Holding[]> {
+        const out: Holding[] = [];
         for (const stack of this.world.stacks) {
             for (const bucket of [stack.userFiles.bucket, stack.auditBucket?.bucket, stack.auditAccessBucket?.bucket].filter((b): b is string => b !== undefined)) {
                 const arn = `arn:aws:s3:::${bucket}`;
                 if ((await this.can(s, "s3:PutBucketPolicy", arn)) || (await this.can(s, "s3:DeleteBucketPolicy", arn))) {
-                    out.push({ kind: "power", power: "bucketControl", target: bucket, chain: next(`s3:PutBucketPolicy on ${bucket}`), stale: s.stale });
+                    out.push({ kind: "power", power: "bucketControl", target: bucket, chain: [...s.chain, `s3:PutBucketPolicy on ${bucket}`], stale: s.stale });
                 }
             }
         }
+        return out;
+    }
 
-        // IAM users and managed policies of the account.
+    /**
+     * IAM users, groups and managed policies of the account. As iam-vulnerable's playground, the
+     * model assumes the account holds an administrator user, users in groups, an administrators
+     * group and a managed policy attached to someone with an older, broader version: rights over
+     * any of them administer the account's identities.
+     */
+    private async accountIdentitySteps(s: Session): Promise<Holding[]> {
+        const a = this.world.account;
         for (const [action, resource] of [
             ["iam:CreateAccessKey", `arn:aws:iam::${a}:user/administrator`],
             ["iam:CreateLoginProfile", `arn:aws:iam::${a}:user/administrator`],
             ["iam:UpdateLoginProfile", `arn:aws:iam::${a}:user/administrator`],
             ["iam:AttachUserPolicy", `arn:aws:iam::${a}:user/anyone`],
             ["iam:PutUserPolicy", `arn:aws:iam::${a}:user/anyone`],
+            ["iam:AttachGroupPolicy", `arn:aws:iam::${a}:group/anyone`],
+            ["iam:PutGroupPolicy", `arn:aws:iam::${a}:group/anyone`],
+            ["iam:AddUserToGroup", `arn:aws:iam::${a}:group/Administrators`],
             ["iam:CreatePolicyVersion", `arn:aws:iam::${a}:policy/AnyAttachedPolicy`],
+            ["iam:SetDefaultPolicyVersion", `arn:aws:iam::${a}:policy/AnyAttachedPolicy`],
         ] as const) {
             if (await this.can(s, action, resource)) {
-                out.push({ kind: "power", power: "accountAdmin", target: resource, chain: next(`${action} on ${resource}`), stale: s.stale });
-                break;
+                return [{ kind: "power", power: "accountAdmin", target: resource, chain: [...s.chain, `${action} on ${resource}`], stale: s.stale }];
             }
         }
-        return out;
+        return [];
     }
 
     /**
@@ -546,11 +676,70 @@ export class ReachModel {
                 `${p} sign in as any user`,
                 `${p} change resources`,
                 `${p} read function code`,
+                `${p} change users' groups`,
+                `${p} re-send an invitation`,
+                `${p} set a user's password`,
+                `${p} write a user's email`,
+                ...(stack.stateBucket ? [`${p} write the Pulumi state or lock`] : []),
                 ...(stack.trailArn ? [`${p} stop the audit trail`] : []),
             );
         }
-        columns.push("account administrator");
+        columns.push("rewrite account log policies", "account administrator");
         return columns;
+    }
+
+    /**
+     * The cells of a stage's users and state: changing their groups (which choose their identity
+     * role), re-sending an invitation (a temporary password of the caller's choosing), setting a
+     * password, writing an email (the username and recovery channel, by an admin call or by the
+     * user's own access token where the app client lets it and no verification is waited for),
+     * and writing the stage's Pulumi state or lock.
+     */
+    private async userAndStateCells(stack: StackModel, holdings: readonly Holding[]): Promise<[string, Holding, string][]> {
+        const p = `${stack.stage}:`;
+        const cells: [string, Holding, string][] = [];
+        const pool = stack.userPool.arn;
+        const context = this.tagContext(stack, "ResourceTag");
+        const columns: [string, string[]][] = [
+            [`${p} change users' groups`, ["AdminAddUserToGroup", "AdminRemoveUserFromGroup", "CreateGroup", "UpdateGroup", "DeleteGroup"]],
+            [`${p} re-send an invitation`, ["AdminCreateUser"]],
+            [`${p} set a user's password`, ["AdminSetUserPassword", "AdminResetUserPassword"]],
+            [`${p} write a user's email`, ["AdminUpdateUserAttributes"]],
+        ];
+        const state = stack.stateBucket;
+        const stateKeys = state
+            ? [`arn:aws:s3:::${state}/.pulumi/stacks/${stack.project}/${stack.stage}.json`, `arn:aws:s3:::${state}/.pulumi/locks/organization/${stack.project}/${stack.stage}/lock.json`]
+            : [];
+        for (const h of holdings) {
+            if (h.kind === "token" && !h.revoked && h.stack === stack.stage && stack.userPool.clientWritesEmail && !stack.userPool.emailVerifiedBeforeUpdate) {
+                cells.push([`${p} write a user's email`, h, "UpdateUserAttributes email with its access token (the app client writes email, no verification before the change)"]);
+            }
+            if (h.kind !== "session") continue;
+            for (const [column, actions] of columns) {
+                for (const action of actions) {
+                    if (await this.can(h, `cognito-idp:${action}`, pool, { context })) {
+                        cells.push([column, h, `cognito-idp:${action} on the ${stack.stage} user pool`]);
+                        break;
+                    }
+                }
+            }
+            const tamper = state && (await this.stateTampering(h, state, stateKeys));
+            if (tamper) cells.push([`${p} write the Pulumi state or lock`, h, tamper]);
+        }
+        return cells;
+    }
+
+    /** How a session may write or delete a stage's state or lock key, or rewrite the state bucket's policy. */
+    private async stateTampering(h: Session, bucket: string, keys: readonly string[]): Promise<string | undefined> {
+        for (const key of keys) {
+            for (const action of ["s3:PutObject", "s3:DeleteObject"]) {
+                if (await this.can(h, action, key)) return `${action} ${key.split(":::")[1]}`;
+            }
+        }
+        for (const action of ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]) {
+            if (await this.can(h, action, `arn:aws:s3:::${bucket}`)) return `${action} on ${bucket}`;
+        }
+        return undefined;
     }
 
     /** Decides every column for one person. */
@@ -569,7 +758,18 @@ export class ReachModel {
         for (const h of holdings) {
             if (h.kind === "power" && h.power === "accountAdmin") {
                 grant("account administrator", h);
+                grant("rewrite account log policies", h);
             }
+            // Account-wide CloudWatch Logs resource policies name no resource: any stage's delivery.
+            for (const action of ["logs:PutResourcePolicy", "logs:DeleteResourcePolicy"]) {
+                if (h.kind === "session" && (await this.can(h, action, "*"))) {
+                    grant("rewrite account log policies", h, action);
+                    break;
+                }
+            }
+        }
+        for (const stack of this.world.stacks) {
+            for (const [column, h, step] of await this.userAndStateCells(stack, holdings)) grant(column, h, step);
         }
         for (const stack of this.world.stacks) {
             const p = `${stack.stage}:`;

@@ -54,7 +54,19 @@ export interface StackModel {
     readonly config: Record<string, string>;
     readonly outputs: Record<string, any>;
     readonly tags: Record<string, string>;
-    readonly userPool: { readonly id: string; readonly arn: string; readonly providerName: string; readonly clientId: string; readonly idTokenValidityMinutes: number };
+    readonly userPool: {
+        readonly id: string;
+        readonly arn: string;
+        readonly providerName: string;
+        readonly clientId: string;
+        readonly idTokenValidityMinutes: number;
+        /** The app client lets a user write their own email (an empty write list means every standard attribute). */
+        readonly clientWritesEmail: boolean;
+        /** An email change waits until the new address is verified. */
+        readonly emailVerifiedBeforeUpdate: boolean;
+    };
+    /** The bucket of the Pulumi state (`ciStateBucket`), when the backend is S3. */
+    readonly stateBucket?: string;
     readonly identityPool: {
         readonly id: string;
         readonly arn: string;
@@ -192,7 +204,10 @@ export function buildWorld(stacks: readonly SynthesizedStack[], account: string)
                 providerName: pool.state.endpoint,
                 clientId: client.id,
                 idTokenValidityMinutes: client.inputs.idTokenValidity ?? 60,
+                clientWritesEmail: (client.inputs.writeAttributes ?? []).length === 0 || client.inputs.writeAttributes.includes("email"),
+                emailVerifiedBeforeUpdate: (pool.inputs.userAttributeUpdateSettings?.attributesRequireVerificationBeforeUpdates ?? []).includes("email"),
             },
+            stateBucket: stack.config["federated-access:ciStateBucket"] || undefined,
             identityPool: {
                 id: identityPool.id,
                 arn: identityPool.state.arn,

@@ -9,12 +9,11 @@ import * as fs from "fs";
 
 import { AccessReport, accessReport, diffExpectation, expectationOf, formatViolation } from "../analysis/access";
 import { githubSubject, peopleOf } from "../analysis/people";
-import { violations } from "../analysis/promises";
-import { ReachModel } from "../analysis/reach";
-import { buildWorld, SynthesizedResource, SynthesizedStack } from "../analysis/world";
+import { buildWorld, SynthesizedStack } from "../analysis/world";
 import { STAGES } from "./harness";
 import { EXPECTED_REACH_FILE } from "../tools/plan";
 import { ACCOUNT_ID, ProgramRun, runProgram, stackRun } from "./harness";
+import { editPolicy, editResource, violationsOf } from "./support/peopleWorld";
 
 async function allStacks(): Promise<ProgramRun[]> {
     const runs: ProgramRun[] = [];
@@ -22,41 +21,6 @@ async function allStacks(): Promise<ProgramRun[]> {
         runs.push(await stackRun(stage)); // one at a time: each run installs its own mocks
     }
     return runs;
-}
-
-/** A copy of the stacks with one resource's inputs changed. */
-function editResource(stacks: readonly SynthesizedStack[], stage: string, name: string, edit: (inputs: Record<string, any>) => Record<string, any>): SynthesizedStack[] {
-    let found = false;
-    const copy = stacks.map((stack) => ({
-        ...stack,
-        resources: stack.resources.map((r): SynthesizedResource => {
-            if (stack.stack !== stage || r.name !== name) return r;
-            found = true;
-            return { ...r, inputs: edit(structuredClone(r.inputs)) };
-        }),
-    }));
-    assert.ok(found, `no resource ${name} in ${stage}`);
-    return copy;
-}
-
-/** A copy of the stacks with one policy document (a JSON input) changed. */
-function editPolicy(stacks: readonly SynthesizedStack[], stage: string, name: string, field: string, edit: (doc: any) => void): SynthesizedStack[] {
-    return editResource(stacks, stage, name, (inputs) => {
-        const doc = JSON.parse(inputs[field]);
-        edit(doc);
-        return { ...inputs, [field]: JSON.stringify(doc) };
-    });
-}
-
-/** The violations of the named people only (the whole model takes seconds; a person, a fraction). */
-async function violationsOf(stacks: readonly SynthesizedStack[], ...names: string[]): Promise<string[]> {
-    const world = buildWorld(stacks, ACCOUNT_ID);
-    const model = new ReachModel(world);
-    const people = peopleOf(world).filter((p) => names.includes(p.name));
-    assert.strictEqual(people.length, names.length, `people ${names.join(", ")}`);
-    const reaches = [];
-    for (const person of people) reaches.push(await model.reach(person));
-    return violations(reaches, world).map(formatViolation);
 }
 
 const statement = (doc: any, sid: string) => doc.Statement.find((s: any) => s.Sid === sid);
