@@ -211,9 +211,11 @@ export const CONFIG_KEYS = {
     },
     githubDeployEnvironment: {
         type: "string",
-        description: "GitHub environment of this stage's deploy job; empty: the deploy role trusts pushes to main.",
+        description: "GitHub environment of this stage's deploy job (not ending in -smoke, the smoke jobs' environments; each stage its own); empty: the deploy role trusts pushes to main.",
         default: "",
-        schema: optionalText(/^[A-Za-z0-9._-]{1,255}$/, "a GitHub environment name"),
+        // `<name>-smoke` and `smoke` are smoke jobs' environments (components/githubCi.ts
+        // smokeEnvironmentOf): a deploy role trusting one would be the prize of another stage's smoke job.
+        schema: optionalText(/^(?![A-Za-z0-9._-]*(^|-)smoke$)[A-Za-z0-9._-]{1,249}$/, "a GitHub environment name of at most 249 characters, not ending in -smoke (the smoke jobs' environments)"),
     },
     ciStateBucket: {
         type: "string",

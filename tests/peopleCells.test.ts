@@ -119,10 +119,13 @@ describe("people model over adversarial configurations the program accepts", () 
         { stage: "prod", overrides: { "federated-access:callerProdRoleName": "LambdaRoleDeve" } },
         // A state bucket named like a stage's buckets: that stage's deploy role could rewrite it.
         { stage: "deve", overrides: { "federated-access:ciStateBucket": "federated-access-prod-state" }, refused: /ciStateBucket/ },
-        // A deploy environment named like another stage's deploy or smoke environment: each stack
-        // is validated alone, so the program accepts it; the plan reports the shared subject.
+        // A deploy environment named like another stage's deploy environment: each stack is
+        // validated alone, so the program accepts it; the plan reports the shared subject, and the
+        // workflows' stage listing refuses it (tests/workflows.test.ts).
         { stage: "deve", overrides: { "federated-access:githubDeployEnvironment": "prod" }, reported: /^(deve deploy pipeline × prod|prod deploy pipeline × deve): .*environment:prod:ref/ },
-        { stage: "deve", overrides: { "federated-access:githubDeployEnvironment": "prod-smoke" }, reported: /^prod deploy pipeline × deve: .*environment:prod-smoke:ref/ },
+        // A smoke job's environment: refused by the stack alone.
+        { stage: "deve", overrides: { "federated-access:githubDeployEnvironment": "prod-smoke" }, refused: /githubDeployEnvironment' must be a GitHub environment name of at most 249 characters, not ending in -smoke/ },
+        { stage: "deve", overrides: { "federated-access:githubDeployEnvironment": "smoke" }, refused: /not ending in -smoke/ },
     ];
     for (const { stage, overrides, refused, reported } of cases) {
         const what = Object.entries(overrides)

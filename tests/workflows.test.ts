@@ -239,6 +239,8 @@ describe("CI workflows", () => {
                 smokeEnvironment: "qa-smoke",
                 previewRoleVariable: "CI_PREVIEW_ROLE_ARN_QA",
             });
+            fs.writeFileSync(path.join(root, "Pulumi.qa.yaml"), deve.replace(/githubDeployEnvironment: deve/, "githubDeployEnvironment: prod"));
+            assert.throws(() => workflowStages(root), /Pulumi\.prod\.yaml: its GitHub environments \(prod, prod-smoke\) overlap Pulumi\.qa\.yaml's \(prod, prod-smoke\)/);
             fs.writeFileSync(path.join(root, "Pulumi.qa.yaml"), deve.replace(/\n\s*federated-access:githubDeployEnvironment:.*\n/, "\n"));
             assert.throws(() => workflowStages(root), /Pulumi\.qa\.yaml: 'federated-access:githubDeployEnvironment' is missing/);
             fs.renameSync(path.join(root, "Pulumi.qa.yaml"), path.join(root, "Pulumi.q-a.yaml"));

@@ -67,6 +67,11 @@ export function workflowStages(root = ROOT): WorkflowStage[] {
             previewRoleVariable: `CI_PREVIEW_ROLE_ARN_${stack.toUpperCase()}`,
         });
     }
+    // Two stages in one environment would share a deploy subject: each pipeline could deploy the other.
+    for (const [index, s] of stages.entries()) {
+        const earlier = stages.slice(0, index).find((o) => o.environment !== "" && (o.environment === s.environment || o.smokeEnvironment === s.environment || o.environment === s.smokeEnvironment));
+        if (earlier) problems.push(`Pulumi.${s.stage}.yaml: its GitHub environments (${s.environment}, ${s.smokeEnvironment}) overlap Pulumi.${earlier.stage}.yaml's (${earlier.environment}, ${earlier.smokeEnvironment}): each stage needs environments of its own`);
+    }
     if (problems.length > 0) throw new Error(`the workflows cannot run these stack files:\n  - ${problems.join("\n  - ")}`);
     return stages;
 }
