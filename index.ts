@@ -217,6 +217,8 @@ const ci = settings.githubRepository
     ? new GitHubCiRoles("ci", {
           repository: settings.githubRepository,
           repositoryIds: settings.githubRepositoryIds,
+          // A production stage is not previewed by pull requests (its secrets would be decrypted for their code).
+          previewRole: settings.tier !== "production",
           existingProviderArn:
               settings.githubOidcProvider === "existing"
                   ? // IAM names an OIDC provider after its URL: arn:<partition>:iam::<account>:oidc-provider/<host>.
@@ -289,6 +291,6 @@ export const auditAccessLogBucket = audit?.accessLogBucket.bucketName;
 export const oidcProviderArn = oidc.provider.arn;
 export const oidcRoleArn = oidc.role.arn;
 export const githubOidcProviderArn = ci?.providerArn;
-export const ciPreviewRoleArn = ci?.previewRole.arn;
+export const ciPreviewRoleArn = ci?.previewRole?.arn;
 export const ciDeployRoleArn = ci?.deployRole.arn;
 export const ciSmokeRoleArn = ci?.smokeRole.arn;

@@ -195,7 +195,8 @@ export interface CiRightsInput {
     readonly stack: SynthesizedStack;
     readonly account: string;
     readonly deploy: CiRole;
-    readonly preview: CiRole;
+    /** None for a stage pull requests do not preview (a production one). */
+    readonly preview?: CiRole;
     /** Whether the deploy role may delete (not in prod). */
     readonly deletes: boolean;
     /** ARN of the boundary every workload role carries. */
@@ -338,7 +339,7 @@ export async function ciRightsGaps(
                 if (isRead) {
                     who.push(["deploy", input.deploy]);
                     // A bucket's refresh lists its keys (HeadBucket is authorized as s3:ListBucket): the preview role reads no data.
-                    if (!(call.action === "s3:ListBucket" && r.type === "aws:s3/bucket:Bucket")) who.push(["preview", input.preview]);
+                    if (input.preview && !(call.action === "s3:ListBucket" && r.type === "aws:s3/bucket:Bucket")) who.push(["preview", input.preview]);
                 } else if (!administered && (phase !== "delete" || input.deletes || !DATA_TYPES.includes(r.type))) {
                     who.push(["deploy", input.deploy]);
                 } else if (administered) {
@@ -421,7 +422,7 @@ export async function callsNeedingAdministrator(
 ): Promise<string[]> {
     const calls = PROVIDER_CALLS[r.type] as ProviderCalls | undefined;
     if (!calls) return [`(no provider calls are known for ${r.type}: add them to analysis/providerActions.ts)`];
-    const input: CiRightsInput = { stack, account: applier.account, deploy: applier.deploy ?? { arn: "", policies: [] }, preview: { arn: "", policies: [] }, deletes: false, boundaryArn: applier.boundaryArn };
+    const input: CiRightsInput = { stack, account: applier.account, deploy: applier.deploy ?? { arn: "", policies: [] }, deletes: false, boundaryArn: applier.boundaryArn };
     const vars = variables(r, stack, applier.account);
     const denied: string[] = [];
     for (const phase of phases) {

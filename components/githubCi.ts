@@ -118,19 +118,28 @@ export interface GitHubCiRolesArgs extends GitHubSubjectArgs {
     readonly state?: StateScope;
     /** What the smoke checks touch. */
     readonly smokeScope: pulumi.Input<SmokeScope>;
+    /**
+     * Whether pull requests get a preview role. A preview runs the pull request's code with the
+     * stack's secrets decrypted, so a production stage has none: any author could print its
+     * secrets. Its change is reviewed offline (`npm run plan -- --base`) and previewed by
+     * `pulumi up` in the deploy job, behind the environment's approval.
+     * @default true
+     */
+    readonly previewRole?: boolean;
     /** Tags applied to every taggable resource. @default {} */
     readonly tags?: Record<string, string>;
 }
 
 /**
  * Keyless CI for one stage: GitHub Actions' OIDC provider (or the account's existing one),
- * a preview role for pull requests of one repository, a deploy role for its deploy environment
+ * a preview role for pull requests of one repository (unless `previewRole` is false), a deploy role for its deploy environment
  * and a smoke-check role for its smoke environment (`smokeEnvironmentOf`), both on its main
  * branch, all pinned by audience and subject; no two roles trust the same subject.
  */
 export class GitHubCiRoles extends pulumi.ComponentResource {
     public readonly providerArn: pulumi.Output<string>;
-    public readonly previewRole: aws.iam.Role;
+    /** None when `previewRole` is false. */
+    public readonly previewRole?: aws.iam.Role;
     public readonly deployRole: aws.iam.Role;
     public readonly smokeRole: aws.iam.Role;
 
@@ -198,12 +207,12 @@ export class GitHubCiRoles extends pulumi.ComponentResource {
             }
             return created;
         };
-        this.previewRole = role("preview", subjects.preview, scope.apply(ciPreviewPolicy));
+        this.previewRole = (args.previewRole ?? true) ? role("preview", subjects.preview, scope.apply(ciPreviewPolicy)) : undefined;
         this.deployRole = role("deploy", subjects.deploy, scope.apply(ciDeployPolicy));
         this.smokeRole = role("smoke", subjects.smoke, pulumi.output(args.smokeScope).apply(smokeChecksPolicy));
         this.registerOutputs({
             providerArn: this.providerArn,
-            previewRoleArn: this.previewRole.arn,
+            previewRoleArn: this.previewRole?.arn,
             deployRoleArn: this.deployRole.arn,
             smokeRoleArn: this.smokeRole.arn,
         });

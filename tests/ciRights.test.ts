@@ -23,7 +23,7 @@ function inputOf(run: ProgramRun, edit: (doc: any) => void = () => undefined): C
         stack: run,
         account: ACCOUNT_ID,
         deploy,
-        preview: role(run.outputs.ciPreviewRoleArn),
+        preview: run.outputs.ciPreviewRoleArn ? role(run.outputs.ciPreviewRoleArn) : undefined,
         deletes: run.stack !== "prod",
         boundaryArn: run.outputs.permissionsBoundaryArn,
     };
@@ -50,7 +50,7 @@ for (const stage of STAGES) {
             const needed = new Set(gaps.inventory);
             for (const [who, role] of [
                 ["deploy", input.deploy],
-                ["preview", input.preview],
+                ...(input.preview ? [["preview", input.preview] as const] : []),
             ] as const) {
                 const beyond = grantedActions(role.policies).filter((action) => !needed.has(`${who} ${action}`));
                 assert.deepStrictEqual(beyond, [], `${who} grants actions no provider call needs`);
@@ -70,7 +70,8 @@ for (const stage of STAGES) {
             const { administered } = gaps;
             // GitHub's provider is an administrator's too, whether the stack creates it or names the account's.
             const github = run.ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider").some((p) => p.name === "ci-github") ? ["ci-github"] : [];
-            const expected = ["ci-preview", "ci-deploy", "ci-smoke", "ci-preview-rights", "ci-deploy-rights", "ci-smoke-rights", "boundary-policy", ...github, "identities-roles"];
+            const preview = input.preview ? ["ci-preview", "ci-preview-rights"] : [];
+            const expected = [...preview, "ci-deploy", "ci-smoke", "ci-deploy-rights", "ci-smoke-rights", "boundary-policy", ...github, "identities-roles"];
             for (const name of expected) {
                 assert.ok(administered.some((a) => a.endsWith(` ${name}`)), `${name} is administrator-managed`);
             }

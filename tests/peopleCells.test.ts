@@ -30,23 +30,23 @@ describe("people-model cells of users, state and log policies", () => {
     });
 
     it("a preview role that may create groups changes the users' groups", async () => {
-        const broken = editPolicy(stacks, "prod", "ci-preview-rights", "policy", (doc) => doc.Statement.push(allow("cognito-idp:CreateGroup", poolArn(stacks, "prod"))));
+        const broken = editPolicy(stacks, "stag", "ci-preview-rights", "policy", (doc) => doc.Statement.push(allow("cognito-idp:CreateGroup", poolArn(stacks, "stag"))));
         const found = await violationsOf(broken, "pull-request author");
-        assert.ok(has(found, "pull-request author × prod: change users' groups", "cognito-idp:CreateGroup"), found.join("\n"));
+        assert.ok(has(found, "pull-request author × stag: change users' groups", "cognito-idp:CreateGroup"), found.join("\n"));
     });
 
     it("a preview role that may create users re-sends an admin's invitation and is served the admin route", async () => {
-        const broken = editPolicy(stacks, "prod", "ci-preview-rights", "policy", (doc) => doc.Statement.push(allow("cognito-idp:AdminCreateUser", poolArn(stacks, "prod"))));
+        const broken = editPolicy(stacks, "stag", "ci-preview-rights", "policy", (doc) => doc.Statement.push(allow("cognito-idp:AdminCreateUser", poolArn(stacks, "stag"))));
         const found = await violationsOf(broken, "pull-request author");
-        assert.ok(has(found, "pull-request author × prod: re-send an invitation", "cognito-idp:AdminCreateUser"), found.join("\n"));
-        assert.ok(has(found, "pull-request author × prod: /admin as an admin", "MessageAction RESEND"), found.join("\n"));
+        assert.ok(has(found, "pull-request author × stag: re-send an invitation", "cognito-idp:AdminCreateUser"), found.join("\n"));
+        assert.ok(has(found, "pull-request author × stag: /admin as an admin", "MessageAction RESEND"), found.join("\n"));
     });
 
     it("a preview role that may set passwords takes over a user's folder", async () => {
-        const broken = editPolicy(stacks, "prod", "ci-preview-rights", "policy", (doc) => doc.Statement.push(allow("cognito-idp:AdminSetUserPassword", poolArn(stacks, "prod"))));
+        const broken = editPolicy(stacks, "stag", "ci-preview-rights", "policy", (doc) => doc.Statement.push(allow("cognito-idp:AdminSetUserPassword", poolArn(stacks, "stag"))));
         const found = await violationsOf(broken, "pull-request author");
-        assert.ok(has(found, "pull-request author × prod: set a user's password", "cognito-idp:AdminSetUserPassword"), found.join("\n"));
-        assert.ok(has(found, "pull-request author × prod: read A's file", "AdminSetUserPassword on the prod user pool: any user"), found.join("\n"));
+        assert.ok(has(found, "pull-request author × stag: set a user's password", "cognito-idp:AdminSetUserPassword"), found.join("\n"));
+        assert.ok(has(found, "pull-request author × stag: read A's file", "AdminSetUserPassword on the stag user pool: any user"), found.join("\n"));
     });
 
     it("an app client that lets users write their email, unverified, hands a stolen access token the account", async () => {
