@@ -12,8 +12,32 @@ import * as assert from "assert";
 import { validatePolicy } from "../analysis/catalog";
 import { apiGatewayDecision, grantedActions } from "../analysis/ciRights";
 import { decide } from "../analysis/engine";
-import { ciDeployPolicy, ciPreviewPolicy, ciStatePolicy, StageScope } from "../components/ciPolicies";
+import type * as CiPolicies from "../components/ciPolicies";
 import { PolicyDocument } from "../components/policies";
+
+type StageScope = CiPolicies.StageScope;
+
+/**
+ * components/ciPolicies.ts, loaded anew: its action lists are module-level constants, and a module
+ * loaded once per process fixes them before any test runs. Loaded inside each test (once), the lists are
+ * read by the tests that check them, so mutation testing changes one list at a time in the same
+ * process instead of starting a fresh one per change.
+ */
+function ciPolicies(): typeof CiPolicies {
+    if (loaded === undefined) {
+        delete require.cache[require.resolve("../components/ciPolicies")];
+        loaded = require("../components/ciPolicies") as typeof CiPolicies;
+    }
+    return loaded;
+}
+let loaded: typeof CiPolicies | undefined;
+// Once per test, on the test's first call: the hook only forgets, the test itself loads.
+beforeEach(() => {
+    loaded = undefined;
+});
+const ciDeployPolicy = (scope: StageScope) => ciPolicies().ciDeployPolicy(scope);
+const ciPreviewPolicy = (scope: StageScope) => ciPolicies().ciPreviewPolicy(scope);
+const ciStatePolicy = (...args: Parameters<typeof CiPolicies.ciStatePolicy>) => ciPolicies().ciStatePolicy(...args);
 
 const ACCOUNT = "111122223333";
 const REGION = "ap-northeast-1";
@@ -405,18 +429,20 @@ describe("CI policy builders: deploy", () => {
 
 describe("CI policy builders: the deploy role's limits", () => {
     const deploy = () => ciDeployPolicy(DEVE);
-    const askDeploy = (action: string, resource: string, context: Context = {}) => ask(deploy(), "deploy", action, resource, context);
+    const askDeploy = (doc: PolicyDocument, action: string, resource: string, context: Context = {}) => ask(doc, "deploy", action, resource, context);
 
     it("can never remove or rewrite a permissions boundary, nor any managed policy", async () => {
-        assert.strictEqual(await askDeploy("iam:DeleteRolePermissionsBoundary", EXECUTION_ROLE), "ExplicitlyDenied");
+        const doc = deploy();
+        assert.strictEqual(await askDeploy(doc, "iam:DeleteRolePermissionsBoundary", EXECUTION_ROLE), "ExplicitlyDenied");
         for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"]) {
             for (const policy of [DEVE.boundaryArn, `arn:aws:iam::${ACCOUNT}:policy/AnyPolicy`]) {
-                assert.strictEqual(await askDeploy(action, policy), "ExplicitlyDenied", `${action} ${policy}`);
+                assert.strictEqual(await askDeploy(doc, action, policy), "ExplicitlyDenied", `${action} ${policy}`);
             }
         }
     });
 
     it("can never move a resource into or out of a stage by its tags, in any case of the key", async () => {
+        const doc = deploy();
         for (const [action, resource] of [
             ["iam:TagRole", EXECUTION_ROLE],
             ["iam:TagOpenIDConnectProvider", OIDC_PROVIDER],
@@ -425,7 +451,7 @@ describe("CI policy builders: the deploy role's limits", () => {
             ["cognito-idp:TagResource", USER_POOL],
             ["cognito-identity:TagResource", IDENTITY_POOL],
         ] as const) {
-            const on = (context: Context) => askDeploy(action, resource, { ...tags("ResourceTag"), ...context });
+            const on = (context: Context) => askDeploy(doc, action, resource, { ...tags("ResourceTag"), ...context });
             for (const key of ["stage", "Stage", "STAGE"]) {
                 assert.strictEqual(await on({ "aws:TagKeys": [key], [`aws:RequestTag/${key}`]: "prod" }), "ExplicitlyDenied", `${action} ${key}=prod`);
             }
@@ -442,43 +468,47 @@ describe("CI policy builders: the deploy role's limits", () => {
             ["cognito-idp:UntagResource", USER_POOL],
         ] as const) {
             for (const key of ["stage", "project"]) {
-                assert.strictEqual(await askDeploy(action, resource, { ...tags("ResourceTag"), "aws:TagKeys": [key] }), "ExplicitlyDenied", `${action} ${key}`);
+                assert.strictEqual(await askDeploy(doc, action, resource, { ...tags("ResourceTag"), "aws:TagKeys": [key] }), "ExplicitlyDenied", `${action} ${key}`);
             }
-            assert.strictEqual(await askDeploy(action, resource, { ...tags("ResourceTag"), "aws:TagKeys": ["owner"] }), "Allowed", `${action} owner`);
+            assert.strictEqual(await askDeploy(doc, action, resource, { ...tags("ResourceTag"), "aws:TagKeys": ["owner"] }), "Allowed", `${action} owner`);
         }
     });
 
     it("cannot stop, change or delete any trail of the account", async () => {
+        const doc = deploy();
         for (const trail of [TRAIL, `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/organization-trail`]) {
             for (const action of ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "cloudtrail:PutInsightSelectors", "cloudtrail:RemoveTags"]) {
-                assert.strictEqual(await askDeploy(action, trail), "ExplicitlyDenied", `${action} ${trail}`);
+                assert.strictEqual(await askDeploy(doc, action, trail), "ExplicitlyDenied", `${action} ${trail}`);
             }
         }
     });
 
     it("cannot change the audit log bucket or its objects, though its name starts like the stage's buckets; reads its configuration", async () => {
+        const doc = deploy();
         for (const action of ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:DeleteBucket", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning", "s3:PutBucketTagging"]) {
-            assert.strictEqual(await askDeploy(action, BUCKET), "Allowed", `${action} on a stage bucket`);
-            assert.strictEqual(await askDeploy(action, AUDIT_BUCKET), "ExplicitlyDenied", `${action} on the audit bucket`);
+            assert.strictEqual(await askDeploy(doc, action, BUCKET), "Allowed", `${action} on a stage bucket`);
+            assert.strictEqual(await askDeploy(doc, action, AUDIT_BUCKET), "ExplicitlyDenied", `${action} on the audit bucket`);
         }
         for (const action of ["s3:DeleteObjectVersion", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"]) {
-            assert.strictEqual(await askDeploy(action, `${AUDIT_BUCKET}/AWSLogs/${ACCOUNT}/x.json.gz`), "ExplicitlyDenied", action);
+            assert.strictEqual(await askDeploy(doc, action, `${AUDIT_BUCKET}/AWSLogs/${ACCOUNT}/x.json.gz`), "ExplicitlyDenied", action);
         }
         for (const action of ["s3:ListBucket", "s3:ListTagsForResource", ...BUCKET_CONFIG_READS]) {
-            assert.strictEqual(await askDeploy(action, AUDIT_BUCKET), "Allowed", `${action}: its configuration stays readable for a refresh`);
+            assert.strictEqual(await askDeploy(doc, action, AUDIT_BUCKET), "Allowed", `${action}: its configuration stays readable for a refresh`);
         }
     });
 
     it("never puts or deletes a CloudWatch Logs resource policy", async () => {
+        const doc = deploy();
         for (const action of ["logs:PutResourcePolicy", "logs:DeleteResourcePolicy"]) {
-            assert.notStrictEqual(await askDeploy(action, "*"), "Allowed", action);
+            assert.notStrictEqual(await askDeploy(doc, action, "*"), "Allowed", action);
         }
     });
 
     it("cannot create or change a route that is not IAM-authorized, nor create one that states no type", () => {
+        const doc = deploy();
         const routes = `${API}/routes`;
         const decideRoute = (action: string, resource: string, authorization?: string) =>
-            apiGatewayDecision([deploy()], action, resource, { ...IN_REGION, ...(authorization === undefined ? {} : { "apigateway:Request/RouteAuthorizationType": authorization }) });
+            apiGatewayDecision([doc], action, resource, { ...IN_REGION, ...(authorization === undefined ? {} : { "apigateway:Request/RouteAuthorizationType": authorization }) });
         for (const [action, resource] of [
             ["apigateway:POST", routes],
             ["apigateway:PATCH", `${routes}/route1`],
@@ -490,7 +520,7 @@ describe("CI policy builders: the deploy role's limits", () => {
             }
         }
         const quickCreate = (authorization: string) =>
-            apiGatewayDecision([deploy()], "apigateway:POST", `arn:aws:apigateway:${REGION}::/apis`, { ...IN_REGION, ...tags("RequestTag"), "apigateway:Request/RouteAuthorizationType": authorization });
+            apiGatewayDecision([doc], "apigateway:POST", `arn:aws:apigateway:${REGION}::/apis`, { ...IN_REGION, ...tags("RequestTag"), "apigateway:Request/RouteAuthorizationType": authorization });
         assert.strictEqual(quickCreate("AWS_IAM"), "Allowed");
         assert.strictEqual(quickCreate("NONE"), "Denied", "a quick-create API whose route is not IAM-authorized");
         assert.strictEqual(decideRoute("apigateway:POST", routes, undefined), "Denied", "a route created with no type");
@@ -499,9 +529,10 @@ describe("CI policy builders: the deploy role's limits", () => {
     });
 
     it("keeps the stage's access logs in the stage's own log groups", () => {
+        const doc = deploy();
         const stage = `${API}/stages/$default`;
         const logTo = (action: string, destination?: string) =>
-            apiGatewayDecision([deploy()], action, stage, { ...IN_REGION, ...(destination === undefined ? {} : { "apigateway:Request/AccessLoggingDestination": destination }) });
+            apiGatewayDecision([doc], action, stage, { ...IN_REGION, ...(destination === undefined ? {} : { "apigateway:Request/AccessLoggingDestination": destination }) });
         for (const action of ["apigateway:POST", "apigateway:PATCH"]) {
             assert.strictEqual(logTo(action, `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/federated-access/deve/api-access`), "Allowed", action);
             assert.strictEqual(logTo(action, `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/federated-access/prod/api-access`), "Denied", `${action} into another stage's group`);
