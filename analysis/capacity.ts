@@ -275,8 +275,8 @@ export const DESIGNS: readonly Design[] = [
     },
     {
         key: "browser",
-        name: "browser holds identity-pool credentials (the seed's browser flow)",
-        path: "browser: fromCognitoIdentityPool with the IdToken (GetId, then GetCredentialsForIdentity, renewed 5 minutes before expiry), then reads and writes its own folder in S3 directly; a new provider, and so a new GetId, for each new IdToken",
+        name: "browser holds identity-pool credentials: a credential provider per IdToken, S3 directly",
+        path: "browser, as in the seed articles' frontend: fromCognitoIdentityPool with the IdToken (GetId, then GetCredentialsForIdentity, renewed 5 minutes before expiry), then reads and writes its own folder in S3 directly; a new provider, and so a new GetId, for each new IdToken",
         uses: (s) => {
             const tokenSeconds = s.idTokenMinutes * 60;
             const perToken = Math.ceil(s.idTokenMinutes / (s.credentialMinutes - REFRESH_MARGIN_MINUTES));
