@@ -357,7 +357,7 @@ export interface DesignReport {
     readonly name: string;
     readonly path: string;
     readonly apis: ApiReport[];
-    /** Cognito calls per second, identity pool and user pool. */
+    /** Cognito API calls per second, identity pool and user pool (JWKS fetches aside). */
     readonly cognitoCallsPerSecond: number;
     /** The scenario scaled (users and requests alike) until the first default quota is reached. */
     readonly maxRequestsPerSecond: number;
@@ -448,7 +448,8 @@ export function designReport(design: Design, s: Scenario): DesignReport {
         .filter(([quota, calls]) => calls > QUOTAS[quota].value)
         .map(([quota, calls]) => ({ quota, defaultQuota: QUOTAS[quota].value, needed: Math.ceil(calls), how: increaseHow(QUOTAS[quota]) }));
     const { scale, binding } = maxScale(design, s);
-    const cognitoCallsPerSecond = uses.filter((u) => u.api.startsWith("cognito-")).reduce((sum, u) => sum + u.callsPerSecond, 0);
+    // Identity pool and user pool API calls; JWKS documents are static files, counted apart.
+    const cognitoCallsPerSecond = uses.filter((u) => u.api.startsWith("cognito-") && u.quota !== "cognito-idp:jwks.json").reduce((sum, u) => sum + u.callsPerSecond, 0);
     return {
         key: design.key,
         name: design.name,
