@@ -1,0 +1,131 @@
+/**
+ * `npm run capacity -- --users N --rps R [--format json]`: for a scenario of N active users sending
+ * R requests/s in all, the AWS calls per second of each design of the read path against AWS's
+ * default quotas (analysis/capacity.ts). Offline and instant: nothing is called. `--table` prints
+ * docs/capacity.md's table of issue 22's scenarios; a test keeps the two equal.
+ *
+ * Exit codes: 0 printed; 2 a usage error.
+ */
+import { parseArgs } from "util";
+
+import { capacity, CapacityParameters, DEFAULT_PARAMETERS, renderScenarioTable, renderText } from "../analysis/capacity";
+
+export const HINT = "run 'npm run capacity -- --help' for usage";
+
+export const USAGE = `usage: npm run capacity -- --users N --rps R [options]
+       npm run capacity -- --table
+
+Models each design of the read path (the seed's per-request exchange; this project's read-file
+handler with per-container caches; the browser holding identity-pool credentials; the credential
+floor) for N active users sending R requests/s in all: the calls per second of every AWS API on
+the path, each against its default quota and the documentation page it comes from, the quota that
+binds first, the most requests/s and active users at default quotas, the increases the scenario
+needs, and who holds which credentials for how long. Offline: nothing is called.
+
+  --users N                   active users (each active all the time; 50k and 1M are accepted)
+  --rps R                     requests/s of all users together (k and M accepted)
+  --format text|json          text (default), or JSON {scenario, designs: [{name, apis: [{api,
+                              callsPerSecond, defaultQuota, quotaSource, ...}], maxRequestsPerSecond,
+                              maxActiveUsers, binding, quotaIncreases, trade, ...}]}
+  --table                     the markdown table of docs/capacity.md (issue 22's scenarios)
+  --duration-ms D             warm duration of the read-file handler (default ${DEFAULT_PARAMETERS.durationMs}: measured on loopback)
+  --seed-duration-ms D        warm duration of the seed's handler (default ${DEFAULT_PARAMETERS.seedDurationMs}: measured on loopback)
+  --container-minutes M       life of a Lambda execution environment (default ${DEFAULT_PARAMETERS.containerMinutes}: an assumption)
+  --id-token-minutes M        IdToken validity, 5 to 1440 (default ${DEFAULT_PARAMETERS.idTokenMinutes}: the app client's)
+  --floor-id-token-minutes M  IdToken validity of the credential-floor design (default ${DEFAULT_PARAMETERS.floorIdTokenMinutes})
+  --credential-minutes M      identity-pool credential lifetime, > 5 (default ${DEFAULT_PARAMETERS.credentialMinutes})
+  --sign-ins P                password sign-ins per active user per hour (default ${DEFAULT_PARAMETERS.signInsPerUserHour}: an assumption)
+  --cache-entries K           entries of each per-container cache of the handler (default ${DEFAULT_PARAMETERS.cacheEntries})
+  --revalidate-minutes M      reuse of a token's credentials in a container (default ${DEFAULT_PARAMETERS.revalidateMinutes})
+  -h, --help                  this help
+
+example: npm run capacity -- --users 1M --rps 10k --duration-ms 40
+
+Where each default comes from: --format json prints scenario.parameterSources; docs/capacity.md explains the model.`;
+
+/** A count with an optional k (thousand) or M (million) suffix. */
+function parseCount(text: string): number {
+    const m = /^\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*([kKmM]?)\s*$/.exec(text);
+    if (!m) return NaN;
+    const factor = m[2] === "" ? 1 : m[2].toLowerCase() === "k" ? 1e3 : 1e6;
+    return Number(m[1]) * factor;
+}
+
+type Parsed = { readonly exit: 0 | 2; readonly out?: string; readonly err?: string[] } | { readonly run: () => string };
+
+const NUMERIC: readonly { flag: string; key: keyof CapacityParameters; check: (v: number) => boolean; rule: string }[] = [
+    { flag: "duration-ms", key: "durationMs", check: (v) => v > 0, rule: "a number of milliseconds above 0" },
+    { flag: "seed-duration-ms", key: "seedDurationMs", check: (v) => v > 0, rule: "a number of milliseconds above 0" },
+    { flag: "container-minutes", key: "containerMinutes", check: (v) => v > 0, rule: "a number of minutes above 0" },
+    { flag: "id-token-minutes", key: "idTokenMinutes", check: (v) => v >= 5 && v <= 1440, rule: "a number of minutes from 5 to 1440 (Cognito's range)" },
+    { flag: "floor-id-token-minutes", key: "floorIdTokenMinutes", check: (v) => v >= 5 && v <= 1440, rule: "a number of minutes from 5 to 1440 (Cognito's range)" },
+    { flag: "credential-minutes", key: "credentialMinutes", check: (v) => v > 5, rule: "a number of minutes above 5 (credentials are renewed 5 minutes before expiry)" },
+    { flag: "sign-ins", key: "signInsPerUserHour", check: (v) => v >= 0, rule: "a number of sign-ins per user per hour, 0 or more" },
+    { flag: "cache-entries", key: "cacheEntries", check: (v) => Number.isInteger(v) && v >= 1, rule: "a positive integer" },
+    { flag: "revalidate-minutes", key: "revalidateMinutes", check: (v) => v >= 0, rule: "a number of minutes, 0 or more" },
+];
+
+/** Reads the command line; never throws: bad input is `capacity: <what is wrong>` and the hint (exit 2). */
+export function parseCapacityArgs(argv: readonly string[]): Parsed {
+    const usage = (message: string): Parsed => ({ exit: 2, err: [`capacity: ${message}`, HINT] });
+    let values: Record<string, string | boolean | undefined>;
+    try {
+        ({ values } = parseArgs({
+            args: [...argv],
+            options: {
+                users: { type: "string" },
+                rps: { type: "string" },
+                format: { type: "string" },
+                table: { type: "boolean" },
+                help: { type: "boolean", short: "h" },
+                ...Object.fromEntries(NUMERIC.map((n) => [n.flag, { type: "string" as const }])),
+            },
+            strict: true,
+            allowPositionals: false,
+        }));
+    } catch (error) {
+        return usage((error as Error).message.split("\n")[0]);
+    }
+    if (values.help) return { exit: 0, out: USAGE };
+    const format = (values.format as string | undefined) ?? "text";
+    if (format !== "text" && format !== "json") return usage(`--format must be text or json, got '${format}'`);
+    const parameters: Partial<Record<keyof CapacityParameters, number>> = {};
+    for (const n of NUMERIC) {
+        const text = values[n.flag] as string | undefined;
+        if (text === undefined) continue;
+        const v = text.trim() === "" ? NaN : Number(text);
+        if (!Number.isFinite(v) || !n.check(v)) return usage(`--${n.flag} must be ${n.rule}, got '${text}'`);
+        parameters[n.key] = v;
+    }
+    if (values.table) {
+        if (values.users !== undefined || values.rps !== undefined || values.format !== undefined) {
+            return usage("--table prints issue 22's fixed scenarios: give it without --users, --rps or --format");
+        }
+        return { run: () => renderScenarioTable(undefined, parameters) };
+    }
+    if (values.users === undefined) return usage("--users is required (active users, e.g. --users 50k)");
+    const users = parseCount(values.users as string);
+    if (!Number.isInteger(users) || users < 1) return usage(`--users must be a whole number of users, 1 or more, got '${values.users}'`);
+    if (values.rps === undefined) return usage("--rps is required (requests/s of all users, e.g. --rps 500)");
+    const rps = parseCount(values.rps as string);
+    if (!Number.isFinite(rps) || rps <= 0) return usage(`--rps must be a number of requests per second above 0, got '${values.rps}'`);
+    return {
+        run: () => {
+            const report = capacity(users, rps, parameters);
+            return format === "json" ? JSON.stringify(report, null, 2) : renderText(report);
+        },
+    };
+}
+
+export function main(argv: readonly string[], out: (text: string) => void = console.log, err: (text: string) => void = console.error): number {
+    const parsed = parseCapacityArgs(argv);
+    if ("run" in parsed) {
+        out(parsed.run());
+        return 0;
+    }
+    if (parsed.out !== undefined) out(parsed.out);
+    for (const line of parsed.err ?? []) err(line);
+    return parsed.exit;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
