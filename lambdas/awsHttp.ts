@@ -54,19 +54,15 @@ export async function withRetries<T>(once: () => Promise<T>, maxAttempts: number
 
 /**
  * The container's transports, one per pair of timeouts (the read-file handler uses one pair), so
- * connections are kept alive across callers and requests; made on first use.
+ * connections are kept alive across callers and requests; made on first use. A plain object, made
+ * on first use too, so Pulumi's closure serializer (which cannot rebuild a Map) can capture it.
  */
-const handlers = new Map<string, NodeHttpHandler>();
+let handlers: Record<string, NodeHttpHandler> | undefined;
 function handlerFor(connectionTimeout: number, silence: number): NodeHttpHandler {
-    const key = `${connectionTimeout}/${silence}`;
-    let handler = handlers.get(key);
-    if (!handler) {
-        // The silence timeout is the handler's `socketTimeout` (idle socket, the answer's body
-        // included); its `requestTimeout` is a limit on the time to the answer's headers, which it only logs.
-        handler = new NodeHttpHandler({ connectionTimeout, socketTimeout: silence });
-        handlers.set(key, handler);
-    }
-    return handler;
+    handlers ??= {};
+    // The silence timeout is the handler's `socketTimeout` (idle socket, the answer's body
+    // included); its `requestTimeout` is a limit on the time to the answer's headers, which it only logs.
+    return (handlers[`${connectionTimeout}/${silence}`] ??= new NodeHttpHandler({ connectionTimeout, socketTimeout: silence }));
 }
 
 export interface Exchange {

@@ -52,13 +52,6 @@ const STATUS_NAMES: Record<number, string> = { 400: "BadRequest", 403: "Forbidde
 /** The most of an error or listing body read: S3's answers to these calls are a few hundred bytes. */
 const MAX_XML_BYTES = 64 * 1024;
 
-/**
- * SHA-256 and HMAC-SHA256 as SignatureV4 takes them: the SDK's own Node hash, over Node's
- * crypto, as its clients configure it (`Hash.bind(null, "sha256")`). Every signer of this
- * project hashes with it, and every other SHA-256 here is Node's crypto too.
- */
-export const Sha256 = Hash.bind(null, "sha256");
-
 /** RFC 3986 escaping of a key's segment, as SigV4 canonicalizes and S3 expects (`encodeURIComponent` leaves `!'()*`). */
 function escape(value: string): string {
     return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -87,7 +80,10 @@ export function createS3Reader(options: S3ReaderOptions): S3Reader {
         service: "s3",
         region: options.region,
         credentials: { ...options.credentials },
-        sha256: Sha256,
+        // SHA-256 and HMAC-SHA256: the SDK's own Node hash, over Node's crypto, as its clients
+        // configure it. Bound here, not in a module constant: a bound function is native code,
+        // which Pulumi's closure serializer cannot capture.
+        sha256: Hash.bind(null, "sha256"),
         // S3 takes the path as sent, escaped once.
         uriEscapePath: false,
         applyChecksum: true,
