@@ -2,9 +2,12 @@
  * Calls an IAM-authorized HTTP API: signs each request for `execute-api` with SigV4
  * (`@smithy/signature-v4`) using whatever credentials it is given — typically the stage
  * role assumed through `credentialsFor({ kind: "assume-role", … })` — and turns refusals
- * into errors that say what happened. Usable from a caller's Lambda or a script.
+ * into errors that say what happened. Usable from a caller's Lambda or a script: Node only, as
+ * `credentials.ts` is. It hashes with the SDK's Node SHA-256 (`Hash` of `@smithy/core/serde`, what
+ * `@smithy/hash-node` re-exports and the SDK's clients sign with in Node), the one SHA-256 of this
+ * project; in a browser that export throws, and a browser build would pass a Web Crypto hash instead.
  */
-import { Sha256 } from "@aws-crypto/sha256-js";
+import { Hash } from "@smithy/core/serde";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
@@ -101,7 +104,7 @@ export function createSignedApiClient(options: SignedApiClientOptions) {
     if (endpoint.protocol !== "https:" && !["127.0.0.1", "localhost", "[::1]"].includes(endpoint.hostname)) {
         throw new Error(`endpoint must be https (plain http only to loopback), got '${options.endpoint}'`);
     }
-    const signer = new SignatureV4({ service: "execute-api", region: options.region, credentials: options.credentials, sha256: Sha256 });
+    const signer = new SignatureV4({ service: "execute-api", region: options.region, credentials: options.credentials, sha256: Hash.bind(null, "sha256") });
     const timeoutMs = options.timeoutMs ?? 10_000;
     const now = options.now ?? (() => new Date());
     const basePath = endpoint.pathname.replace(/\/$/, "");

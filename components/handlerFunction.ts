@@ -200,6 +200,10 @@ function build(source: { file: string; exportName: string }, sdk: SdkSource, wha
             format: "cjs",
             // ES module builds first: esbuild can drop what a handler does not use only from those.
             mainFields: ["module", "main"],
+            // `import()` of a module outside the bundle (node:http, in the SDK's transport) as
+            // `require`: in a CommonJS file a real `import()` starts Node's ES module loader first,
+            // tens of milliseconds of a cold start that plain `require` does not cost.
+            supported: { "dynamic-import": false },
             minify: true,
             external: sdk === "runtime" ? ["@aws-sdk/*"] : [],
             alias: sdk === "bundled" ? NO_DEFAULT_CREDENTIALS : {},

@@ -1,27 +1,17 @@
 /**
- * One HTTP exchange with an AWS endpoint over Node's `http`/`https`, for the read-file
- * handler's S3 reads and Cognito Identity calls: kept-alive connections shared by the
- * container, a connection timeout and a silence timeout, and a cap on the body read. The
- * AWS SDK's clients are not used: their code would cost the cold start more than the rest of
- * the handler. Node's `https` rather than global `fetch`, whose first request loads undici.
+ * One HTTP exchange with an AWS endpoint, for the read-file handler's S3 reads and Cognito
+ * Identity calls, over the SDK's own transport, `@smithy/node-http-handler` (what the SDK's
+ * clients send with in Node): kept-alive connections (the handler's agents: keep-alive, at most
+ * 50 sockets per host) shared by every caller of the container, a connection timeout and a
+ * silence timeout. What this module adds is the cap on the body read, the answer's body being a
+ * stream the handler leaves to its caller, and the retries of `withRetries`. The SDK's clients
+ * are not used: their code would cost the cold start more than the rest of the handler. Node's
+ * `https` rather than global `fetch`, whose first request loads undici.
  */
-import * as http from "http";
-import * as https from "https";
+import type { IncomingMessage } from "http";
 
-/** Connections are kept alive and shared by every caller of the container, as the SDK's handler does; made on first use. */
-let agents: { "https:": https.Agent; "http:": http.Agent } | undefined;
-function agentFor(protocol: string): http.Agent {
-    agents ??= { "https:": new https.Agent({ keepAlive: true, maxSockets: 50 }), "http:": new http.Agent({ keepAlive: true, maxSockets: 50 }) };
-    return protocol === "https:" ? agents["https:"] : agents["http:"];
-}
-
-/** A connection that did not open, or an answer that stopped coming, in time. */
-export class TimeoutError extends Error {
-    constructor(what: string) {
-        super(what);
-        this.name = "TimeoutError";
-    }
-}
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { HttpRequest } from "@smithy/protocol-http";
 
 /** How long a caller waits and how often it tries, for one AWS service's calls. */
 export interface ConnectionOptions {
@@ -62,16 +52,22 @@ export async function withRetries<T>(once: () => Promise<T>, maxAttempts: number
     }
 }
 
+/**
+ * The container's transports, one per pair of timeouts (the read-file handler uses one pair), so
+ * connections are kept alive across callers and requests; made on first use. A plain object, made
+ * on first use too, so Pulumi's closure serializer (which cannot rebuild a Map) can capture it.
+ */
+let handlers: Record<string, NodeHttpHandler> | undefined;
+function handlerFor(connectionTimeout: number, silence: number): NodeHttpHandler {
+    handlers ??= {};
+    // The silence timeout is the handler's `socketTimeout` (idle socket, the answer's body
+    // included); its `requestTimeout` is a limit on the time to the answer's headers, which it only logs.
+    return (handlers[`${connectionTimeout}/${silence}`] ??= new NodeHttpHandler({ connectionTimeout, socketTimeout: silence }));
+}
+
 export interface Exchange {
-    readonly protocol: string;
-    readonly hostname: string;
-    /** "" for the protocol's own. */
-    readonly port: string;
-    readonly method: "GET" | "POST";
-    /** Path and query, escaped. */
-    readonly path: string;
-    readonly headers: Record<string, string>;
-    readonly body?: string;
+    /** The request, signed or not: protocol, host, port, method, path (escaped) and query, headers, body. */
+    readonly request: HttpRequest;
     /** Most bytes of the answer's body read; past it the answer is reported too large and not read on. */
     readonly limit: number;
     readonly connectionTimeoutMs: number;
@@ -80,7 +76,8 @@ export interface Exchange {
 
 export interface Answer {
     readonly status: number;
-    readonly headers: http.IncomingHttpHeaders;
+    /** Header names in lower case. */
+    readonly headers: Record<string, string>;
     /** The body, when within the limit. */
     readonly body: Buffer;
     /** Whether the body (or its announced length) went past the limit. */
@@ -88,65 +85,28 @@ export interface Answer {
 }
 
 /** Sends one request; rejects only when no whole answer came (refused, reset, timed out). */
-export function exchange(options: Exchange): Promise<Answer> {
-    const transport = options.protocol === "https:" ? https : http;
-    return new Promise<Answer>((resolve, reject) => {
-        const request = transport.request({
-            protocol: options.protocol,
-            hostname: options.hostname,
-            port: options.port || undefined,
-            method: options.method,
-            path: options.path,
-            headers: options.headers,
-            agent: agentFor(options.protocol),
-        });
-        let connectTimer: NodeJS.Timeout | undefined;
-        let settled = false;
-        const settle = (outcome: Answer | Error) => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(connectTimer);
-            if (outcome instanceof Error) {
-                request.destroy();
-                reject(outcome);
-            } else {
-                resolve(outcome);
-            }
-        };
-        request.on("socket", (socket) => {
-            if (socket.connecting) {
-                connectTimer = setTimeout(() => settle(new TimeoutError(`no connection within ${options.connectionTimeoutMs} ms`)), options.connectionTimeoutMs);
-                socket.once("connect", () => clearTimeout(connectTimer));
-            }
-        });
-        request.setTimeout(options.requestTimeoutMs, () => settle(new TimeoutError(`no answer for ${options.requestTimeoutMs} ms`)));
-        request.on("error", (error) => settle(error));
-        request.on("response", (response) => {
-            const status = response.statusCode ?? 0;
-            const tooLarge = () => {
-                settle({ status, headers: response.headers, body: Buffer.alloc(0), tooLarge: true });
-                // The rest is not wanted: this connection is not reused.
-                request.destroy();
-            };
-            const announced = Number(response.headers["content-length"]);
-            if (Number.isFinite(announced) && announced > options.limit) {
-                tooLarge();
-                return;
-            }
-            const chunks: Buffer[] = [];
-            let received = 0;
-            response.on("data", (chunk: Buffer) => {
-                received += chunk.length;
-                if (received > options.limit) {
-                    tooLarge();
-                    return;
-                }
-                chunks.push(chunk);
-            });
-            response.on("end", () => settle({ status, headers: response.headers, body: Buffer.concat(chunks), tooLarge: false }));
-            response.on("error", (error) => settle(error));
-            response.on("aborted", () => settle(new Error("the connection closed mid-answer")));
-        });
-        request.end(options.body);
-    });
+export async function exchange(options: Exchange): Promise<Answer> {
+    const { response } = await handlerFor(options.connectionTimeoutMs, options.requestTimeoutMs).handle(options.request);
+    const { statusCode: status, headers } = response;
+    const stream = response.body as IncomingMessage;
+    const tooLarge = () => {
+        // The rest is not wanted: this connection is not reused.
+        stream.destroy();
+        return { status, headers, body: Buffer.alloc(0), tooLarge: true };
+    };
+    const announced = Number(headers["content-length"]);
+    if (Number.isFinite(announced) && announced > options.limit) {
+        return tooLarge();
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    // Rejects when the connection closes mid-answer or falls silent (the handler destroys the stream).
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+        received += chunk.length;
+        if (received > options.limit) {
+            return tooLarge();
+        }
+        chunks.push(chunk);
+    }
+    return { status, headers, body: Buffer.concat(chunks), tooLarge: false };
 }

@@ -9,6 +9,8 @@
  * the error type (`x-amzn-errortype`, or `__type`/`code` of the JSON body, namespace dropped),
  * `$metadata.httpStatusCode` the status and `$fault` "server" for a 5xx.
  */
+import { HttpRequest } from "@smithy/protocol-http";
+
 import { AwsServiceError, ConnectionOptions, exchange, withRetries } from "./awsHttp";
 import { CognitoIdentitySender, GetCredentialsForIdentityOutput } from "./identityCredentials";
 
@@ -49,17 +51,19 @@ export function createCognitoIdentitySender(options: CognitoIdentityOptions): Co
     async function attempt(operation: string, input: object): Promise<unknown> {
         const body = JSON.stringify(input);
         const answer = await exchange({
-            protocol: url.protocol,
-            hostname: url.hostname,
-            port: url.port,
-            method: "POST",
-            path: url.pathname || "/",
-            headers: {
-                "content-type": "application/x-amz-json-1.1",
-                "x-amz-target": `AWSCognitoIdentityService.${operation}`,
-                "content-length": String(Buffer.byteLength(body)),
-            },
-            body,
+            request: new HttpRequest({
+                protocol: url.protocol,
+                hostname: url.hostname,
+                port: url.port ? Number(url.port) : undefined,
+                method: "POST",
+                path: url.pathname || "/",
+                headers: {
+                    "content-type": "application/x-amz-json-1.1",
+                    "x-amz-target": `AWSCognitoIdentityService.${operation}`,
+                    "content-length": String(Buffer.byteLength(body)),
+                },
+                body,
+            }),
             limit: MAX_ANSWER_BYTES,
             connectionTimeoutMs: options.connectionTimeoutMs ?? 1000,
             requestTimeoutMs: options.requestTimeoutMs ?? 3000,

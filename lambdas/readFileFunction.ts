@@ -17,12 +17,17 @@ export const READ_FILE_ENV = [
 
 /**
  * Packages besides the AWS SDK that the read-file function's bundle carries (its
- * `bundledPackages`): the token verifier, and the SDK's SigV4 signer for the S3 reads.
+ * `bundledPackages`): the token verifier, and the SDK's own parts for the S3 and Cognito
+ * Identity calls: its SigV4 signer, its SHA-256 (`@smithy/core`), its request and its Node transport.
  */
-export const READ_FILE_PACKAGES = ["aws-jwt-verify", "@smithy/signature-v4"];
+export const READ_FILE_PACKAGES = ["aws-jwt-verify", "@smithy/core", "@smithy/node-http-handler", "@smithy/protocol-http", "@smithy/signature-v4"];
 
-/** Short timeouts: a hung dependency must surface well inside the function timeout. */
-const REQUEST_HANDLER = { connectionTimeout: 1000, requestTimeout: 3000 };
+/**
+ * Short timeouts: a hung dependency must surface well inside the function timeout. The
+ * connection's, and the longest silence of an open connection (the SDK's handler calls it
+ * `socketTimeout`; its `requestTimeout` bounds the time to the answer's headers).
+ */
+const REQUEST_HANDLER = { connectionTimeout: 1000, socketTimeout: 3000 };
 
 /**
  * The `callbackFactory` of the read-file function: runs once per container. It only reads
@@ -49,7 +54,7 @@ export function readFileCallbackFactory() {
         endpoint: endpointOf("COGNITO_IDENTITY"),
         maxAttempts: 2,
         connectionTimeoutMs: REQUEST_HANDLER.connectionTimeout,
-        requestTimeoutMs: REQUEST_HANDLER.requestTimeout,
+        requestTimeoutMs: REQUEST_HANDLER.socketTimeout,
     });
     return createReadFileHandler(
         {
@@ -68,7 +73,7 @@ export function readFileCallbackFactory() {
                     endpoint: s3Endpoint,
                     maxAttempts: 2,
                     connectionTimeoutMs: REQUEST_HANDLER.connectionTimeout,
-                    requestTimeoutMs: REQUEST_HANDLER.requestTimeout,
+                    requestTimeoutMs: REQUEST_HANDLER.socketTimeout,
                 }),
         },
     );

@@ -2,15 +2,16 @@
  * The two S3 calls the read-file handler makes, as SigV4-signed HTTPS GETs: GetObject of one
  * key and ListObjectsV2 of one prefix (max-keys 1). Not the AWS SDK's S3 client, whose
  * request schemas for every S3 operation cannot be shaken out of a bundle and cost the cold
- * start more than the rest of the handler: the signer is the SDK's own (`@smithy/signature-v4`),
- * the transport Node's `http`/`https` (`./awsHttp`).
+ * start more than the rest of the handler: the signer (`@smithy/signature-v4`), its SHA-256
+ * (`Hash` of `@smithy/core/serde`, which `@smithy/hash-node` re-exports) and the transport
+ * (`@smithy/node-http-handler`, through `./awsHttp`) are the SDK's own.
  *
  * Failures are thrown as the SDK throws them, so `classifyAwsError` reads them alike: `name` is
  * S3's error code (`<Code>` of the XML body, or the status's name for a body without one),
  * `$metadata.httpStatusCode` the status and `$fault` "server" for a 5xx.
  */
-import { createHash, createHmac, Hash, Hmac } from "crypto";
-
+import { Hash } from "@smithy/core/serde";
+import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 
 import { Answer, AwsServiceError, ConnectionOptions, exchange, withRetries } from "./awsHttp";
@@ -51,29 +52,7 @@ const STATUS_NAMES: Record<number, string> = { 400: "BadRequest", 403: "Forbidde
 /** The most of an error or listing body read: S3's answers to these calls are a few hundred bytes. */
 const MAX_XML_BYTES = 64 * 1024;
 
-/** SHA-256 and HMAC-SHA256 from Node's crypto, as SignatureV4's `sha256` (what @smithy/hash-node does). */
-export class NodeSha256 {
-    private hash: Hash | Hmac;
-    constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
-        this.hash = this.fresh();
-    }
-    private fresh(): Hash | Hmac {
-        if (this.secret === undefined) return createHash("sha256");
-        const key = typeof this.secret === "string" ? this.secret : ArrayBuffer.isView(this.secret) ? Buffer.from(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength) : Buffer.from(this.secret);
-        return createHmac("sha256", key);
-    }
-    update(chunk: Uint8Array): void {
-        this.hash.update(chunk);
-    }
-    async digest(): Promise<Uint8Array> {
-        return this.hash.digest();
-    }
-    reset(): void {
-        this.hash = this.fresh();
-    }
-}
-
-/** RFC 3986 escaping, as SigV4 canonicalizes and S3 expects (`encodeURIComponent` leaves `!'()*`). */
+/** RFC 3986 escaping of a key's segment, as SigV4 canonicalizes and S3 expects (`encodeURIComponent` leaves `!'()*`). */
 function escape(value: string): string {
     return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
@@ -101,7 +80,10 @@ export function createS3Reader(options: S3ReaderOptions): S3Reader {
         service: "s3",
         region: options.region,
         credentials: { ...options.credentials },
-        sha256: NodeSha256,
+        // SHA-256 and HMAC-SHA256: the SDK's own Node hash, over Node's crypto, as its clients
+        // configure it. Bound here, not in a module constant: a bound function is native code,
+        // which Pulumi's closure serializer cannot capture.
+        sha256: Hash.bind(null, "sha256"),
         // S3 takes the path as sent, escaped once.
         uriEscapePath: false,
         applyChecksum: true,
@@ -120,31 +102,20 @@ export function createS3Reader(options: S3ReaderOptions): S3Reader {
     async function attempt(bucket: string, path: string, query: Record<string, string>, limit: number): Promise<Answer> {
         const { protocol, hostname, port, bucketPath } = addressOf(bucket);
         const host = port ? `${hostname}:${port}` : hostname;
-        const signed = await signer.sign({
-            method: "GET",
-            protocol,
-            hostname,
-            port: port ? Number(port) : undefined,
-            // Path-style, the bucket itself is `/<bucket>`, as the SDK sends a listing.
-            path: `${bucketPath}${path}` || "/",
-            query,
-            headers: { host },
-        });
-        const search = Object.keys(query)
-            .sort()
-            .map((name) => `${escape(name)}=${escape(query[name])}`)
-            .join("&");
-        return exchange({
-            protocol,
-            hostname,
-            port,
-            method: "GET",
-            path: `${signed.path}${search ? `?${search}` : ""}`,
-            headers: signed.headers as Record<string, string>,
-            limit,
-            connectionTimeoutMs,
-            requestTimeoutMs,
-        });
+        const signed = await signer.sign(
+            new HttpRequest({
+                method: "GET",
+                protocol,
+                hostname,
+                port: port ? Number(port) : undefined,
+                // Path-style, the bucket itself is `/<bucket>`, as the SDK sends a listing.
+                path: `${bucketPath}${path}` || "/",
+                query,
+                headers: { host },
+            }),
+        );
+        // A copy of the request signed (the signer clones it); the handler appends the query, escaped as it was signed.
+        return exchange({ request: signed as HttpRequest, limit, connectionTimeoutMs, requestTimeoutMs });
     }
 
     /** One call, tried again once on a transient failure; an answer other than 200 is thrown as an S3Error. */

@@ -5,7 +5,7 @@
  * answered, so the checks read them as they read the SDK's (`UsernameExistsException`,
  * `NotAuthorizedException`, `UserNotFoundException`).
  */
-import { Sha256 } from "@aws-crypto/sha256-js";
+import { Hash } from "@smithy/core/serde";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
@@ -65,7 +65,7 @@ export interface LambdaInvokerOptions {
  */
 export function lambdaInvoker(options: LambdaInvokerOptions): (payload: string, signal: AbortSignal) => Promise<string> {
     const endpoint = new URL(options.endpoint ?? `https://lambda.${options.region}.amazonaws.com`);
-    const signer = new SignatureV4({ service: "lambda", region: options.region, credentials: options.credentials, sha256: Sha256 });
+    const signer = new SignatureV4({ service: "lambda", region: options.region, credentials: options.credentials, sha256: Hash.bind(null, "sha256") });
     const path = `${endpoint.pathname.replace(/\/$/, "")}/2015-03-31/functions/${encodeURIComponent(options.functionName)}/invocations`;
     return async (payload, signal) => {
         const signed = await signer.sign(

@@ -1,10 +1,12 @@
 /**
  * The production S3 reader of the read-file handler (`createS3Reader`): the requests it sends,
  * checked by a loopback S3 that verifies their SigV4 signatures as S3 does (recomputed with
- * the SDK's signer and an independent SHA-256, `@aws-crypto/sha256-js`), and how it reads S3's
- * answers: objects, listings, error codes, sizes, retries and timeouts.
+ * the SDK's signer), and how it reads S3's answers: objects, listings, error codes, sizes,
+ * retries and timeouts. The loopback S3 hashes with the project's one SHA-256 (the SDK's Node
+ * hash, as the reader does); that this hash is as SigV4 requires is pinned by known answers: AWS's
+ * published signature of its GetObject example, and the hash of the empty body.
  */
-import { Sha256 } from "@aws-crypto/sha256-js";
+import { Hash } from "@smithy/core/serde";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import * as assert from "assert";
@@ -14,7 +16,7 @@ import https = require("https");
 import { AddressInfo } from "net";
 
 import { classifyAwsError } from "../lambdas/http";
-import { createS3Reader, NodeSha256, S3Error, S3ReaderOptions } from "../lambdas/s3Reader";
+import { createS3Reader, S3Error, S3ReaderOptions } from "../lambdas/s3Reader";
 
 const REGION = "eu-west-1";
 const BUCKET = "user-files-reader";
@@ -32,7 +34,8 @@ interface Seen {
     readonly headers: http.IncomingHttpHeaders;
 }
 
-type Reply = { status: number; headers?: Record<string, string | number>; body?: string | Buffer; chunked?: boolean } | "hang";
+/** `stallAfter`: bytes of the body sent before the answer falls silent; `resetAfter`: before the connection is cut. */
+type Reply = { status: number; headers?: Record<string, string | number>; body?: string | Buffer; chunked?: boolean; stallAfter?: number; resetAfter?: number } | "hang";
 
 /**
  * A loopback S3, path-style: refuses any request whose signature it does not recompute with
@@ -42,6 +45,7 @@ async function startVerifyingS3(reply: (seen: Seen) => Reply) {
     const seen: Seen[] = [];
     const refusals: string[] = [];
     const hanging: http.ServerResponse[] = [];
+    let connections = 0;
     const refuse = (res: http.ServerResponse, code: string, why: string) => {
         refusals.push(`${code}: ${why}`);
         res.writeHead(403, { "content-type": "application/xml" }).end(`<Error><Code>${code}</Code><Message>${why}</Message></Error>`);
@@ -63,7 +67,7 @@ async function startVerifyingS3(reply: (seen: Seen) => Reply) {
                 const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(String(req.headers["x-amz-date"]));
                 if (!date) return refuse(res, "AccessDenied", "x-amz-date");
                 const query = Object.fromEntries(url.searchParams.entries());
-                const signer = new SignatureV4({ service: "s3", region: REGION, credentials: CREDENTIALS, sha256: Sha256, uriEscapePath: false });
+                const signer = new SignatureV4({ service: "s3", region: REGION, credentials: CREDENTIALS, sha256: Hash.bind(null, "sha256"), uriEscapePath: false });
                 const expected = await signer.sign(
                     new HttpRequest({ method: req.method, protocol: "http:", hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers }),
                     { signingDate: new Date(Date.UTC(+date[1], +date[2] - 1, +date[3], +date[4], +date[5], +date[6])) },
@@ -82,7 +86,12 @@ async function startVerifyingS3(reply: (seen: Seen) => Reply) {
                 const body = answer.body ?? "";
                 const length = answer.chunked ? {} : { "content-length": Buffer.byteLength(body) };
                 res.writeHead(answer.status, { "content-type": "application/xml", ...length, ...answer.headers });
-                if (answer.chunked) {
+                if (answer.stallAfter !== undefined) {
+                    res.write(Buffer.from(body).subarray(0, answer.stallAfter));
+                    hanging.push(res);
+                } else if (answer.resetAfter !== undefined) {
+                    res.write(Buffer.from(body).subarray(0, answer.resetAfter), () => res.destroy());
+                } else if (answer.chunked) {
                     const bytes = Buffer.from(body);
                     for (let i = 0; i < bytes.length; i += 4) res.write(bytes.subarray(i, i + 4));
                     res.end();
@@ -92,12 +101,15 @@ async function startVerifyingS3(reply: (seen: Seen) => Reply) {
             })();
         });
     });
+    server.on("connection", () => connections++);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return {
         url,
         seen,
         refusals,
+        /** TCP connections accepted so far. */
+        connections: () => connections,
         close: () => {
             for (const res of hanging) res.destroy();
             server.closeAllConnections();
@@ -225,6 +237,31 @@ describe("S3 reader of the read-file handler (signed GETs)", () => {
         assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
     });
 
+    it("gives up on an answer that falls silent mid-body for requestTimeoutMs, on each of its two attempts", async () => {
+        const server = await s3(() => ({ status: 200, body: "0123456789", stallAfter: 4 }));
+        const started = Date.now();
+        await assert.rejects(readerFor(server.url, { requestTimeoutMs: 150 }).getObject(BUCKET, KEY, 1024), (error: Error) => error.name === "TimeoutError");
+        assert.strictEqual(server.seen.length, 2);
+        assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+    });
+
+    it("tries again an answer cut off mid-body, and counts the second", async () => {
+        let calls = 0;
+        const server = await s3(() => (calls++ === 0 ? { status: 200, body: "0123456789", resetAfter: 4 } : { status: 200, body: "0123456789" }));
+        assert.deepStrictEqual(await readerFor(server.url).getObject(BUCKET, KEY, 1024), { tooLarge: false, text: "0123456789" });
+        assert.strictEqual(server.seen.length, 2);
+    });
+
+    it("keeps connections alive across calls and across the readers of a container (one per user's credentials)", async () => {
+        const server = await s3((seen) => (seen.query["list-type"] ? { status: 200, body: "<ListBucketResult><KeyCount>1</KeyCount></ListBucketResult>" } : objectAt(KEY, "kept")(seen)));
+        for (const reader of [readerFor(server.url), readerFor(server.url)]) {
+            assert.deepStrictEqual(await reader.getObject(BUCKET, KEY, 1024), { tooLarge: false, text: "kept" });
+            assert.strictEqual(await reader.countKeys(BUCKET, KEY), 1);
+        }
+        assert.strictEqual(server.seen.length, 4);
+        assert.strictEqual(server.connections(), 1);
+    });
+
     it("gives up on a connection refused after two attempts", async () => {
         const server = await s3(() => ({ status: 200 }));
         const url = server.url;
@@ -237,7 +274,8 @@ describe("S3 reader of the read-file handler (signed GETs)", () => {
         const original = https.request;
         const sent: { hostname?: string | null; path?: string | null; headers?: http.OutgoingHttpHeaders }[] = [];
         (https as { request: unknown }).request = (options: https.RequestOptions) => {
-            sent.push({ hostname: options.hostname, path: options.path, headers: options.headers as http.OutgoingHttpHeaders });
+            // The SDK's transport names the server `host`; either names it.
+            sent.push({ hostname: options.hostname ?? options.host, path: options.path, headers: options.headers as http.OutgoingHttpHeaders });
             throw Object.assign(new Error("not sent"), { name: "NotSent" });
         };
         try {
@@ -262,7 +300,7 @@ describe("S3 reader of the read-file handler (signed GETs)", () => {
             service: "s3",
             region: "us-east-1",
             credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
-            sha256: NodeSha256,
+            sha256: Hash.bind(null, "sha256"),
             uriEscapePath: false,
             applyChecksum: true,
         });

@@ -5,7 +5,7 @@
  * then asks `authorize` whether the caller may invoke the route, and hands the handler a
  * payload 2.0 event whose `requestContext.authorizer.iam` names the caller, as API Gateway does.
  */
-import { Sha256 } from "@aws-crypto/sha256-js";
+import { Hash } from "@smithy/core/serde";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { timingSafeEqual } from "crypto";
@@ -105,7 +105,7 @@ export async function startSigV4Server(options: SigV4ServerOptions): Promise<Sig
             service: "execute-api",
             region: options.region,
             credentials: { accessKeyId, secretAccessKey: known.secretAccessKey, sessionToken: known.sessionToken },
-            sha256: Sha256,
+            sha256: Hash.bind(null, "sha256"),
         });
         const expected = await signer.sign(
             new HttpRequest({
