@@ -22,49 +22,18 @@ import type { Context, SmokeClients } from "./context";
 import { describeError, errorName, isAuthorizationDenial, whyNotADenial } from "./errors";
 import { roleNameOf, StackOutputs } from "./outputs";
 import { RunRecord } from "./records";
+import type { CheckResult, CheckStatus, SmokeReport } from "./report";
 import { createStepper, DEFAULT_TIMING, StepFailure, StepTrace, Timing } from "./steps";
 import { sweepStale, SweepResult } from "./sweep";
 import { createUser, newPassword, newTestUser, ownKey, removeUser, signIn, smokeUsername, TestUser, writeOwnObject } from "./users";
 
 export type { SmokeClients } from "./context";
+export type { CheckResult, CheckStatus, SmokeReport } from "./report";
 export { parseOutputs, REQUIRED_OUTPUTS } from "./outputs";
 export type { StackOutputs } from "./outputs";
 export { SMOKE_RECORDS_PREFIX } from "./records";
 export type { Timing } from "./steps";
 export { SMOKE_USER_PREFIX } from "./users";
-
-export type CheckStatus = "pass" | "fail" | "skip";
-
-export interface CheckResult {
-    readonly id: string;
-    readonly name: string;
-    readonly status: CheckStatus;
-    readonly ms: number;
-    readonly detail: string;
-    /** AWS calls and API requests made by the check, retries included. */
-    readonly attempts: number;
-    /** Steps that needed more than one attempt, and why. */
-    readonly retried: { readonly step: string; readonly attempts: number; readonly on: string[] }[];
-}
-
-export interface SmokeReport {
-    readonly stage: string;
-    readonly runId: string;
-    readonly ok: boolean;
-    readonly checks: CheckResult[];
-    /** Leftovers of earlier runs (never a reason for this run to fail). */
-    readonly sweep: SweepResult;
-    readonly cleanup: {
-        readonly removed: string[];
-        readonly failed: string[];
-        /** Kept on purpose, recorded for a later run's sweep. */
-        readonly deferred: string[];
-        /** This run's record, when it is kept. */
-        readonly record?: string;
-        readonly attempts: number;
-    };
-    readonly ms: number;
-}
 
 export interface SmokeOptions {
     readonly outputs: StackOutputs;
