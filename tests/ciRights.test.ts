@@ -9,7 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 
 import { ADMINISTERED, apiGatewayDecision, CiRightsInput, ciRightsGaps, grantedActions, NOT_MADE } from "../analysis/ciRights";
+import { decide } from "../analysis/engine";
 import { PROVIDER_CALLS } from "../analysis/providerActions";
+import { ciDeployPolicy, StageScope } from "../components/ciPolicies";
 import { STAGES } from "./harness";
 import { ACCOUNT_ID, policiesOfRole, ProgramRun, ROOT, stackRun } from "./harness";
 
@@ -201,5 +203,151 @@ describe("the first-deploy guide", () => {
         const rows = section.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| resource") && !l.startsWith("| ---"));
         const why = rows.map((row) => row.split(" | ")[1].replace(/ \|$/, "").replace(/`/g, "").trim());
         assert.deepStrictEqual(why, ADMINISTERED.map((a) => a.why));
+    });
+});
+
+// The deploy policy built directly, under the IAM policy engine: the rest of the suite reads it
+// through one program run per process, which a mutation run cannot repeat per mutant.
+const ACCOUNT = "111122223333";
+const REGION = "ap-northeast-1";
+
+describe("the deploy role's limits, built directly", () => {
+    const scope: StageScope = {
+        accountId: ACCOUNT,
+        region: REGION,
+        project: "federated-access",
+        stage: "deve",
+        namePrefix: "federated-access-deve",
+        workloadRolePath: "/federated-access/deve/",
+        extraRoleNames: ["ApiAllowByIamRoleDeve"],
+        ciRolePath: "/federated-access-ci/deve/",
+        boundaryArn: `arn:aws:iam::${ACCOUNT}:policy/federated-access-ci/deve/federated-access-deve-boundary`,
+        bucketPrefix: "federated-access-deve-",
+        auditBucketPrefix: "federated-access-deve-audit-logs-",
+        logGroupPrefix: "/federated-access/deve/",
+        apiId: "api123",
+        userPoolId: `${REGION}_Pool1`,
+        identityPoolId: `${REGION}:11111111-2222-4333-8444-555555555555`,
+        trailName: "federated-access-deve-audit",
+        githubProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+        allowDeletes: true,
+    };
+    const deploy = () => ciDeployPolicy(scope);
+    const ask = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+        decide({
+            principal: `arn:aws:sts::${ACCOUNT}:assumed-role/federated-access-deve-deploy/ci`,
+            action,
+            resource,
+            resourceAccount: ACCOUNT,
+            identityPolicies: [deploy()],
+            context: { "aws:RequestedRegion": REGION, ...context },
+        });
+    const role = (pathAndName: string) => `arn:aws:iam::${ACCOUNT}:role${pathAndName}`;
+    const workloadRole = role("/federated-access/deve/federated-access-deve-read-file-fn");
+
+    it("creates and changes workload roles only with the stage's boundary", async () => {
+        for (const action of ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"]) {
+            assert.strictEqual(await ask(action, workloadRole, { "iam:PermissionsBoundary": scope.boundaryArn }), "Allowed", action);
+            assert.notStrictEqual(await ask(action, workloadRole, { "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT}:policy/AdministratorAccess` }), "Allowed", `${action} with another boundary`);
+            assert.notStrictEqual(await ask(action, workloadRole, {}), "Allowed", `${action} without a boundary`);
+            assert.notStrictEqual(await ask(action, role("/federated-access/prod/federated-access-prod-read-file-fn"), { "iam:PermissionsBoundary": scope.boundaryArn }), "Allowed", `${action} on another stage's role`);
+            assert.notStrictEqual(await ask(action, role("/federated-access-ci/deve/federated-access-deve-deploy"), { "iam:PermissionsBoundary": scope.boundaryArn }), "Allowed", `${action} on a CI role`);
+        }
+    });
+
+    it("passes only the stage's function execution roles, and only to Lambda", async () => {
+        assert.strictEqual(await ask("iam:PassRole", workloadRole, { "iam:PassedToService": "lambda.amazonaws.com" }), "Allowed");
+        assert.notStrictEqual(await ask("iam:PassRole", workloadRole, { "iam:PassedToService": "ec2.amazonaws.com" }), "Allowed");
+        assert.notStrictEqual(await ask("iam:PassRole", role("/federated-access/deve/identities-admin"), { "iam:PassedToService": "lambda.amazonaws.com" }), "Allowed");
+    });
+
+    it("can never remove or rewrite a permissions boundary", async () => {
+        assert.strictEqual(await ask("iam:DeleteRolePermissionsBoundary", workloadRole), "ExplicitlyDenied");
+        for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"]) {
+            assert.strictEqual(await ask(action, scope.boundaryArn), "ExplicitlyDenied", action);
+        }
+    });
+
+    it("can never move a resource into or out of a stage by its tags", async () => {
+        const fn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:federated-access-deve-read-file`;
+        for (const [action, resource] of [
+            ["iam:TagRole", workloadRole],
+            ["lambda:TagResource", fn],
+        ] as const) {
+            assert.strictEqual(await ask(action, resource, { "aws:TagKeys": ["stage"], "aws:RequestTag/stage": "prod" }), "ExplicitlyDenied", `${action} stage=prod`);
+            assert.strictEqual(await ask(action, resource, { "aws:TagKeys": ["project"], "aws:RequestTag/project": "another" }), "ExplicitlyDenied", `${action} project=another`);
+            assert.strictEqual(await ask(action, resource, { "aws:TagKeys": ["stage"], "aws:RequestTag/stage": "deve" }), "Allowed", `${action} stage=deve`);
+            assert.strictEqual(await ask(action, resource, { "aws:TagKeys": ["project"], "aws:RequestTag/project": "federated-access" }), "Allowed", `${action} project kept`);
+        }
+        for (const key of ["stage", "project"]) {
+            assert.strictEqual(await ask("iam:UntagRole", workloadRole, { "aws:TagKeys": [key] }), "ExplicitlyDenied", `untag ${key}`);
+        }
+    });
+
+    it("cannot stop, change or delete any trail of the account", async () => {
+        for (const trail of [`arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/${scope.trailName}`, `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/organization-trail`]) {
+            for (const action of ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "cloudtrail:PutInsightSelectors", "cloudtrail:RemoveTags"]) {
+                assert.strictEqual(await ask(action, trail), "ExplicitlyDenied", `${action} ${trail}`);
+            }
+        }
+    });
+
+    it("cannot change the audit log bucket or its objects, though its name starts like the stage's buckets", async () => {
+        const audit = "arn:aws:s3:::federated-access-deve-audit-logs-1";
+        for (const action of ["s3:PutBucketPolicy", "s3:DeleteBucket", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning"]) {
+            assert.strictEqual(await ask(action, "arn:aws:s3:::federated-access-deve-user-files-1"), "Allowed", `${action} on a stage bucket`);
+            assert.strictEqual(await ask(action, audit), "ExplicitlyDenied", `${action} on the audit bucket`);
+        }
+        assert.strictEqual(await ask("s3:DeleteObjectVersion", `${audit}/AWSLogs/${ACCOUNT}/x.json.gz`), "ExplicitlyDenied");
+        assert.strictEqual(await ask("s3:GetBucketPolicy", audit), "Allowed", "its configuration stays readable for a refresh");
+    });
+
+    it("creates user pools only tagged for the stage, and manages only the stage's", async () => {
+        const tags = (kind: string, stage: string, project = "federated-access") => ({ [`aws:${kind}/stage`]: stage, [`aws:${kind}/project`]: project });
+        assert.strictEqual(await ask("cognito-idp:CreateUserPool", "*", tags("RequestTag", "deve")), "Allowed");
+        assert.notStrictEqual(await ask("cognito-idp:CreateUserPool", "*", tags("RequestTag", "prod")), "Allowed");
+        assert.notStrictEqual(await ask("cognito-idp:CreateUserPool", "*", tags("RequestTag", "deve", "another")), "Allowed");
+        const pool = `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${scope.userPoolId}`;
+        assert.strictEqual(await ask("cognito-idp:UpdateUserPool", pool, tags("ResourceTag", "deve")), "Allowed");
+        assert.notStrictEqual(await ask("cognito-idp:UpdateUserPool", pool, tags("ResourceTag", "prod")), "Allowed", "the pool retagged as another stage's");
+        assert.notStrictEqual(await ask("cognito-idp:UpdateUserPool", pool, tags("ResourceTag", "deve", "another")), "Allowed", "the pool retagged as another project's");
+        const other = `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_Other`;
+        assert.notStrictEqual(await ask("cognito-idp:UpdateUserPool", other, tags("ResourceTag", "deve")), "Allowed", "another pool tagged as the stage's");
+        const identityPool = `arn:aws:cognito-identity:${REGION}:${ACCOUNT}:identitypool/${scope.identityPoolId}`;
+        assert.strictEqual(await ask("cognito-identity:UpdateIdentityPool", identityPool, tags("ResourceTag", "deve")), "Allowed");
+        assert.notStrictEqual(
+            await ask("cognito-identity:UpdateIdentityPool", `arn:aws:cognito-identity:${REGION}:${ACCOUNT}:identitypool/${REGION}:99999999-2222-4333-8444-555555555555`, tags("ResourceTag", "deve")),
+            "Allowed",
+            "another identity pool tagged as the stage's",
+        );
+    });
+
+    it("describes log groups in the stage's region only", async () => {
+        assert.strictEqual(await ask("logs:DescribeLogGroups", "*"), "Allowed");
+        assert.notStrictEqual(await ask("logs:DescribeLogGroups", "*", { "aws:RequestedRegion": "us-east-1" }), "Allowed");
+    });
+
+    it("cannot create or change a route that is not IAM-authorized", () => {
+        const routes = `arn:aws:apigateway:${REGION}::/apis/${scope.apiId}/routes`;
+        const decideRoute = (action: string, resource: string, authorization?: string) =>
+            apiGatewayDecision([deploy()], action, resource, {
+                "aws:RequestedRegion": REGION,
+                ...(authorization === undefined ? {} : { "apigateway:Request/RouteAuthorizationType": authorization }),
+            });
+        for (const [action, resource] of [
+            ["apigateway:POST", routes],
+            ["apigateway:PATCH", `${routes}/route1`],
+        ] as const) {
+            assert.strictEqual(decideRoute(action, resource, "AWS_IAM"), "Allowed", action);
+            for (const authorization of ["NONE", "JWT", "CUSTOM"]) {
+                assert.strictEqual(decideRoute(action, resource, authorization), "Denied", `${action} ${authorization}`);
+            }
+        }
+        // A route created without a type would get API Gateway's default; an update that names none (the
+        // provider sends the type only when it changes) leaves the route's type as it is.
+        assert.strictEqual(decideRoute("apigateway:POST", routes, undefined), "Denied", "a route created with no type");
+        assert.strictEqual(decideRoute("apigateway:PATCH", `${routes}/route1`, undefined), "Allowed", "an update of the target or operation name");
+        assert.strictEqual(decideRoute("apigateway:POST", `arn:aws:apigateway:${REGION}::/apis/${scope.apiId}/integrations`), "Allowed", "the deny is scoped to routes");
+        assert.strictEqual(decideRoute("apigateway:POST", `arn:aws:apigateway:${REGION}::/apis/otherapi/routes`, "AWS_IAM"), "Denied", "another API");
     });
 });

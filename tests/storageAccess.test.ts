@@ -7,6 +7,8 @@ import * as assert from "assert";
 import { STAGES } from "./harness";
 import { ACCOUNT_ID, policyOf, ProgramRun, stackRun } from "./harness";
 import { decide, Decision, sessionOf } from "../analysis/engine";
+import { identityPoolTrustPolicy, perIdentityStoragePolicy, tlsOnlyBucketPolicy, workloadBoundaryPolicy } from "../components/policies";
+import { PROVIDER_NAME, REGION } from "./support/tokens";
 
 const A = "ap-northeast-1:aaaaaaaa-0000-4000-8000-000000000001";
 const B = "ap-northeast-1:bbbbbbbb-0000-4000-8000-000000000002";
@@ -152,3 +154,107 @@ for (const stage of STAGES) {
         });
     });
 }
+
+// The policy builders themselves, under the IAM policy engine. The rest of the suite reads them
+// through one program run per process, which a mutation run cannot repeat per mutant.
+
+const ACCOUNT = "111122223333";
+const A_ID = `${REGION}:aaaaaaaa-0000-4000-8000-000000000001`;
+const B_ID = `${REGION}:bbbbbbbb-0000-4000-8000-000000000002`;
+
+describe("identity-pool storage and trust policies, built directly", () => {
+    const bucket = "federated-access-deve-user-files-1";
+    const prefix = "cognito-test";
+    // Built inside each test, never while the file loads: a mutation run measures what tests run.
+    const storage = () => perIdentityStoragePolicy(bucket, prefix);
+    const boundary = () => workloadBoundaryPolicy({
+        accountId: ACCOUNT,
+        region: REGION,
+        userFilesBucketPrefix: "federated-access-deve-user-files-",
+        userFilesPrefix: prefix,
+        apiExecutionArn: `arn:aws:execute-api:${REGION}:${ACCOUNT}:api123`,
+        logGroupPrefix: "/federated-access/deve/",
+        userPoolArn: `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_pool`,
+    });
+    const principal = sessionOf(`arn:aws:iam::${ACCOUNT}:role/federated-access/deve/identities-user`, "CognitoIdentityCredentials");
+    const ask = (policies: object[], action: string, resource: string, context: Record<string, string> = {}) =>
+        decide({ principal, action, resource, identityPolicies: policies, context, identityId: A_ID });
+    const object = (owner: string) => `arn:aws:s3:::${bucket}/${prefix}/${owner}/data.txt`;
+
+    for (const [name, build] of [
+        ["the identity's storage policy", storage],
+        ["the stage boundary", boundary],
+    ] as const) {
+        it(`${name}: objects of the identity's own folder only`, async () => {
+            const policies = [build()];
+            for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]) {
+                assert.strictEqual(await ask(policies, action, object(A_ID)), "Allowed", action);
+                assert.notStrictEqual(await ask(policies, action, object(B_ID)), "Allowed", `${action} in another folder`);
+                assert.notStrictEqual(await ask(policies, action, `arn:aws:s3:::${bucket}/other/${A_ID}/data.txt`), "Allowed", `${action} under another prefix`);
+            }
+        });
+
+        it(`${name}: listing only inside the identity's own folder`, async () => {
+            const policies = [build()];
+            const bucketArn = `arn:aws:s3:::${bucket}`;
+            assert.strictEqual(await ask(policies, "s3:ListBucket", bucketArn, { "s3:prefix": `${prefix}/${A_ID}/` }), "Allowed");
+            assert.strictEqual(await ask(policies, "s3:ListBucket", bucketArn, { "s3:prefix": `${prefix}/${A_ID}/data.txt` }), "Allowed");
+            for (const listPrefix of ["", `${prefix}/`, `${prefix}/${B_ID}/`, `${prefix}/${A_ID}`]) {
+                assert.notStrictEqual(await ask(policies, "s3:ListBucket", bucketArn, { "s3:prefix": listPrefix }), "Allowed", `prefix '${listPrefix}'`);
+            }
+            assert.notStrictEqual(await ask(policies, "s3:ListBucket", bucketArn), "Allowed", "no prefix");
+        });
+    }
+
+    it("the stage boundary: the stage's API and log groups, nothing of another stage", async () => {
+        const policy = boundary();
+        assert.strictEqual(await ask([policy], "execute-api:Invoke", `arn:aws:execute-api:${REGION}:${ACCOUNT}:api123/$default/GET/read-file`), "Allowed");
+        assert.notStrictEqual(await ask([policy], "execute-api:Invoke", `arn:aws:execute-api:${REGION}:${ACCOUNT}:api999/$default/GET/read-file`), "Allowed");
+        const logs = (group: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:log-stream:s`;
+        for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) {
+            assert.strictEqual(await ask([policy], action, logs("/federated-access/deve/read-file")), "Allowed", action);
+            assert.notStrictEqual(await ask([policy], action, logs("/federated-access/prod/read-file")), "Allowed", action);
+        }
+    });
+
+    it("the stage boundary: in the user pool, the smoke-users broker's actions on the stage's pool only; no takeover, no identity deletion", async () => {
+        const policy = boundary();
+        const pool = `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_pool`;
+        for (const action of ["cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUser", "cognito-idp:ListUsers"]) {
+            assert.strictEqual(await ask([policy], action, pool), "Allowed", action);
+            assert.notStrictEqual(await ask([policy], action, `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_other`), "Allowed", `${action} on another pool`);
+        }
+        for (const action of ["cognito-idp:AdminSetUserPassword", "cognito-idp:AdminResetUserPassword", "cognito-idp:AdminUpdateUserAttributes", "cognito-idp:UpdateUserPool"]) {
+            assert.notStrictEqual(await ask([policy], action, pool), "Allowed", action);
+        }
+        assert.notStrictEqual(await ask([policy], "cognito-identity:DeleteIdentities", "*"), "Allowed");
+    });
+
+    it("the identity roles' trust: authenticated identities of this pool only", async () => {
+        const pool = `${REGION}:00000000-1111-4222-8333-444444444444`;
+        const trust = identityPoolTrustPolicy(pool);
+        const assume = (aud: string, amr: string[]) =>
+            decide({
+                principal: "cognito-identity.amazonaws.com",
+                action: "sts:AssumeRoleWithWebIdentity",
+                resource: `arn:aws:iam::${ACCOUNT}:role/federated-access/deve/identities-user`,
+                resourcePolicy: trust,
+                context: { "cognito-identity.amazonaws.com:aud": aud, "cognito-identity.amazonaws.com:amr": amr },
+            });
+        assert.strictEqual(await assume(pool, ["authenticated", PROVIDER_NAME]), "Allowed");
+        assert.notStrictEqual(await assume(pool, ["unauthenticated"]), "Allowed");
+        assert.notStrictEqual(await assume(`${REGION}:99999999-1111-4222-8333-444444444444`, ["authenticated", PROVIDER_NAME]), "Allowed");
+    });
+
+    it("the user files bucket refuses plain HTTP to everyone, on the bucket and its objects", async () => {
+        const tls = tlsOnlyBucketPolicy(bucket);
+        const own = storage();
+        for (const resource of [`arn:aws:s3:::${bucket}`, object(A_ID)]) {
+            const action = resource.includes("/") ? "s3:GetObject" : "s3:ListBucket";
+            const over = (secure: string) =>
+                decide({ principal, action, resource, identityPolicies: [own], resourcePolicy: tls, context: { "aws:SecureTransport": secure, "s3:prefix": `${prefix}/${A_ID}/` }, identityId: A_ID });
+            assert.strictEqual(await over("false"), "ExplicitlyDenied", resource);
+            assert.strictEqual(await over("true"), "Allowed", `${resource}: the bucket policy lets TLS requests through`);
+        }
+    });
+});
