@@ -8,7 +8,7 @@
  * policies to try anything.
  */
 import { Holding, Person } from "./reach";
-import { World } from "./world";
+import { StackModel, World } from "./world";
 
 /** An account that is neither this project's nor the caller's. */
 export const OUTSIDER_ACCOUNT = "999988887777";
@@ -68,8 +68,12 @@ export const IDENTITY_CREDENTIALS_MINUTES = 60;
 
 /** Every person of the model, from the stacks' configuration and resources. */
 export function peopleOf(world: World): Person[] {
-    const people: Person[] = [];
-    const token = (stage: string, user: string, groups: string[], chain: string, extra: { revoked?: boolean; stale?: string } = {}): Holding => ({
+    const repositories = [...new Set(world.stacks.map((st) => st.config["federated-access:githubRepository"]).filter((r): r is string => !!r))];
+    return [...world.stacks.flatMap(stageUsers), ...repositories.flatMap((repository) => repositoryPeople(world, repository, repositories.length > 1)), ...callerPeople(world)];
+}
+
+function token(stage: string, user: string, groups: string[], chain: string, extra: { revoked?: boolean; stale?: string } = {}): Holding {
+    return {
         kind: "token",
         stack: stage,
         user,
@@ -77,114 +81,150 @@ export function peopleOf(world: World): Person[] {
         revoked: extra.revoked ?? false,
         chain: [chain],
         ...(extra.stale ? { stale: extra.stale } : {}),
-    });
+    };
+}
 
-    for (const stack of world.stacks) {
-        const s = stack.stage;
-        const c = IDENTITY_CREDENTIALS_MINUTES;
-        // Credentials obtained with the old IdToken just before it expires last one more hour.
-        const validity = `until the credentials of its IdToken issued before the change expire (≤ ${stack.userPool.idTokenValidityMinutes} + ${c} min)`;
-        people.push(
-            { id: `${s}-user-a`, name: `${s} user A`, stage: s, kind: "user", user: "A", holds: [token(s, "A", ["user"], `IdToken of user A (group user)`)] },
-            { id: `${s}-user-b`, name: `${s} user B`, stage: s, kind: "user", user: "B", holds: [token(s, "B", ["user"], `IdToken of user B (group user)`)] },
-            { id: `${s}-admin`, name: `${s} admin`, stage: s, kind: "admin", user: "C", holds: [token(s, "C", ["admin"], `IdToken of admin C (group admin)`)] },
-            {
-                id: `${s}-demoted`,
-                name: `${s} demoted admin`,
-                stage: s,
-                kind: "demoted",
-                user: "D",
-                holds: [
-                    token(s, "D", ["user"], `IdToken of D after removal from admin`),
-                    token(s, "D", ["admin"], `IdToken of D issued while still an admin`, { stale: validity }),
-                ],
-            },
-            {
-                id: `${s}-signed-out`,
-                name: `${s} signed-out user`,
-                stage: s,
-                kind: "signed-out",
-                user: "E",
-                holds: [
-                    token(s, "E", ["user"], `IdToken of E, revoked by a global sign-out`, { revoked: true }),
-                    token(s, "E", ["user"], `credentials E obtained before the sign-out`, { stale: `until the credentials obtained before the sign-out expire (≤ ${c} min)` }),
-                ],
-            },
+/** A stage's users: A and B, an admin, a demoted admin and a signed-out user, with the tokens each holds. */
+function stageUsers(stack: StackModel): Person[] {
+    const s = stack.stage;
+    const c = IDENTITY_CREDENTIALS_MINUTES;
+    // Credentials obtained with the old IdToken just before it expires last one more hour.
+    const validity = `until the credentials of its IdToken issued before the change expire (≤ ${stack.userPool.idTokenValidityMinutes} + ${c} min)`;
+    return [
+        { id: `${s}-user-a`, name: `${s} user A`, stage: s, kind: "user", user: "A", holds: [token(s, "A", ["user"], `IdToken of user A (group user)`)] },
+        { id: `${s}-user-b`, name: `${s} user B`, stage: s, kind: "user", user: "B", holds: [token(s, "B", ["user"], `IdToken of user B (group user)`)] },
+        { id: `${s}-admin`, name: `${s} admin`, stage: s, kind: "admin", user: "C", holds: [token(s, "C", ["admin"], `IdToken of admin C (group admin)`)] },
+        {
+            id: `${s}-demoted`,
+            name: `${s} demoted admin`,
+            stage: s,
+            kind: "demoted",
+            user: "D",
+            holds: [
+                token(s, "D", ["user"], `IdToken of D after removal from admin`),
+                token(s, "D", ["admin"], `IdToken of D issued while still an admin`, { stale: validity }),
+            ],
+        },
+        {
+            id: `${s}-signed-out`,
+            name: `${s} signed-out user`,
+            stage: s,
+            kind: "signed-out",
+            user: "E",
+            holds: [
+                token(s, "E", ["user"], `IdToken of E, revoked by a global sign-out`, { revoked: true }),
+                token(s, "E", ["user"], `credentials E obtained before the sign-out`, { stale: `until the credentials obtained before the sign-out expire (≤ ${c} min)` }),
+            ],
+        },
+    ];
+}
+
+/** What the people of one repository's CI see of its stacks: subject form, environments, ids. */
+interface RepositoryView {
+    readonly repository: string;
+    readonly ciStacks: StackModel[];
+    /** The repository's own subject segment (with its ids when its stacks pin them). */
+    readonly own: string;
+    readonly ids: string | undefined;
+    readonly includesRef: (stage: string) => boolean;
+    readonly environment: (stage: string) => string | undefined;
+    /** Stacks of different repositories: each repository's people carry its name. */
+    readonly name: (name: string) => string;
+    readonly id: (id: string) => string;
+}
+
+/** The people of one repository's CI: a pull-request author, each stage's pipeline, a fork and a namesake repository. */
+function repositoryPeople(world: World, repository: string, severalRepositories: boolean): Person[] {
+    const ciStacks = world.stacks.filter((st) => st.config["federated-access:githubRepository"] === repository);
+    // The repository's own tokens carry its ids when its stacks pin them (a repository has one subject form).
+    const ids = ciStacks.map((st) => st.config["federated-access:githubRepositoryIds"]).find((i) => !!i);
+    const view: RepositoryView = {
+        repository,
+        ciStacks,
+        own: repositorySegment(repository, ids),
+        ids,
+        includesRef: (stage) => world.stacks.find((st) => st.stage === stage)?.config["federated-access:githubSubjectIncludesRef"] !== "false",
+        environment: (stage) => world.stacks.find((st) => st.stage === stage)?.config["federated-access:githubDeployEnvironment"],
+        name: (name) => (severalRepositories ? `${name} (${repository})` : name),
+        id: (id) => (severalRepositories ? `${id}-${repository.replace(/[^A-Za-z0-9]+/g, "-")}` : id),
+    };
+    return [pullRequestAuthor(view), ...ciStacks.map((stack) => pipeline(view, stack)), forkWorkflow(view), namesakeWorkflow(view)];
+}
+
+/**
+ * A pull-request author with write access runs any workflow file of their branch: pull
+ * requests, pushes, and jobs naming any environment (a dispatch of their branch).
+ */
+function pullRequestAuthor({ ciStacks, own, includesRef, environment, name, id }: RepositoryView): Person {
+    const authorTokens: Holding[] = [];
+    for (const stack of ciStacks) {
+        const ref = includesRef(stack.stage);
+        authorTokens.push(
+            { kind: "github", sub: githubSubject(own, ref, { pullRequest: 42 }), chain: [`GitHub token of a pull request`] },
+            { kind: "github", sub: githubSubject(own, ref, { branch: "feature" }), chain: [`GitHub token of a push to branch feature`] },
         );
-    }
-
-    const repositories = [...new Set(world.stacks.map((st) => st.config["federated-access:githubRepository"]).filter((r): r is string => !!r))];
-    // Stacks of different repositories: each repository's people carry its name.
-    const ofRepository = (name: string, repository: string) => (repositories.length > 1 ? `${name} (${repository})` : name);
-    const idOf = (id: string, repository: string) => (repositories.length > 1 ? `${id}-${repository.replace(/[^A-Za-z0-9]+/g, "-")}` : id);
-    for (const repository of repositories) {
-        const ciStacks = world.stacks.filter((st) => st.config["federated-access:githubRepository"] === repository);
-        const includesRef = (stage: string) => world.stacks.find((st) => st.stage === stage)?.config["federated-access:githubSubjectIncludesRef"] !== "false";
-        const environment = (stage: string) => world.stacks.find((st) => st.stage === stage)?.config["federated-access:githubDeployEnvironment"];
-        // The repository's own tokens carry its ids when its stacks pin them (a repository has one subject form).
-        const ids = ciStacks.map((st) => st.config["federated-access:githubRepositoryIds"]).find((i) => !!i);
-        const own = repositorySegment(repository, ids);
-        // A pull-request author with write access runs any workflow file of their branch: pull
-        // requests, pushes, and jobs naming any environment (a dispatch of their branch).
-        const authorTokens: Holding[] = [];
-        for (const stack of ciStacks) {
-            const ref = includesRef(stack.stage);
-            authorTokens.push(
-                { kind: "github", sub: githubSubject(own, ref, { pullRequest: 42 }), chain: [`GitHub token of a pull request`] },
-                { kind: "github", sub: githubSubject(own, ref, { branch: "feature" }), chain: [`GitHub token of a push to branch feature`] },
-            );
-            const env = environment(stack.stage);
-            for (const named of [env, smokeEnvironmentOf({ deployEnvironment: env })].filter((e): e is string => !!e)) {
-                authorTokens.push({ kind: "github", sub: githubSubject(own, ref, { environment: named, branch: "feature" }), chain: [`GitHub token of a job of environment ${named} run from branch feature`] });
-            }
+        const env = environment(stack.stage);
+        for (const named of [env, smokeEnvironmentOf({ deployEnvironment: env })].filter((e): e is string => !!e)) {
+            authorTokens.push({ kind: "github", sub: githubSubject(own, ref, { environment: named, branch: "feature" }), chain: [`GitHub token of a job of environment ${named} run from branch feature`] });
         }
-        const unique = [...new Map(authorTokens.map((t) => [t.kind === "github" ? t.sub : "", t])).values()];
-        people.push({ id: idOf("pr-author", repository), name: ofRepository("pull-request author", repository), kind: "pr-author", holds: unique });
-        for (const stack of ciStacks) {
-            const env = environment(stack.stage);
-            const sub = env
-                ? githubSubject(own, includesRef(stack.stage), { environment: env, branch: "main" })
-                : githubSubject(own, includesRef(stack.stage), { branch: "main" });
-            // The deploy workflow runs the smoke job too: whoever controls it holds both jobs' tokens.
-            const smoke = githubSubject(own, includesRef(stack.stage), { environment: smokeEnvironmentOf({ deployEnvironment: env }), branch: "main" });
-            people.push({
-                id: `${stack.stage}-pipeline`,
-                name: `${stack.stage} deploy pipeline`,
-                stage: stack.stage,
-                kind: "pipeline",
-                holds: [
-                    { kind: "github", sub, chain: [`GitHub token of the ${stack.stage} deploy job on main`] },
-                    { kind: "github", sub: smoke, chain: [`GitHub token of the ${stack.stage} smoke job on main`] },
-                ],
-            });
-        }
-        people.push({
-            id: idOf("other-repository", repository),
-            name: ofRepository("another repository's workflow", repository),
-            kind: "outsider",
-            holds: ciStacks.map((st) => ({ kind: "github" as const, sub: githubSubject(`${repository}-fork`, includesRef(st.stage), { environment: environment(st.stage) ?? st.stage, branch: "main" }), chain: ["GitHub token of a fork"] })),
-        });
-        // A repository created under the same name after this one was renamed or deleted. GitHub
-        // gives a repository created after 2026-07-15 the immutable subject form with its own ids
-        // (GitHub's OIDC reference, "Immutable subject claims"), so it presents other ids whatever
-        // this repository's form. (GitHub Enterprise Server has no immutable subjects: there a
-        // namesake presents the name-only form, which only githubRepositoryIds refuses; not modelled.)
-        const [owner, name] = repository.split("/");
-        const ownerId = ids?.split("/")[0] ?? "1";
-        people.push({
-            id: idOf("namesake-repository", repository),
-            name: ofRepository("a namesake repository's workflow", repository),
-            kind: "outsider",
-            holds: ciStacks.flatMap((st) =>
-                [`${owner}@${ownerId}/${name}@999999999`].map((segment) => ({
-                    kind: "github" as const,
-                    sub: githubSubject(segment, includesRef(st.stage), { environment: environment(st.stage) ?? st.stage, branch: "main" }),
-                    chain: [`GitHub token of a namesake repository's ${environment(st.stage) ?? st.stage} job on main`],
-                })),
-            ),
-        });
     }
+    const unique = [...new Map(authorTokens.map((t) => [t.kind === "github" ? t.sub : "", t])).values()];
+    return { id: id("pr-author"), name: name("pull-request author"), kind: "pr-author", holds: unique };
+}
 
+/** A stage's deploy pipeline on main. The deploy workflow runs the smoke job too: whoever controls it holds both jobs' tokens. */
+function pipeline({ own, includesRef, environment }: RepositoryView, stack: StackModel): Person {
+    const env = environment(stack.stage);
+    const sub = env ? githubSubject(own, includesRef(stack.stage), { environment: env, branch: "main" }) : githubSubject(own, includesRef(stack.stage), { branch: "main" });
+    const smoke = githubSubject(own, includesRef(stack.stage), { environment: smokeEnvironmentOf({ deployEnvironment: env }), branch: "main" });
+    return {
+        id: `${stack.stage}-pipeline`,
+        name: `${stack.stage} deploy pipeline`,
+        stage: stack.stage,
+        kind: "pipeline",
+        holds: [
+            { kind: "github", sub, chain: [`GitHub token of the ${stack.stage} deploy job on main`] },
+            { kind: "github", sub: smoke, chain: [`GitHub token of the ${stack.stage} smoke job on main`] },
+        ],
+    };
+}
+
+function forkWorkflow({ repository, ciStacks, includesRef, environment, name, id }: RepositoryView): Person {
+    return {
+        id: id("other-repository"),
+        name: name("another repository's workflow"),
+        kind: "outsider",
+        holds: ciStacks.map((st) => ({ kind: "github" as const, sub: githubSubject(`${repository}-fork`, includesRef(st.stage), { environment: environment(st.stage) ?? st.stage, branch: "main" }), chain: ["GitHub token of a fork"] })),
+    };
+}
+
+/**
+ * A repository created under the same name after this one was renamed or deleted. GitHub
+ * gives a repository created after 2026-07-15 the immutable subject form with its own ids
+ * (GitHub's OIDC reference, "Immutable subject claims"), so it presents other ids whatever
+ * this repository's form. (GitHub Enterprise Server has no immutable subjects: there a
+ * namesake presents the name-only form, which only githubRepositoryIds refuses; not modelled.)
+ */
+function namesakeWorkflow({ repository, ciStacks, ids, includesRef, environment, name, id }: RepositoryView): Person {
+    const [owner, repositoryName] = repository.split("/");
+    const ownerId = ids?.split("/")[0] ?? "1";
+    return {
+        id: id("namesake-repository"),
+        name: name("a namesake repository's workflow"),
+        kind: "outsider",
+        holds: ciStacks.flatMap((st) =>
+            [`${owner}@${ownerId}/${repositoryName}@999999999`].map((segment) => ({
+                kind: "github" as const,
+                sub: githubSubject(segment, includesRef(st.stage), { environment: environment(st.stage) ?? st.stage, branch: "main" }),
+                chain: [`GitHub token of a namesake repository's ${environment(st.stage) ?? st.stage} job on main`],
+            })),
+        ),
+    };
+}
+
+/** A session of each caller role the stacks trust, and an outsider holding the same role names in another account. */
+function callerPeople(world: World): Person[] {
+    const people: Person[] = [];
     const callers = new Map<string, string>();
     for (const stack of world.stacks) {
         const account = stack.config["federated-access:callerAccountId"];

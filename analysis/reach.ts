@@ -745,16 +745,17 @@ export class ReachModel {
     /** Decides every column for one person. */
     async reach(person: Person): Promise<Reach> {
         const holdings = await this.holdings(person);
-        const cells: Record<string, Cell> = {};
-        const grant = (column: string, h: Holding, step?: string) => {
-            const existing = cells[column];
-            const chain = step ? [...h.chain, step] : h.chain;
-            if (!existing?.allowed || (existing.stale && !h.stale) || (!!existing.stale === !!h.stale && existing.chain.length > chain.length)) {
-                cells[column] = { allowed: true, chain, ...(h.stale ? { stale: h.stale } : {}) };
-            }
-        };
-        for (const column of this.columns()) cells[column] = { allowed: false };
+        const { cells, grant } = cellSheet(this.columns());
+        await this.accountCells(holdings, grant);
+        for (const stack of this.world.stacks) {
+            for (const [column, h, step] of await this.userAndStateCells(stack, holdings)) grant(column, h, step);
+        }
+        for (const stack of this.world.stacks) await this.stackCells(stack, holdings, grant);
+        return { person, cells, holdings };
+    }
 
+    /** The account's columns: its administration, and its log resource policies. */
+    private async accountCells(holdings: readonly Holding[], grant: Grant): Promise<void> {
         for (const h of holdings) {
             if (h.kind === "power" && h.power === "accountAdmin") {
                 grant("account administrator", h);
@@ -768,105 +769,145 @@ export class ReachModel {
                 }
             }
         }
-        for (const stack of this.world.stacks) {
-            for (const [column, h, step] of await this.userAndStateCells(stack, holdings)) grant(column, h, step);
-        }
-        for (const stack of this.world.stacks) {
-            const p = `${stack.stage}:`;
-            const { bucket, prefix, policy } = stack.userFiles;
-            const object = (user: string, file: string) => `arn:aws:s3:::${bucket}/${prefix}/${identityIdOf(stack, user)}/${file}`;
-            const objectColumns: [string, string, string, string][] = [
-                [`${p} read A's file`, "s3:GetObject", object("A", "data.txt"), "A"],
-                [`${p} write A's folder`, "s3:PutObject", object("A", "new.txt"), "A"],
-                [`${p} read B's file`, "s3:GetObject", object("B", "data.txt"), "B"],
-            ];
-            for (const h of holdings) {
-                if (h.kind === "power" && h.power === "bucketControl" && h.target === bucket) {
-                    for (const [column] of objectColumns) grant(column, h, "its own bucket policy statement");
-                    grant(`${p} list user files root`, h, "its own bucket policy statement");
-                }
-                if (h.kind === "token" && h.user === "any" && h.stack === stack.stage) {
-                    grant(`${p} sign in as any user`, h);
-                }
-                if (h.kind !== "session") continue;
-                for (const [column, action, resource, victim] of objectColumns) {
-                    const identityId = h.identityId === "any" ? identityIdOf(stack, victim) : undefined;
-                    if (await this.can(h, action, resource, { resourcePolicy: policy, identityId })) grant(column, h, `${action} ${resource.split("/").slice(-2).join("/")}`);
-                }
-                if (await this.can(h, "s3:ListBucket", `arn:aws:s3:::${bucket}`, { resourcePolicy: policy, context: { "s3:prefix": "" } })) {
-                    grant(`${p} list user files root`, h, "s3:ListBucket of the bucket root");
-                }
-                for (const route of stack.api.routes) {
-                    const [method, path] = route.split(" ");
-                    const arn = `${stack.api.executionArn}/$default/${method}${path}`;
-                    if (await this.can(h, "execute-api:Invoke", arn)) {
-                        grant(`${p} invoke ${route}`, h, `execute-api:Invoke ${route}`);
-                        if (route === "GET /admin" && h.roleArn === stack.adminRoleArn) grant(`${p} /admin as an admin`, h, "served: a session of the admin identity role");
-                    }
-                }
-                const tags = this.tagContext(stack, "ResourceTag");
-                const readFile = stack.functions.find((f) => f.name.endsWith("read-file")) ?? stack.functions[0];
-                const userRole = this.world.roles.find((r) => r.arn === stack.userRoleArn) as RoleModel;
-                const changes: [string, string, Record<string, string | string[]>][] = [
-                    ["lambda:UpdateFunctionCode", readFile.arn, {}],
-                    ["iam:PutRolePolicy", userRole.arn, userRole.boundaryArn ? { "iam:PermissionsBoundary": userRole.boundaryArn } : {}],
-                    ["iam:UpdateAssumeRolePolicy", userRole.arn, userRole.boundaryArn ? { "iam:PermissionsBoundary": userRole.boundaryArn } : {}],
-                    ["s3:PutBucketPolicy", `arn:aws:s3:::${bucket}`, {}],
-                    ["cognito-idp:UpdateUserPool", stack.userPool.arn, tags],
-                    ["cognito-identity:UpdateIdentityPool", stack.identityPool.arn, tags],
-                    ...this.userPoolProviderChanges(stack),
-                    // API Gateway management is not probed: the installed catalogue maps the shared
-                    // `apigateway:*` actions to REST API (V1) resources only, so the engine cannot decide
-                    // them for HTTP APIs; tests check the CI roles' API Gateway resources by ARN instead.
-                ];
-                for (const [action, resource, context] of changes) {
-                    if (await this.can(h, action, resource, { context })) {
-                        grant(`${p} change resources`, h, `${action} on ${resource.split(/[:/]/).pop()}`);
-                        break;
-                    }
-                }
-                if (await this.can(h, "lambda:GetFunction", readFile.arn)) grant(`${p} read function code`, h, `lambda:GetFunction ${readFile.name}`);
-                if (stack.trailArn) {
-                    const { auditBucket: logs, auditAccessBucket: access } = stack;
-                    const stops: [string, string, object | undefined][] = [
-                        ["cloudtrail:StopLogging", stack.trailArn, undefined],
-                        ["cloudtrail:DeleteTrail", stack.trailArn, undefined],
-                        ["cloudtrail:UpdateTrail", stack.trailArn, undefined],
-                        ["cloudtrail:PutEventSelectors", stack.trailArn, undefined],
-                        ...(logs
-                            ? ([
-                                  ["s3:PutBucketPolicy", `arn:aws:s3:::${logs.bucket}`, logs.policy],
-                                  ["s3:DeleteObject", `arn:aws:s3:::${logs.bucket}/AWSLogs/x`, logs.policy],
-                                  ["s3:PutLifecycleConfiguration", `arn:aws:s3:::${logs.bucket}`, logs.policy],
-                                  // Switching off the record of who reads or deletes the logs.
-                                  ["s3:PutBucketLogging", `arn:aws:s3:::${logs.bucket}`, logs.policy],
-                              ] as [string, string, object | undefined][])
-                            : []),
-                        ...(access
-                            ? ([
-                                  ["s3:PutBucketPolicy", `arn:aws:s3:::${access.bucket}`, access.policy],
-                                  ["s3:DeleteObject", `arn:aws:s3:::${access.bucket}/audit-log-access/x`, access.policy],
-                                  ["s3:PutLifecycleConfiguration", `arn:aws:s3:::${access.bucket}`, access.policy],
-                              ] as [string, string, object | undefined][])
-                            : []),
-                        // Account-wide CloudWatch Logs resource policies carry the delivery of the API's access logs.
-                        ["logs:PutResourcePolicy", "*", undefined],
-                        ["logs:DeleteResourcePolicy", "*", undefined],
-                    ];
-                    for (const [action, resource, resourcePolicy] of stops) {
-                        if (await this.can(h, action, resource, { resourcePolicy })) {
-                            grant(`${p} stop the audit trail`, h, `${action} on ${resource.split(/[:/]/).pop()}`);
-                            break;
-                        }
-                    }
-                }
-            }
-            for (const h of holdings) {
-                if (h.kind === "power" && h.power === "bucketControl" && (h.target === stack.auditBucket?.bucket || h.target === stack.auditAccessBucket?.bucket)) {
-                    grant(`${p} stop the audit trail`, h, "its own bucket policy statement");
-                }
-            }
-        }
-        return { person, cells, holdings };
     }
+
+    /** One stack's columns of user files, API routes, resources and audit trail. */
+    private async stackCells(stack: StackModel, holdings: readonly Holding[], grant: Grant): Promise<void> {
+        const p = `${stack.stage}:`;
+        const { bucket, prefix } = stack.userFiles;
+        const object = (user: string, file: string) => `arn:aws:s3:::${bucket}/${prefix}/${identityIdOf(stack, user)}/${file}`;
+        const objectColumns: ObjectColumn[] = [
+            [`${p} read A's file`, "s3:GetObject", object("A", "data.txt"), "A"],
+            [`${p} write A's folder`, "s3:PutObject", object("A", "new.txt"), "A"],
+            [`${p} read B's file`, "s3:GetObject", object("B", "data.txt"), "B"],
+        ];
+        for (const h of holdings) {
+            if (h.kind === "power" && h.power === "bucketControl" && h.target === bucket) {
+                for (const [column] of objectColumns) grant(column, h, "its own bucket policy statement");
+                grant(`${p} list user files root`, h, "its own bucket policy statement");
+            }
+            if (h.kind === "token" && h.user === "any" && h.stack === stack.stage) {
+                grant(`${p} sign in as any user`, h);
+            }
+            if (h.kind !== "session") continue;
+            await this.sessionCells(stack, h, objectColumns, grant);
+        }
+        for (const h of holdings) {
+            if (h.kind === "power" && h.power === "bucketControl" && (h.target === stack.auditBucket?.bucket || h.target === stack.auditAccessBucket?.bucket)) {
+                grant(`${p} stop the audit trail`, h, "its own bucket policy statement");
+            }
+        }
+    }
+
+    /** What one session decides of a stack's columns. */
+    private async sessionCells(stack: StackModel, h: Session, objectColumns: readonly ObjectColumn[], grant: Grant): Promise<void> {
+        const p = `${stack.stage}:`;
+        const { bucket, policy } = stack.userFiles;
+        for (const [column, action, resource, victim] of objectColumns) {
+            const identityId = h.identityId === "any" ? identityIdOf(stack, victim) : undefined;
+            if (await this.can(h, action, resource, { resourcePolicy: policy, identityId })) grant(column, h, `${action} ${resource.split("/").slice(-2).join("/")}`);
+        }
+        if (await this.can(h, "s3:ListBucket", `arn:aws:s3:::${bucket}`, { resourcePolicy: policy, context: { "s3:prefix": "" } })) {
+            grant(`${p} list user files root`, h, "s3:ListBucket of the bucket root");
+        }
+        for (const route of stack.api.routes) {
+            const [method, path] = route.split(" ");
+            const arn = `${stack.api.executionArn}/$default/${method}${path}`;
+            if (await this.can(h, "execute-api:Invoke", arn)) {
+                grant(`${p} invoke ${route}`, h, `execute-api:Invoke ${route}`);
+                if (route === "GET /admin" && h.roleArn === stack.adminRoleArn) grant(`${p} /admin as an admin`, h, "served: a session of the admin identity role");
+            }
+        }
+        const readFile = stack.functions.find((f) => f.name.endsWith("read-file")) ?? stack.functions[0];
+        const change = await this.firstAllowed(h, this.resourceChanges(stack, readFile.arn));
+        if (change) grant(`${p} change resources`, h, change);
+        if (await this.can(h, "lambda:GetFunction", readFile.arn)) grant(`${p} read function code`, h, `lambda:GetFunction ${readFile.name}`);
+        if (stack.trailArn) {
+            const stop = await this.firstAllowed(h, this.auditTrailStops(stack, stack.trailArn));
+            if (stop) grant(`${p} stop the audit trail`, h, stop);
+        }
+    }
+
+    /** The first of `calls` the session may make, as a step of its chain. */
+    private async firstAllowed(h: Session, calls: readonly ProbedCall[]): Promise<string | undefined> {
+        for (const [action, resource, options] of calls) {
+            if (await this.can(h, action, resource, options)) return `${action} on ${resource.split(/[:/]/).pop()}`;
+        }
+        return undefined;
+    }
+
+    /** Changes to a stack's resources that would change what its people can do. */
+    private resourceChanges(stack: StackModel, readFileArn: string): ProbedCall[] {
+        const tags = this.tagContext(stack, "ResourceTag");
+        const userRole = this.world.roles.find((r) => r.arn === stack.userRoleArn) as RoleModel;
+        const changes: [string, string, Record<string, string | string[]>][] = [
+            ["lambda:UpdateFunctionCode", readFileArn, {}],
+            ["iam:PutRolePolicy", userRole.arn, userRole.boundaryArn ? { "iam:PermissionsBoundary": userRole.boundaryArn } : {}],
+            ["iam:UpdateAssumeRolePolicy", userRole.arn, userRole.boundaryArn ? { "iam:PermissionsBoundary": userRole.boundaryArn } : {}],
+            ["s3:PutBucketPolicy", `arn:aws:s3:::${stack.userFiles.bucket}`, {}],
+            ["cognito-idp:UpdateUserPool", stack.userPool.arn, tags],
+            ["cognito-identity:UpdateIdentityPool", stack.identityPool.arn, tags],
+            ...this.userPoolProviderChanges(stack),
+            // API Gateway management is not probed: the installed catalogue maps the shared
+            // `apigateway:*` actions to REST API (V1) resources only, so the engine cannot decide
+            // them for HTTP APIs; tests check the CI roles' API Gateway resources by ARN instead.
+        ];
+        return changes.map(([action, resource, context]) => [action, resource, { context }]);
+    }
+
+    /** Calls that would stop, change or erase a stack's audit trail or its logs. */
+    private auditTrailStops(stack: StackModel, trailArn: string): ProbedCall[] {
+        const { auditBucket: logs, auditAccessBucket: access } = stack;
+        const stops: [string, string, object | undefined][] = [
+            ["cloudtrail:StopLogging", trailArn, undefined],
+            ["cloudtrail:DeleteTrail", trailArn, undefined],
+            ["cloudtrail:UpdateTrail", trailArn, undefined],
+            ["cloudtrail:PutEventSelectors", trailArn, undefined],
+            ...(logs
+                ? ([
+                      ["s3:PutBucketPolicy", `arn:aws:s3:::${logs.bucket}`, logs.policy],
+                      ["s3:DeleteObject", `arn:aws:s3:::${logs.bucket}/AWSLogs/x`, logs.policy],
+                      ["s3:PutLifecycleConfiguration", `arn:aws:s3:::${logs.bucket}`, logs.policy],
+                      // Switching off the record of who reads or deletes the logs.
+                      ["s3:PutBucketLogging", `arn:aws:s3:::${logs.bucket}`, logs.policy],
+                  ] as [string, string, object | undefined][])
+                : []),
+            ...(access
+                ? ([
+                      ["s3:PutBucketPolicy", `arn:aws:s3:::${access.bucket}`, access.policy],
+                      ["s3:DeleteObject", `arn:aws:s3:::${access.bucket}/audit-log-access/x`, access.policy],
+                      ["s3:PutLifecycleConfiguration", `arn:aws:s3:::${access.bucket}`, access.policy],
+                  ] as [string, string, object | undefined][])
+                : []),
+            // Account-wide CloudWatch Logs resource policies carry the delivery of the API's access logs.
+            ["logs:PutResourcePolicy", "*", undefined],
+            ["logs:DeleteResourcePolicy", "*", undefined],
+        ];
+        return stops.map(([action, resource, resourcePolicy]) => [action, resource, { resourcePolicy }]);
+    }
+}
+
+type Grant = (column: string, h: Holding, step?: string) => void;
+
+/** A column of a user's object: the column, the S3 action, the object's ARN, and whose object it is. */
+type ObjectColumn = [column: string, action: string, resource: string, owner: string];
+
+/** A call a session is probed for, and what the engine is told besides. */
+type ProbedCall = readonly [action: string, resource: string, options: { context?: Record<string, string | string[]>; resourcePolicy?: object }];
+
+/**
+ * Every column refused, and how a holding is granted one: an allowing chain beats a refusal, a
+ * chain of what is held now beats one of stale credentials, and then the shorter chain wins.
+ */
+function cellSheet(columns: readonly string[]): { cells: Record<string, Cell>; grant: Grant } {
+    const cells: Record<string, Cell> = {};
+    const grant: Grant = (column, h, step) => {
+        const existing = cells[column];
+        const chain = step ? [...h.chain, step] : h.chain;
+        if (!existing?.allowed || (existing.stale && !h.stale) || (!!existing.stale === !!h.stale && existing.chain.length > chain.length)) {
+            cells[column] = { allowed: true, chain, ...(h.stale ? { stale: h.stale } : {}) };
+        }
+    };
+    for (const column of columns) cells[column] = { allowed: false };
+    return { cells, grant };
 }

@@ -137,30 +137,7 @@ export function buildWorld(stacks: readonly SynthesizedStack[], account: string)
             policiesByArn.set(p.state.arn, doc);
             managedPolicies.push({ arn: p.state.arn, doc });
         }
-        for (const role of ofType(stack, "aws:iam/role:Role")) {
-            const name = role.state.name as string;
-            const boundaryArn = role.inputs.permissionsBoundary as string | undefined;
-            roles.push({
-                stack: stack.stack,
-                arn: role.state.arn,
-                name,
-                trust: parse(reveal(role.inputs.assumeRolePolicy)),
-                policies: [
-                    ...ofType(stack, "aws:iam/rolePolicy:RolePolicy")
-                        .filter((p) => p.inputs.role === name)
-                        .map((p) => parse(reveal(p.inputs.policy))),
-                    ...ofType(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-                        .filter((a) => a.inputs.role === name)
-                        .map((a) => {
-                            const doc = policiesByArn.get(a.inputs.policyArn);
-                            if (!doc) throw new Error(`world: ${name} has a managed policy the stack does not define: ${a.inputs.policyArn}`);
-                            return doc;
-                        }),
-                ],
-                boundaryArn,
-                boundary: boundaryArn ? policiesByArn.get(boundaryArn) : undefined,
-            });
-        }
+        roles.push(...ofType(stack, "aws:iam/role:Role").map((role) => roleModel(stack, role, policiesByArn)));
         for (const provider of ofType(stack, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")) {
             providers.set(provider.state.arn, {
                 arn: provider.state.arn,
@@ -168,63 +145,7 @@ export function buildWorld(stacks: readonly SynthesizedStack[], account: string)
                 clientIds: provider.inputs.clientIdLists ?? [],
             });
         }
-
-        const pool = one(stack, "aws:cognito/userPool:UserPool");
-        const client = one(stack, "aws:cognito/userPoolClient:UserPoolClient");
-        const identityPool = one(stack, "aws:cognito/identityPool:IdentityPool");
-        const attachment = one(stack, "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment");
-        const api = one(stack, "aws:apigatewayv2/api:Api");
-        const buckets = ofType(stack, "aws:s3/bucket:Bucket");
-        const bucketPolicy = (bucket: string) => {
-            const found = ofType(stack, "aws:s3/bucketPolicy:BucketPolicy").find((p) => p.inputs.bucket === bucket);
-            return found ? parse(found.inputs.policy) : undefined;
-        };
-        const userFilesBucket = stack.outputs.userFilesBucket as string;
-        const auditBucket = buckets.find((b) => b.id !== userFilesBucket && b.id === stack.outputs.auditLogBucket);
-        const auditAccessBucket = buckets.find((b) => b.id !== userFilesBucket && b.id === stack.outputs.auditAccessLogBucket);
-        const trail = ofType(stack, "aws:cloudtrail/trail:Trail")[0];
-        const functions = ofType(stack, "aws:lambda/function:Function").map((f) => ({
-            stack: stack.stack,
-            arn: f.state.arn as string,
-            name: f.state.name as string,
-            roleArn: f.inputs.role as string,
-        }));
-        const mapping = (attachment.inputs.roleMappings ?? [])[0];
-        models.push({
-            stage: stack.stack,
-            project: String((pool.inputs.tags ?? {}).project),
-            account,
-            region: stack.outputs.region,
-            config: stack.config,
-            outputs: stack.outputs,
-            tags: pool.inputs.tags ?? {},
-            userPool: {
-                id: pool.id,
-                arn: pool.state.arn,
-                providerName: pool.state.endpoint,
-                clientId: client.id,
-                idTokenValidityMinutes: client.inputs.idTokenValidity ?? 60,
-                clientWritesEmail: (client.inputs.writeAttributes ?? []).length === 0 || client.inputs.writeAttributes.includes("email"),
-                emailVerifiedBeforeUpdate: (pool.inputs.userAttributeUpdateSettings?.attributesRequireVerificationBeforeUpdates ?? []).includes("email"),
-            },
-            stateBucket: stack.config["federated-access:ciStateBucket"] || undefined,
-            identityPool: {
-                id: identityPool.id,
-                arn: identityPool.state.arn,
-                serverSideTokenCheck: (identityPool.inputs.cognitoIdentityProviders ?? []).every((p: any) => p.serverSideTokenCheck === true),
-                rules: (mapping?.mappingRules ?? []).map((r: any) => ({ claim: r.claim, matchType: r.matchType, value: r.value, roleArn: r.roleArn })),
-                authenticatedRoleArn: attachment.inputs.roles?.authenticated,
-            },
-            userFiles: { bucket: userFilesBucket, prefix: stack.outputs.userFilesPrefix, policy: bucketPolicy(userFilesBucket) },
-            auditBucket: auditBucket ? { bucket: auditBucket.id, policy: bucketPolicy(auditBucket.id) } : undefined,
-            auditAccessBucket: auditAccessBucket ? { bucket: auditAccessBucket.id, policy: bucketPolicy(auditAccessBucket.id) } : undefined,
-            api: { id: api.id, executionArn: api.state.executionArn, routes: stack.outputs.apiRoutes ?? [] },
-            trailArn: trail?.state.arn,
-            functions,
-            adminRoleArn: stack.outputs.adminRoleArn,
-            userRoleArn: stack.outputs.userRoleArn,
-            boundaryArn: stack.outputs.permissionsBoundaryArn,
-        });
+        models.push(stackModel(stack, account));
     }
     // A stack set to `githubOidcProvider: existing` trusts the account's GitHub provider, which an
     // administrator created (docs/first-deploy.md: GitHub's URL, audience sts.amazonaws.com).
@@ -235,4 +156,90 @@ export function buildWorld(stacks: readonly SynthesizedStack[], account: string)
         }
     }
     return { account, stacks: models, roles, providers: [...providers.values()], managedPolicies };
+}
+
+/** A role with its trust, its inline and managed policies, and its permissions boundary. */
+function roleModel(stack: SynthesizedStack, role: SynthesizedResource, policiesByArn: ReadonlyMap<string, object>): RoleModel {
+    const name = role.state.name as string;
+    const boundaryArn = role.inputs.permissionsBoundary as string | undefined;
+    return {
+        stack: stack.stack,
+        arn: role.state.arn,
+        name,
+        trust: parse(reveal(role.inputs.assumeRolePolicy)),
+        policies: [
+            ...ofType(stack, "aws:iam/rolePolicy:RolePolicy")
+                .filter((p) => p.inputs.role === name)
+                .map((p) => parse(reveal(p.inputs.policy))),
+            ...ofType(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                .filter((a) => a.inputs.role === name)
+                .map((a) => {
+                    const doc = policiesByArn.get(a.inputs.policyArn);
+                    if (!doc) throw new Error(`world: ${name} has a managed policy the stack does not define: ${a.inputs.policyArn}`);
+                    return doc;
+                }),
+        ],
+        boundaryArn,
+        boundary: boundaryArn ? policiesByArn.get(boundaryArn) : undefined,
+    };
+}
+
+/** One stack's users, identities, buckets, API, trail and functions, as the model reads them. */
+function stackModel(stack: SynthesizedStack, account: string): StackModel {
+    const pool = one(stack, "aws:cognito/userPool:UserPool");
+    const client = one(stack, "aws:cognito/userPoolClient:UserPoolClient");
+    const identityPool = one(stack, "aws:cognito/identityPool:IdentityPool");
+    const attachment = one(stack, "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment");
+    const api = one(stack, "aws:apigatewayv2/api:Api");
+    const buckets = ofType(stack, "aws:s3/bucket:Bucket");
+    const bucketPolicy = (bucket: string) => {
+        const found = ofType(stack, "aws:s3/bucketPolicy:BucketPolicy").find((p) => p.inputs.bucket === bucket);
+        return found ? parse(found.inputs.policy) : undefined;
+    };
+    const userFilesBucket = stack.outputs.userFilesBucket as string;
+    const auditBucket = buckets.find((b) => b.id !== userFilesBucket && b.id === stack.outputs.auditLogBucket);
+    const auditAccessBucket = buckets.find((b) => b.id !== userFilesBucket && b.id === stack.outputs.auditAccessLogBucket);
+    const trail = ofType(stack, "aws:cloudtrail/trail:Trail")[0];
+    const functions = ofType(stack, "aws:lambda/function:Function").map((f) => ({
+        stack: stack.stack,
+        arn: f.state.arn as string,
+        name: f.state.name as string,
+        roleArn: f.inputs.role as string,
+    }));
+    const mapping = (attachment.inputs.roleMappings ?? [])[0];
+    return {
+        stage: stack.stack,
+        project: String((pool.inputs.tags ?? {}).project),
+        account,
+        region: stack.outputs.region,
+        config: stack.config,
+        outputs: stack.outputs,
+        tags: pool.inputs.tags ?? {},
+        userPool: {
+            id: pool.id,
+            arn: pool.state.arn,
+            providerName: pool.state.endpoint,
+            clientId: client.id,
+            idTokenValidityMinutes: client.inputs.idTokenValidity ?? 60,
+            clientWritesEmail: (client.inputs.writeAttributes ?? []).length === 0 || client.inputs.writeAttributes.includes("email"),
+            emailVerifiedBeforeUpdate: (pool.inputs.userAttributeUpdateSettings?.attributesRequireVerificationBeforeUpdates ?? []).includes("email"),
+        },
+        stateBucket: stack.config["federated-access:ciStateBucket"] || undefined,
+        identityPool: {
+            id: identityPool.id,
+            arn: identityPool.state.arn,
+            serverSideTokenCheck: (identityPool.inputs.cognitoIdentityProviders ?? []).every((p: any) => p.serverSideTokenCheck === true),
+            rules: (mapping?.mappingRules ?? []).map((r: any) => ({ claim: r.claim, matchType: r.matchType, value: r.value, roleArn: r.roleArn })),
+            authenticatedRoleArn: attachment.inputs.roles?.authenticated,
+        },
+        userFiles: { bucket: userFilesBucket, prefix: stack.outputs.userFilesPrefix, policy: bucketPolicy(userFilesBucket) },
+        auditBucket: auditBucket ? { bucket: auditBucket.id, policy: bucketPolicy(auditBucket.id) } : undefined,
+        auditAccessBucket: auditAccessBucket ? { bucket: auditAccessBucket.id, policy: bucketPolicy(auditAccessBucket.id) } : undefined,
+        api: { id: api.id, executionArn: api.state.executionArn, routes: stack.outputs.apiRoutes ?? [] },
+        trailArn: trail?.state.arn,
+        functions,
+        adminRoleArn: stack.outputs.adminRoleArn,
+        userRoleArn: stack.outputs.userRoleArn,
+        boundaryArn: stack.outputs.permissionsBoundaryArn,
+    };
 }

@@ -316,14 +316,36 @@ export function parseStackSettings(stackName: string, project: ConfigReader, aws
     const namespace = options.namespace ?? "federated-access";
     const stage = parseStage(stackName);
     const key = (name: string) => `${namespace}:${name}`;
+    const region = aws("region");
+    const { raw, missing } = readRawValues(project, key);
     const problems: string[] = [];
-    const names = Object.keys(CONFIG_KEYS) as ConfigKeyName[];
+    if (region !== undefined && !REGION.pattern.test(region)) {
+        problems.push(`'${REGION.key}' must be an AWS region such as ap-northeast-1, got '${region}'`);
+    }
+    problems.push(...presenceProblems(stackName, project, region, missing, key));
+    problems.push(...unknownKeyProblems(namespace, options.configKeys ?? Object.keys(pulumi.runtime.allConfig()), key));
+    const values = parseValues(raw, key, problems);
+    problems.push(...crossKeyProblems(raw, values, key, options.isSecret ?? runtimeSecretCheck()));
+    if (options.refuseExampleValues) problems.push(...exampleValueProblems(values, key));
 
-    // What the stack set, with Pulumi.yaml's defaults for what it did not (the CLI applies them
-    // before the program runs; applying them here too keeps runs without the CLI the same).
-    const raw: Partial<Record<ConfigKeyName, string>> = {};
+    if (problems.length > 0) {
+        throw new Error(`Invalid configuration for stack '${stackName}':\n  - ${problems.join("\n  - ")}`);
+    }
+    // No problem left: every key has a value of its schema's type (required ones were present).
+    return settingsOf(stage, region!, values as Required<Parsed>);
+}
+
+type RawValues = Partial<Record<ConfigKeyName, string>>;
+
+/**
+ * What the stack set, with Pulumi.yaml's defaults for what it did not (the CLI applies them
+ * before the program runs; applying them here too keeps runs without the CLI the same), and
+ * the required keys it lacks.
+ */
+function readRawValues(project: ConfigReader, key: (name: string) => string): { raw: RawValues; missing: string[] } {
+    const raw: RawValues = {};
     const missing: string[] = [];
-    for (const name of names) {
+    for (const name of Object.keys(CONFIG_KEYS) as ConfigKeyName[]) {
         const spec: ConfigKey = CONFIG_KEYS[name];
         const value = project(name);
         if (value !== undefined) {
@@ -334,13 +356,12 @@ export function parseStackSettings(stackName: string, project: ConfigReader, aws
             missing.push(`missing required key '${key(name)}' (${spec.missingHint ?? "see the README's configuration table"})`);
         }
     }
-    const region = aws("region");
-    if (region === undefined) {
-        missing.unshift(`missing required key '${REGION.key}' (${REGION.missingHint})`);
-    } else if (!REGION.pattern.test(region)) {
-        problems.push(`'${REGION.key}' must be an AWS region such as ap-northeast-1, got '${region}'`);
-    }
+    return { raw, missing };
+}
 
+/** The missing required keys (the region first), or one problem when the stack set nothing of its own. */
+function presenceProblems(stackName: string, project: ConfigReader, region: string | undefined, missingKeys: string[], key: (name: string) => string): string[] {
+    const names = Object.keys(CONFIG_KEYS) as ConfigKeyName[];
     const required = names.filter((name) => isRequired(CONFIG_KEYS[name]));
     const onlyDefaults = names.every((name) => {
         const value = project(name);
@@ -349,15 +370,17 @@ export function parseStackSettings(stackName: string, project: ConfigReader, aws
     });
     if (region === undefined && required.every((name) => project(name) === undefined) && onlyDefaults) {
         // Nothing of the stack's own: the stack file is missing or empty, which is one problem.
-        problems.push(
+        return [
             `no configuration for stack '${stackName}': Pulumi.${stackName}.yaml is missing or empty. A stack needs at least ` +
                 `${[REGION.key, ...required.map(key)].join(", ")} (the README's configuration table lists every key)`,
-        );
-    } else {
-        problems.push(...missing);
+        ];
     }
+    return region === undefined ? [`missing required key '${REGION.key}' (${REGION.missingHint})`, ...missingKeys] : missingKeys;
+}
 
-    const configKeys = options.configKeys ?? Object.keys(pulumi.runtime.allConfig());
+/** Keys of the project's namespace that it does not know, with the key probably meant. */
+function unknownKeyProblems(namespace: string, configKeys: readonly string[], key: (name: string) => string): string[] {
+    const problems: string[] = [];
     for (const full of configKeys) {
         if (!full.startsWith(`${namespace}:`)) {
             continue;
@@ -372,9 +395,13 @@ export function parseStackSettings(stackName: string, project: ConfigReader, aws
             );
         }
     }
+    return problems;
+}
 
+/** Each value through its key's schema; what a schema refuses is added to `problems`. */
+function parseValues(raw: RawValues, key: (name: string) => string, problems: string[]): Parsed {
     const values: Parsed = {};
-    for (const name of names) {
+    for (const name of Object.keys(CONFIG_KEYS) as ConfigKeyName[]) {
         const value = raw[name];
         if (value === undefined) {
             continue;
@@ -386,7 +413,12 @@ export function parseStackSettings(stackName: string, project: ConfigReader, aws
             problems.push(...result.error.issues.map((issue) => `'${key(name)}' ${issue.message}`));
         }
     }
+    return values;
+}
 
+/** Rules across keys: production data is protected, CI keys need a repository, the external id is a secret. */
+function crossKeyProblems(raw: RawValues, values: Parsed, key: (name: string) => string, isSecret: ((key: string) => boolean) | undefined): string[] {
+    const problems: string[] = [];
     if (values.tier === "production" && values.protectData === false) {
         problems.push(`'${key("protectData")}' cannot be false in a production stage ('${key("tier")}' production): production data is always protected`);
     }
@@ -399,37 +431,38 @@ export function parseStackSettings(stackName: string, project: ConfigReader, aws
         }
     }
     const externalIdKey = key("callerExternalId");
-    const isSecret = options.isSecret ?? runtimeSecretCheck();
     if (raw.callerExternalId !== undefined && isSecret !== undefined && !isSecret(externalIdKey)) {
         problems.push(`'${externalIdKey}' is stored in plaintext: set it encrypted (pulumi config set --secret ${externalIdKey} <value>)`);
     }
-    if (options.refuseExampleValues) {
-        if (values.callerAccountId === EXAMPLE_VALUES.callerAccountId) {
-            problems.push(
-                `'${key("callerAccountId")}' is the example account ${EXAMPLE_VALUES.callerAccountId}: set the account of the API's caller (pulumi config set ${key("callerAccountId")} <12-digit id>)`,
-            );
-        }
-        if (values.githubRepository === EXAMPLE_VALUES.githubRepository) {
-            problems.push(
-                `'${key("githubRepository")}' is the example repository ${EXAMPLE_VALUES.githubRepository}: set yours (pulumi config set ${key("githubRepository")} <owner/name>) or remove it to create no CI roles`,
-            );
-        }
-        if (values.githubRepositoryIds === EXAMPLE_VALUES.githubRepositoryIds) {
-            problems.push(
-                `'${key("githubRepositoryIds")}' is the example ${EXAMPLE_VALUES.githubRepositoryIds}: set your repository's '<owner id>/<repository id>' (owner.id and id in gh api repos/<owner>/<name>), or set it empty if the repository's OIDC subjects name it only (created before 2026-07-15 and not opted in to immutable subjects)`,
-            );
-        }
-    }
+    return problems;
+}
 
-    if (problems.length > 0) {
-        throw new Error(`Invalid configuration for stack '${stackName}':\n  - ${problems.join("\n  - ")}`);
+/** The example values of the shipped stack files, refused where a real deployment needs its own. */
+function exampleValueProblems(values: Parsed, key: (name: string) => string): string[] {
+    const problems: string[] = [];
+    if (values.callerAccountId === EXAMPLE_VALUES.callerAccountId) {
+        problems.push(
+            `'${key("callerAccountId")}' is the example account ${EXAMPLE_VALUES.callerAccountId}: set the account of the API's caller (pulumi config set ${key("callerAccountId")} <12-digit id>)`,
+        );
     }
-    // No problem left: every key has a value of its schema's type (required ones were present).
-    const v = values as Required<Parsed>;
+    if (values.githubRepository === EXAMPLE_VALUES.githubRepository) {
+        problems.push(
+            `'${key("githubRepository")}' is the example repository ${EXAMPLE_VALUES.githubRepository}: set yours (pulumi config set ${key("githubRepository")} <owner/name>) or remove it to create no CI roles`,
+        );
+    }
+    if (values.githubRepositoryIds === EXAMPLE_VALUES.githubRepositoryIds) {
+        problems.push(
+            `'${key("githubRepositoryIds")}' is the example ${EXAMPLE_VALUES.githubRepositoryIds}: set your repository's '<owner id>/<repository id>' (owner.id and id in gh api repos/<owner>/<name>), or set it empty if the repository's OIDC subjects name it only (created before 2026-07-15 and not opted in to immutable subjects)`,
+        );
+    }
+    return problems;
+}
+
+function settingsOf(stage: Stage, region: string, v: Required<Parsed>): StackSettings {
     return {
         stage,
         tier: v.tier,
-        region: region!,
+        region,
         userFilesPrefix: v.userFilesPrefix,
         mfa: v.mfa,
         logRetentionDays: v.logRetentionDays,

@@ -2,7 +2,7 @@
  * `npm run smoke -- --stack <stage> …`: the post-deploy smoke checks against a deployed stage
  * (`--help` for the options). Exit codes: 0 every check passed and cleanup removed what the
  * run created; 1 a check failed or cleanup left something; 2 a usage or set-up problem (no
- * check ran); 130 interrupted.
+ * check ran; a usage error is followed by a hint line, tools/usage.ts); 130 interrupted.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -13,6 +13,7 @@ import type { AwsCredentialIdentityProvider } from "@smithy/types";
 
 import { credentialsFor, CredentialSource, describeSource, detectSource } from "../client/credentials";
 import { isStage, SHIPPED_STAGES } from "../components/stage";
+import { CliSpec, usageHint } from "../tools/usage";
 import { createAwsClients } from "./clients";
 import { describeError, errorName } from "./errors";
 import { parseOutputs, StackOutputs } from "./outputs";
@@ -66,12 +67,8 @@ problem (no check ran), 130 interrupted.
 /** A problem of how the tool was called or set up: one line, no stack, exit 2. */
 export class SetupError extends Error {}
 
-/** A mistake on the command line: as SetupError, with a pointer to the help. */
-export class UsageError extends SetupError {
-    constructor(message: string) {
-        super(`${message} (see npm run smoke -- --help)`);
-    }
-}
+/** A mistake on the command line: as SetupError, followed by a hint line (tools/usage.ts). */
+export class UsageError extends SetupError {}
 
 const OPTIONS = {
     stack: { type: "string" },
@@ -88,6 +85,9 @@ const OPTIONS = {
     "settle-timeout": { type: "string", default: "60" },
     help: { type: "boolean", short: "h", default: false },
 } satisfies ParseArgsConfig["options"];
+
+/** The smoke checks as a command line: a stage name alone was meant for --stack. */
+export const SMOKE_CLI: CliSpec = { name: "smoke", options: OPTIONS, guess: (positional) => (isStage(positional) ? "stack" : undefined) };
 
 export interface CliOptions {
     readonly help: boolean;
@@ -111,9 +111,11 @@ function seconds(flag: string, text: string, max = Infinity): number {
     return value * 1000;
 }
 
+const isExternalIdFlag = (arg: string) => arg === "--external-id" || arg.startsWith("--external-id=");
+
 /** Parses the command line; throws SetupError with a one-line reason. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
-    if (argv.some((a) => a === "--external-id" || a.startsWith("--external-id="))) {
+    if (argv.some(isExternalIdFlag)) {
         throw new UsageError(`--external-id would put a secret on the command line: set ${EXTERNAL_ID_ENV} or use --external-id-file`);
     }
     let values;
@@ -279,7 +281,8 @@ export interface FailedRunReport {
     readonly stage: string | null;
     readonly ok: false;
     readonly exitCode: 2;
-    readonly error: { readonly kind: "usage" | "setup" | "internal"; readonly message: string };
+    /** `hint`: for a usage error, the line under it (the help, or the command probably meant). */
+    readonly error: { readonly kind: "usage" | "setup" | "internal"; readonly message: string; readonly hint?: string };
     readonly checks: [];
 }
 
@@ -305,9 +308,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo):
     } catch (error) {
         const kind = error instanceof UsageError ? "usage" : error instanceof SetupError ? "setup" : "internal";
         const message = error instanceof SetupError ? error.message : `internal error: ${describeError(error)}`;
-        io.stderr.write(`smoke: ${message}${kind !== "internal" ? "" : env.SMOKE_DEBUG ? `\n${(error as Error).stack}` : " (SMOKE_DEBUG=1 shows where)"}\n`);
+        // A command line carrying a secret is never echoed back as the command meant.
+        const hint = kind === "usage" ? usageHint(SMOKE_CLI, argv.some(isExternalIdFlag) ? [] : argv, argv.some(isExternalIdFlag) ? {} : env) : undefined;
+        io.stderr.write(`smoke: ${message}${hint ? `\n${hint}` : kind !== "internal" ? "" : env.SMOKE_DEBUG ? `\n${(error as Error).stack}` : " (SMOKE_DEBUG=1 shows where)"}\n`);
         if (json) {
-            const report: FailedRunReport = { stage, ok: false, exitCode: 2, error: { kind, message }, checks: [] };
+            const report: FailedRunReport = { stage, ok: false, exitCode: 2, error: { kind, message, ...(hint ? { hint } : {}) }, checks: [] };
             await write(io.stdout, `${JSON.stringify(report, null, 2)}\n`);
         }
         return 2;

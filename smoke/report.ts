@@ -1,4 +1,38 @@
-import type { CheckResult, CheckStatus, SmokeReport } from "./smoke";
+/** What a smoke run reports, and how a person reads it. */
+import type { SweepResult } from "./sweep";
+
+export type CheckStatus = "pass" | "fail" | "skip";
+
+export interface CheckResult {
+    readonly id: string;
+    readonly name: string;
+    readonly status: CheckStatus;
+    readonly ms: number;
+    readonly detail: string;
+    /** AWS calls and API requests made by the check, retries included. */
+    readonly attempts: number;
+    /** Steps that needed more than one attempt, and why. */
+    readonly retried: { readonly step: string; readonly attempts: number; readonly on: string[] }[];
+}
+
+export interface SmokeReport {
+    readonly stage: string;
+    readonly runId: string;
+    readonly ok: boolean;
+    readonly checks: CheckResult[];
+    /** Leftovers of earlier runs (never a reason for this run to fail). */
+    readonly sweep: SweepResult;
+    readonly cleanup: {
+        readonly removed: string[];
+        readonly failed: string[];
+        /** Kept on purpose, recorded for a later run's sweep. */
+        readonly deferred: string[];
+        /** This run's record, when it is kept. */
+        readonly record?: string;
+        readonly attempts: number;
+    };
+    readonly ms: number;
+}
 
 const MARK: Record<CheckStatus, string> = { pass: "PASS", fail: "FAIL", skip: "SKIP" };
 

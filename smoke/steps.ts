@@ -77,36 +77,6 @@ export function createStepper(
     const now = hooks.now ?? Date.now;
     let traces: StepTrace[] = [];
 
-    function attempt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-        const controller = new AbortController();
-        const onOuterAbort = () => controller.abort(new Interrupted("interrupted"));
-        signal.addEventListener("abort", onOuterAbort, { once: true });
-        // The abort reaches the SDK through `abortSignal` and tears the socket down; the race
-        // below also frees this step when a client ignores the signal.
-        const timer = setTimeout(() => controller.abort(new AttemptTimedOut()), timing.attemptTimeoutMs);
-        return new Promise<T>((resolve, reject) => {
-            controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
-            work(controller.signal).then(resolve, reject);
-        }).finally(() => {
-            clearTimeout(timer);
-            signal.removeEventListener("abort", onOuterAbort);
-        });
-    }
-
-    function sleep(ms: number): Promise<void> {
-        return new Promise((resolve, reject) => {
-            const onAbort = () => {
-                clearTimeout(timer);
-                reject(new Interrupted("interrupted"));
-            };
-            const timer = setTimeout(() => {
-                signal.removeEventListener("abort", onAbort);
-                resolve();
-            }, ms);
-            signal.addEventListener("abort", onAbort, { once: true });
-        });
-    }
-
     async function run<T>(what: string, work: (signal: AbortSignal) => Promise<T>, options: StepOptions = {}): Promise<T> {
         const started = now();
         const retriedOn: string[] = [];
@@ -119,35 +89,15 @@ export function createStepper(
                 throw new Interrupted(`interrupted before ${what}`);
             }
             attempts++;
-            let reason: string | undefined;
+            let reason: string;
             let failure: unknown;
             try {
-                const value = await attempt(work);
+                const value = await attempt(work, signal, timing);
                 record();
                 return value;
             } catch (error) {
                 failure = error;
-                if (error instanceof Interrupted) {
-                    options.onAbandoned?.();
-                    record();
-                    throw new Interrupted(`interrupted during ${what}`);
-                }
-                if (error instanceof AttemptTimedOut || isOutcomeUnknown(error)) {
-                    options.onAbandoned?.();
-                    reason = options.idempotent ? (error instanceof AttemptTimedOut ? "timeout" : describeError(error)) : undefined;
-                    if (!reason) {
-                        record();
-                        throw error instanceof AttemptTimedOut
-                            ? new StepFailure(`${what} timed out after ${timing.attemptTimeoutMs} ms`)
-                            : new StepFailure(`${what}: no answer (${describeError(error)})`, error);
-                    }
-                } else {
-                    reason = options.settling?.(error);
-                    if (!reason) {
-                        record();
-                        throw error;
-                    }
-                }
+                reason = retryReasonOf(error, what, options, timing, record);
             }
             const wait = Math.min(timing.backoffMaxMs, timing.backoffBaseMs * 2 ** (attempts - 1));
             const jittered = Math.round(wait * (0.75 + Math.random() * 0.25));
@@ -159,7 +109,7 @@ export function createStepper(
             retriedOn.push(reason);
             hooks.onRetry?.(what, attempts, reason, jittered);
             try {
-                await sleep(jittered);
+                await sleep(jittered, signal);
             } catch (error) {
                 record();
                 throw new Interrupted(`interrupted while waiting to retry ${what}`, error);
@@ -174,4 +124,66 @@ export function createStepper(
         },
         signal,
     };
+}
+
+/** One attempt, cancelled at its time limit or when `signal` aborts. */
+function attempt<T>(work: (signal: AbortSignal) => Promise<T>, signal: AbortSignal, timing: Timing): Promise<T> {
+    const controller = new AbortController();
+    const onOuterAbort = () => controller.abort(new Interrupted("interrupted"));
+    signal.addEventListener("abort", onOuterAbort, { once: true });
+    // The abort reaches the SDK through `abortSignal` and tears the socket down; the race
+    // below also frees this step when a client ignores the signal.
+    const timer = setTimeout(() => controller.abort(new AttemptTimedOut()), timing.attemptTimeoutMs);
+    return new Promise<T>((resolve, reject) => {
+        controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
+        work(controller.signal).then(resolve, reject);
+    }).finally(() => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onOuterAbort);
+    });
+}
+
+/** Waits `ms`, or rejects with `Interrupted` as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(new Interrupted("interrupted"));
+        };
+        const timer = setTimeout(() => {
+            signal.removeEventListener("abort", onAbort);
+            resolve();
+        }, ms);
+        signal.addEventListener("abort", onAbort, { once: true });
+    });
+}
+
+/**
+ * Why the step may retry after a failed attempt: an unknown outcome of an idempotent call, or
+ * an error of a settling deployment the step waits out. Otherwise the step's trace is recorded
+ * and what it fails with is thrown.
+ */
+function retryReasonOf(error: unknown, what: string, options: StepOptions, timing: Timing, record: () => void): string {
+    if (error instanceof Interrupted) {
+        options.onAbandoned?.();
+        record();
+        throw new Interrupted(`interrupted during ${what}`);
+    }
+    if (error instanceof AttemptTimedOut || isOutcomeUnknown(error)) {
+        options.onAbandoned?.();
+        const reason = options.idempotent ? (error instanceof AttemptTimedOut ? "timeout" : describeError(error)) : undefined;
+        if (!reason) {
+            record();
+            throw error instanceof AttemptTimedOut
+                ? new StepFailure(`${what} timed out after ${timing.attemptTimeoutMs} ms`)
+                : new StepFailure(`${what}: no answer (${describeError(error)})`, error);
+        }
+        return reason;
+    }
+    const reason = options.settling?.(error);
+    if (!reason) {
+        record();
+        throw error;
+    }
+    return reason;
 }

@@ -19,10 +19,10 @@ interface Ran {
     readonly stderr: string;
 }
 
-async function plan(argv: string[], root = ROOT): Promise<Ran> {
+async function plan(argv: string[], root = ROOT, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
     let stdout = "";
     let stderr = "";
-    const code = await main(argv, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text), isTTY: false } }, root);
+    const code = await main(argv, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text), isTTY: false } }, root, env);
     return { code, stdout, stderr };
 }
 
@@ -42,13 +42,37 @@ describe("plan CLI", () => {
         assert.match(help.stdout, /exit codes: 0 every promise holds; 1 a promise is broken .*\n2 nothing was planned/);
     });
 
-    it("a mistake on the command line exits 2 with the usage", async () => {
-        for (const argv of [["--frobnicate"], ["--stack", "deve-x"], ["--all", "--format", "xml"], [], ["--all", "--refuse-admin-changes"], ["--all", "--base", "HEAD", "--write-expected"]]) {
+    it("a mistake on the command line exits 2 naming it, with one hint line pointing to the help", async () => {
+        const mistakes: [string[], RegExp][] = [
+            [["--frobnicate"], /Unknown option '--frobnicate'/],
+            [["--stack", "deve-x"], /'deve-x' cannot be a stack/],
+            [["--all", "--format", "xml"], /--format must be one of text, json, markdown, got 'xml'/],
+            [[], /name a stack with --stack <stage>, or use --all/],
+            [["--all", "--refuse-admin-changes"], /--refuse-admin-changes judges a change/],
+            [["--all", "--base", "HEAD", "--write-expected"], /--write-expected records the working tree's reach/],
+        ];
+        for (const [argv, mistake] of mistakes) {
             const ran = await plan(argv);
             assert.strictEqual(ran.code, 2, argv.join(" "));
             assert.strictEqual(ran.stdout, "");
-            assert.match(ran.stderr, /^plan: .*\nusage: npm run plan -- /, argv.join(" "));
+            assert.match(ran.stderr, /^plan: .*\nrun 'npm run plan -- --help' for usage\n$/, argv.join(" "));
+            assert.match(ran.stderr.split("\n")[0], mistake, argv.join(" "));
         }
+    });
+
+    it("npm run plan --stack deve (no --): npm takes --stack and passes 'deve' alone, and the hint gives the command meant", async () => {
+        // What npm passes: the option as its own configuration (npm_config_stack), the value as an argument.
+        const swallowed = await plan(["deve"], ROOT, { npm_config_stack: "true" });
+        assert.strictEqual(swallowed.code, 2);
+        assert.strictEqual(swallowed.stdout, "");
+        assert.strictEqual(swallowed.stderr, "plan: Unexpected argument 'deve'\ndid you mean: npm run plan -- --stack deve ? (npm needs '--' before the tool's options)\n");
+        // Without npm's word for it, a bare stage name is still taken for what it is.
+        assert.match((await plan(["deve"], ROOT, {})).stderr, /\ndid you mean: npm run plan -- --stack deve \? /);
+        // --stack=deve: npm keeps the value and the tool gets nothing; --all --base origin/main: both options and the value.
+        assert.match((await plan([], ROOT, { npm_config_stack: "deve" })).stderr, /^plan: name a stack with --stack <stage>, or use --all\ndid you mean: npm run plan -- --stack deve \? /);
+        assert.match((await plan(["origin/main"], ROOT, { npm_config_all: "true", npm_config_base: "true" })).stderr, /did you mean: npm run plan -- --all --base origin\/main \? /);
+        // Any other argument (here not a stage name): the help.
+        assert.match((await plan(["--all", "./extra"], ROOT, {})).stderr, /^plan: Unexpected argument '.\/extra'\nrun 'npm run plan -- --help' for usage\n$/);
     });
 
     it("a stack asked for without its stack file exits 2 with one line naming it and how to create it", async () => {

@@ -9,9 +9,10 @@ import {
 } from "@aws-sdk/client-cognito-identity";
 import { mockClient } from "aws-sdk-client-mock";
 
-import { CognitoIdentitySender } from "../lambdas/identityCredentials";
+import { CognitoIdentitySender, VerifiedClaims } from "../lambdas/identityCredentials";
 import { createReadFileHandler, IdTokenVerifier } from "../lambdas/readFile";
-import { S3Error } from "../lambdas/s3Reader";
+import { S3Error, S3Reader } from "../lambdas/s3Reader";
+import { fakeIdentity, fullCredentials } from "./support/fakeIdentity";
 import { S3Double } from "./support/s3Double";
 import {
     hs256Token,
@@ -485,5 +486,155 @@ describe("GET /read-file handler", () => {
             await handler(request(tokens.t2));
             assert.strictEqual(issues(), before + 1);
         });
+    });
+});
+
+describe("GET /read-file against a reader that answers as told", () => {
+    const key = makeSigningKey("gaps-key");
+    const claimsOf = (sub: string): VerifiedClaims => ({ sub, exp: Math.floor(Date.now() / 1000) + 3600 });
+
+    /**
+     * An S3 reader that answers GetObject and ListObjectsV2 as told and records each call. `get`
+     * gives the object (its text, and a length when it differs); `list` how many keys the listing finds.
+     */
+    function fakeS3(get: () => unknown, list: () => unknown = () => 0) {
+        const calls: string[] = [];
+        const sender: S3Reader = {
+            async getObject(_bucket, key, maxBytes) {
+                calls.push(`GetObject ${key}`);
+                const object = (await get()) as { readonly text: string; readonly length?: number };
+                const length = object.length ?? Buffer.byteLength(object.text);
+                return length > maxBytes ? { tooLarge: true } : { tooLarge: false, text: object.text };
+            },
+            async countKeys(_bucket, prefix) {
+                calls.push(`ListObjectsV2 ${prefix}`);
+                return (await list()) as number;
+            },
+        };
+        return { sender, calls };
+    }
+
+    const acceptingVerifier: IdTokenVerifier = { verify: async (token) => ({ sub: JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).sub, exp: Math.floor(Date.now() / 1000) + 3600 }) };
+    const awsError = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+    const ownKey = (sub: string) => `${PREFIX}/${REGION}:id-${sub}/data.txt`;
+
+    function handlerWith(s3: S3Reader, options: { maxBytes?: number; verifier?: IdTokenVerifier; identity?: CognitoIdentitySender } = {}) {
+        const identity = options.identity ? { sender: options.identity, calls: [] as string[] } : fakeIdentity(fullCredentials);
+        const logs: Record<string, unknown>[] = [];
+        const handler = createReadFileHandler(
+            { identityPoolId: IDENTITY_POOL_ID, providerName: PROVIDER_NAME, bucket: BUCKET, prefix: PREFIX, maxBytes: options.maxBytes },
+            { verifier: options.verifier ?? acceptingVerifier, identity: identity.sender, s3For: () => s3, log: (entry) => logs.push(entry) },
+        );
+        return { handler, identityCalls: identity.calls, logs };
+    }
+
+    const event = (token?: string) => ({ headers: token === undefined ? {} : { idtoken: token }, requestContext: { requestId: "req-gap" } });
+    const bodyOf = (text: string) => ({ text });
+
+    it("refuses a file larger than maxBytes with 413 without reading it, and serves one of exactly maxBytes", async () => {
+        let reads = 0;
+        const sized = (length: number) => () => ({
+            length,
+            get text() {
+                reads++;
+                return "x".repeat(length);
+            },
+        });
+        const tooLarge = handlerWith(fakeS3(sized(11)).sender, { maxBytes: 10 });
+        const refused = await tooLarge.handler(event(idToken(key, "alice")));
+        assert.strictEqual(refused.statusCode, 413);
+        assert.strictEqual(JSON.parse(refused.body).error, "file_too_large");
+        assert.strictEqual(reads, 0, "the body of a too-large file is never read");
+        assert.strictEqual(tooLarge.logs[0].reason, "too-large");
+
+        const exact = await handlerWith(fakeS3(sized(10)).sender, { maxBytes: 10 }).handler(event(idToken(key, "alice")));
+        assert.strictEqual(exact.statusCode, 200);
+        assert.strictEqual(JSON.parse(exact.body).data, "x".repeat(10));
+    });
+
+    it("applies a 1 MiB cap when maxBytes is not set", async () => {
+        const big = 1024 * 1024 + 1;
+        const response = await handlerWith(fakeS3(() => ({ length: big, text: "" })).sender).handler(event(idToken(key, "alice")));
+        assert.strictEqual(response.statusCode, 413);
+    });
+
+    it("answers 403, not 404, when S3 denies a key that the caller's own listing shows present", async () => {
+        for (const listing of [1]) {
+            const s3 = fakeS3(
+                () => Promise.reject(awsError("AccessDenied", 403)),
+                () => listing,
+            );
+            const response = await handlerWith(s3.sender).handler(event(idToken(key, "alice")));
+            assert.strictEqual(response.statusCode, 403, JSON.stringify(listing));
+            assert.strictEqual(JSON.parse(response.body).error, "access_denied");
+            assert.deepStrictEqual(s3.calls, [`GetObject ${ownKey("alice")}`, `ListObjectsV2 ${ownKey("alice")}`], "the listing names the caller's own key only");
+        }
+    });
+
+    it("answers 503 when the listing that tells absent from refused is throttled", async () => {
+        const s3 = fakeS3(
+            () => Promise.reject(awsError("AccessDenied", 403)),
+            () => Promise.reject(awsError("SlowDown", 503)),
+        );
+        const response = await handlerWith(s3.sender).handler(event(idToken(key, "alice")));
+        assert.strictEqual(response.statusCode, 503);
+    });
+
+    it("does not ask for new credentials when S3 denies a read: only expired credentials are replaced", async () => {
+        const s3 = fakeS3(() => Promise.reject(awsError("AccessDenied", 403)));
+        const { handler, identityCalls } = handlerWith(s3.sender);
+        assert.strictEqual((await handler(event(idToken(key, "alice")))).statusCode, 404);
+        assert.deepStrictEqual(identityCalls, ["GetId", "GetCredentialsForIdentity"]);
+        assert.deepStrictEqual(s3.calls, [`GetObject ${ownKey("alice")}`, `ListObjectsV2 ${ownKey("alice")}`]);
+    });
+
+    it("answers 403 no_role when the identity pool maps the user to no role, and 500 for the same name from S3", async () => {
+        const noRole: CognitoIdentitySender = {
+            async getId() {
+                return { IdentityId: `${REGION}:id-eve` };
+            },
+            async getCredentialsForIdentity() {
+                throw awsError("InvalidIdentityPoolConfigurationException", 400);
+            },
+        };
+        const refused = await handlerWith(fakeS3(() => bodyOf("x")).sender, { identity: noRole }).handler(event(idToken(key, "eve")));
+        assert.strictEqual(refused.statusCode, 403);
+        assert.strictEqual(JSON.parse(refused.body).error, "no_role");
+
+        const fromS3 = await handlerWith(fakeS3(() => Promise.reject(awsError("InvalidIdentityPoolConfigurationException", 400))).sender).handler(event(idToken(key, "eve")));
+        assert.strictEqual(fromS3.statusCode, 500);
+    });
+
+    it("answers 503, not 401, when the token keys cannot be fetched", async () => {
+        const { FetchError } = require("aws-jwt-verify/error") as typeof import("aws-jwt-verify/error");
+        const verifier: IdTokenVerifier = {
+            verify: async () => {
+                throw new FetchError("https://cognito-idp.example/jwks.json", "connection refused");
+            },
+        };
+        const response = await handlerWith(fakeS3(() => bodyOf("x")).sender, { verifier }).handler(event(idToken(key, "alice")));
+        assert.strictEqual(response.statusCode, 503);
+        assert.ok(Number(response.headers?.["retry-after"]) > 0);
+    });
+
+    it("refuses, without calling the verifier, a JWT-shaped token with junk before or after it", async () => {
+        // The module is loaded afresh, so its token shape is the one the code under test builds now.
+        const modulePath = require.resolve("../lambdas/readFile");
+        delete require.cache[modulePath];
+        const fresh = require(modulePath) as typeof import("../lambdas/readFile");
+        const seen: string[] = [];
+        const verifier: IdTokenVerifier = { verify: async (token) => (seen.push(token), claimsOf("alice")) };
+        const handler = fresh.createReadFileHandler(
+            { identityPoolId: IDENTITY_POOL_ID, providerName: PROVIDER_NAME, bucket: BUCKET, prefix: PREFIX },
+            { verifier, identity: fakeIdentity(fullCredentials).sender, s3For: () => fakeS3(() => bodyOf("x")).sender, log: () => undefined },
+        );
+        for (const token of ["!aaa.bbb.ccc", "aaa.bbb.ccc!", "aaa.!.ccc", "!.bbb.ccc", "aaa.bbb.!"]) {
+            assert.strictEqual((await handler(event(token))).statusCode, 401, token);
+        }
+        assert.deepStrictEqual(seen, []);
+        const real = idToken(key, "alice");
+        await handler(event("a.b.c"));
+        await handler(event(real));
+        assert.deepStrictEqual(seen, ["a.b.c", real], "one character per segment, and a real IdToken, are shapes the verifier decides on");
     });
 });

@@ -73,6 +73,18 @@ const oneLine = (ran: Ran, code: number, line: RegExp) => {
     assert.match(ran.stderr, line);
 };
 
+const HELP_HINT = "run 'npm run smoke -- --help' for usage";
+
+/** A usage error: exit 2, nothing on stdout, what is wrong on one line and the hint on the next. */
+const usageError = (ran: Ran, line: RegExp, hint = HELP_HINT) => {
+    assert.strictEqual(ran.code, 2, ran.stderr);
+    assert.strictEqual(ran.stdout, "");
+    const [wrong, shown, ...more] = ran.stderr.trimEnd().split("\n");
+    assert.match(wrong, line);
+    assert.strictEqual(shown, hint);
+    assert.deepStrictEqual(more, [], ran.stderr);
+};
+
 describe("smoke CLI", () => {
     let dir: string;
     let noAws: NodeJS.ProcessEnv;
@@ -91,13 +103,13 @@ describe("smoke CLI", () => {
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("as a process: --help prints usage with examples and exits 0; a bad flag exits 2 with one line and no stack", async () => {
+    it("as a process: --help prints usage with examples and exits 0; a bad flag exits 2 naming it, with a hint line and no stack", async () => {
         const [help, badFlag] = await Promise.all([cli(["--help"], noAws), cli(["--stack", "deve", "--frobnicate"], noAws)]);
         assert.strictEqual(help.code, 0);
         assert.match(help.stdout, /^usage: npm run smoke -- --stack <stage> \[options\]/);
         assert.match(help.stdout, /examples:\n {2}npm run smoke -- --stack deve\n/);
         assert.strictEqual(help.stderr, "");
-        oneLine(badFlag, 2, /^smoke: Unknown option '--frobnicate' \(see npm run smoke -- --help\)$/m);
+        usageError(badFlag, /^smoke: Unknown option '--frobnicate'$/);
     });
 
     it("stops set-up problems before any check with one line naming the file or tool and the fix", async () => {
@@ -107,7 +119,7 @@ describe("smoke CLI", () => {
         fs.mkdirSync(emptyPath, { recursive: true });
         assert.strictEqual((await inProcess(["-h"], noAws)).code, 0);
         const secret = await inProcess(["--stack", "deve", "--external-id", "s3cr3t"], noAws);
-        oneLine(secret, 2, /^smoke: --external-id would put a secret on the command line: set SMOKE_EXTERNAL_ID or use --external-id-file/);
+        usageError(secret, /^smoke: --external-id would put a secret on the command line: set SMOKE_EXTERNAL_ID or use --external-id-file/);
         assert.ok(!secret.stderr.includes("s3cr3t"));
         const missing = await inProcess(["--stack", "deve", "--outputs", path.join(dir, "missing.json")], noAws);
         oneLine(missing, 2, /^smoke: cannot read outputs file '.*missing\.json' \(ENOENT\): write it with `pulumi stack output --json --stack deve > .*missing\.json`$/m);
@@ -141,10 +153,10 @@ describe("smoke CLI", () => {
     });
 
     describe("with --json, a run stopped before any check still prints a JSON report", () => {
-        /** Exit 2, the one line on stderr as without --json, and the report on stdout saying the same. */
+        /** Exit 2, stderr as without --json (one line; a usage error's hint on a second), and the report on stdout saying the same. */
         const failedReport = (ran: Ran, kind: string, stage: string | null, message: RegExp) => {
             assert.strictEqual(ran.code, 2, ran.stderr);
-            assert.strictEqual(ran.stderr.trimEnd().split("\n").length, 1, ran.stderr);
+            assert.strictEqual(ran.stderr.trimEnd().split("\n").length, kind === "usage" ? 2 : 1, ran.stderr);
             const report = JSON.parse(ran.stdout);
             assert.deepStrictEqual(Object.keys(report), ["stage", "ok", "exitCode", "error", "checks"]);
             assert.strictEqual(report.ok, false);
@@ -153,11 +165,12 @@ describe("smoke CLI", () => {
             assert.deepStrictEqual(report.checks, []);
             assert.strictEqual(report.error.kind, kind);
             assert.match(report.error.message, message);
-            assert.strictEqual(ran.stderr.trimEnd(), `smoke: ${report.error.message}`, "stderr and the report say the same");
+            assert.strictEqual(report.error.hint, kind === "usage" ? HELP_HINT : undefined);
+            assert.strictEqual(ran.stderr.trimEnd(), `smoke: ${report.error.message}${report.error.hint ? `\n${report.error.hint}` : ""}`, "stderr and the report say the same");
         };
 
         it("for a command-line mistake, whether or not the rest parsed", async () => {
-            failedReport(await inProcess(["--stack", "deve", "--json", "--frobnicate"], noAws), "usage", null, /^Unknown option '--frobnicate' \(see npm run smoke -- --help\)$/);
+            failedReport(await inProcess(["--stack", "deve", "--json", "--frobnicate"], noAws), "usage", null, /^Unknown option '--frobnicate'$/);
             failedReport(await inProcess(["--json", "--stack", "deve-x"], noAws), "usage", null, /^'deve-x' cannot be a stage: 2-8 lowercase letters and digits/);
             failedReport(await inProcess(["--json"], noAws), "usage", null, /^--stack is required/);
             failedReport(await inProcess(["--stack", "deve", "--json", "--timeout", "0"], noAws), "usage", null, /^--timeout must be a number of seconds above 0/);
@@ -180,8 +193,26 @@ describe("smoke CLI", () => {
             assert.strictEqual(plain.code, 2);
             assert.strictEqual(plain.stdout, "");
             const positional = await inProcess(["--stack", "deve", "--", "--json"], noAws);
-            oneLine(positional, 2, /^smoke: Unexpected argument '--json'/m);
+            usageError(positional, /^smoke: Unexpected argument '--json'/);
         });
+    });
+
+    it("npm run smoke --stack deve (no --): npm takes --stack and passes 'deve' alone, and the hint gives the command meant", async () => {
+        const meant = "did you mean: npm run smoke -- --stack deve ? (npm needs '--' before the tool's options)";
+        // What npm passes: the option as its own configuration (npm_config_stack), the value as an argument.
+        usageError(await inProcess(["deve"], { ...noAws, npm_config_stack: "true" }), /^smoke: Unexpected argument 'deve'$/, meant);
+        // Without npm's word for it, a bare stage name is still taken for what it is.
+        usageError(await inProcess(["deve"], noAws), /^smoke: Unexpected argument 'deve'$/, meant);
+        // --stack=deve: npm keeps the value, and the tool gets the rest of its options only.
+        usageError(
+            await inProcess(["--require-caller"], { ...noAws, npm_config_stack: "deve" }),
+            /^smoke: --stack is required$/,
+            "did you mean: npm run smoke -- --require-caller --stack deve ? (npm needs '--' before the tool's options)",
+        );
+        // A command line with a secret on it is never echoed back.
+        const secret = await inProcess(["deve", "--external-id=s3cr3t"], { ...noAws, npm_config_stack: "true" });
+        usageError(secret, /secret on the command line/);
+        assert.ok(!secret.stderr.includes("s3cr3t"));
     });
 
     it("prints its report and exits at the end of its time, though every AWS endpoint stalls", async function () {

@@ -5,10 +5,13 @@
  * reviewed as `plan --base` reviews it (analysis/changes.ts), against the stage's deploy role as
  * shipped. docs/operations.md holds the printed table; a test keeps the two equal.
  */
+import { parseArgs } from "util";
+
 import { dataAtRisk, needsAdministrator, resourceChanges } from "../analysis/changes";
 import { CONFIG_KEYS } from "../components/stackSettings";
 import { applierOf } from "./plan";
 import { PROJECT, ProgramRun, runProgram, stackRun, STAGES } from "./mockRun";
+import { CliSpec, firstSentence, usageLines } from "./usage";
 
 /** Another valid value of each key, given the stack's own. */
 const OTHER_VALUE: Record<string, (current: string | undefined, stage: string) => string> = {
@@ -77,12 +80,50 @@ export function renderKeyTable(rows: readonly KeyRow[], stages: readonly string[
     return lines.join("\n");
 }
 
+const USAGE = `usage: npm run --silent key-table
+
+Prints the table of docs/operations.md: for each configuration key and each shipped stack, whether
+a CI deploy can change the key, whether it needs an administrator, and whether it puts data at
+risk. It takes no options: every key of every shipped stack is judged.
+
+exit codes: 0 printed; 2 a usage error or a stack the program refuses.
+`;
+
+export const KEY_TABLE_CLI: CliSpec = { name: "key-table", options: { help: { type: "boolean", short: "h" } } };
+
+/** Where the table goes: the process's streams, or a test's. */
+export interface KeyTableIo {
+    readonly stdout: { write(text: string): unknown };
+    readonly stderr: { write(text: string): unknown };
+}
+
+/**
+ * Prints the table; resolves with the exit code. A mistake on the command line is answered in
+ * two lines, what is wrong and a hint (tools/usage.ts).
+ */
+export async function main(argv: readonly string[], io: KeyTableIo = process, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+    let help: boolean | undefined;
+    try {
+        help = parseArgs({ args: [...argv], options: KEY_TABLE_CLI.options, strict: true }).values.help as boolean | undefined;
+    } catch (error) {
+        io.stderr.write(usageLines(KEY_TABLE_CLI, firstSentence((error as Error).message), argv, env));
+        return 2;
+    }
+    if (help) {
+        io.stdout.write(USAGE);
+        return 0;
+    }
+    let rows: KeyRow[];
+    try {
+        rows = await keyTable();
+    } catch (error) {
+        io.stderr.write(`key-table: ${(error as Error).message}\n`);
+        return 2;
+    }
+    io.stdout.write(`${renderKeyTable(rows)}\n`);
+    return 0;
+}
+
 if (require.main === module) {
-    keyTable().then(
-        (rows) => process.stdout.write(`${renderKeyTable(rows)}\n`),
-        (error) => {
-            process.stderr.write(`key-table: ${(error as Error).message}\n`);
-            process.exitCode = 2;
-        },
-    );
+    void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

@@ -281,6 +281,36 @@ export interface RunOptions {
  */
 export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
     const root = options.root ?? ROOT;
+    const { config, secretKeys } = runConfig(stack, options, root);
+    // The program refuses a stack without a region; until it does, ids need one.
+    const region = config["aws:region"] ?? "no-region-set";
+    const resources: RecordedResource[] = [];
+    const registered = new Map<string, RecordedOptions>();
+
+    pulumi.runtime.setAllConfig(config, secretKeys);
+    await pulumi.runtime.setMocks(mocksRecording(stack, region, resources, registered), projectFile(root).name, stack, false);
+    recordRegistrationOptions(registered);
+    const outputs = await runIndex(root, resources);
+
+    const ofType = (type: string) => resources.filter((r) => r.type === type);
+    return {
+        stack,
+        config,
+        resources,
+        outputs,
+        ofType,
+        one(type: string, name?: string) {
+            const found = ofType(type).filter((r) => name === undefined || r.name === name);
+            if (found.length !== 1) {
+                throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+            }
+            return found[0];
+        },
+    };
+}
+
+/** The stack file's configuration with the run's overrides, then Pulumi.yaml's defaults; and the keys to hold secret. */
+function runConfig(stack: string, options: RunOptions, root: string): { config: Record<string, string>; secretKeys: string[] } {
     const fromFile = stackFileConfig(stack, options.stackFile ?? path.join(root, `Pulumi.${stack}.yaml`), root);
     const config = fromFile.config;
     for (const [key, value] of Object.entries(options.overrides ?? {})) {
@@ -292,54 +322,52 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     }
     // After the overrides: a key an override removes is one the stack file does not set.
     applyProjectDefaults(config, root);
-    // The program refuses a stack without a region; until it does, ids need one.
-    const region = config["aws:region"] ?? "no-region-set";
-    const resources: RecordedResource[] = [];
+    return { config, secretKeys: [...fromFile.secretKeys, ...(options.secretKeys ?? [])] };
+}
 
-    pulumi.runtime.setAllConfig(config, [...fromFile.secretKeys, ...(options.secretKeys ?? [])]);
-    await pulumi.runtime.setMocks(
-        {
-            newResource(args: pulumi.runtime.MockResourceArgs) {
-                const { id, state } = computedState(stack, args.type, args.name, args.inputs, region);
-                const full = { ...args.inputs, ...state };
-                resources.push({
-                    type: args.type,
-                    name: args.name,
-                    id,
-                    custom: args.custom !== false,
-                    inputs: args.inputs,
-                    state: full,
-                    get options() {
-                        const recorded = registered.get(`${args.type}::${args.name}`);
-                        if (!recorded) {
-                            throw new Error(`no registration options recorded for ${args.type} ${args.name}`);
-                        }
-                        return recorded;
-                    },
-                });
-                return { id, state: full };
-            },
-            call(args: pulumi.runtime.MockCallArgs) {
-                switch (args.token) {
-                    case "aws:index/getCallerIdentity:getCallerIdentity":
-                        return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDAMOCK", id: ACCOUNT_ID };
-                    case "aws:index/getRegion:getRegion":
-                        return { name: region, region, id: region };
-                    case "aws:index/getPartition:getPartition":
-                        return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
-                    default:
-                        return args.inputs;
-                }
-            },
+/** Mocks that answer each resource with its computed state and record it, with its registration options read lazily. */
+function mocksRecording(stack: string, region: string, resources: RecordedResource[], registered: ReadonlyMap<string, RecordedOptions>): pulumi.runtime.Mocks {
+    return {
+        newResource(args: pulumi.runtime.MockResourceArgs) {
+            const { id, state } = computedState(stack, args.type, args.name, args.inputs, region);
+            const full = { ...args.inputs, ...state };
+            resources.push({
+                type: args.type,
+                name: args.name,
+                id,
+                custom: args.custom !== false,
+                inputs: args.inputs,
+                state: full,
+                get options() {
+                    const recorded = registered.get(`${args.type}::${args.name}`);
+                    if (!recorded) {
+                        throw new Error(`no registration options recorded for ${args.type} ${args.name}`);
+                    }
+                    return recorded;
+                },
+            });
+            return { id, state: full };
         },
-        projectFile(root).name,
-        stack,
-        false,
-    );
+        call(args: pulumi.runtime.MockCallArgs) {
+            switch (args.token) {
+                case "aws:index/getCallerIdentity:getCallerIdentity":
+                    return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDAMOCK", id: ACCOUNT_ID };
+                case "aws:index/getRegion:getRegion":
+                    return { name: region, region, id: region };
+                case "aws:index/getPartition:getPartition":
+                    return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+                default:
+                    return args.inputs;
+            }
+        },
+    };
+}
 
-    // The mocks see only type, name and inputs; the options (protect, retainOnDelete, dependsOn,
-    // remote) travel in the registration request, so they are read there.
-    const registered = new Map<string, RecordedOptions>();
+/**
+ * The mocks see only type, name and inputs; the options (protect, retainOnDelete, dependsOn,
+ * remote) travel in the registration request, so they are read there.
+ */
+function recordRegistrationOptions(registered: Map<string, RecordedOptions>): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: any, callback: any) => unknown };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: any) => {
@@ -352,7 +380,10 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
         });
         return register(req, callback);
     };
+}
 
+/** Loads index.ts afresh and waits for its outputs and for every registration it starts. */
+async function runIndex(root: string, resources: readonly RecordedResource[]): Promise<Record<string, any>> {
     clearProjectModules(root);
     // The program runs from its project folder, as the CLI runs it (archives name files relative to it).
     const cwd = process.cwd();
@@ -373,22 +404,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     } finally {
         process.chdir(cwd);
     }
-
-    const ofType = (type: string) => resources.filter((r) => r.type === type);
-    return {
-        stack,
-        config,
-        resources,
-        outputs,
-        ofType,
-        one(type: string, name?: string) {
-            const found = ofType(type).filter((r) => name === undefined || r.name === name);
-            if (found.length !== 1) {
-                throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
-            }
-            return found[0];
-        },
-    };
+    return outputs;
 }
 
 /** The policies of the role named `roleName`: its inline policies, then the managed policies attached to it. */

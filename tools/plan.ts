@@ -15,7 +15,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
+import { parseArgs, ParseArgsConfig } from "util";
 
 import { AccessReport, accessReport, columnsOf, expectationOf, formatViolation } from "../analysis/access";
 import { stackChange, StackChange } from "../analysis/changes";
@@ -23,6 +23,7 @@ import { ChangeApplier } from "../analysis/ciRights";
 import { isStage, SHIPPED_STAGES } from "../components/stage";
 import { BaseTree, checkoutBase, providerVersion } from "./baseTree";
 import { ACCOUNT_ID, isSecretInput, policiesOfRole, ProgramRun, RecordedResource, ROOT, runProgram, stackNames, stacksInDeployOrder } from "./mockRun";
+import { CliSpec, firstSentence, usageLines, UsageError } from "./usage";
 
 /** The reviewed reach of every person, one table per stack. */
 export const EXPECTED_REACH_FILE = path.join(ROOT, "tests", "expected", "reach.json");
@@ -231,7 +232,6 @@ function render(plans: StackPlan[], report: AccessReport, format: Format): strin
     return lines.join("\n");
 }
 
-class UsageError extends Error {}
 
 interface Chosen {
     /** Stacks asked for; `all`: every stack of the tree (and of the base). */
@@ -242,25 +242,25 @@ interface Chosen {
     readonly refuseAdminChanges: boolean;
 }
 
+const OPTIONS = {
+    stack: { type: "string", multiple: true },
+    all: { type: "boolean" },
+    format: { type: "string" },
+    base: { type: "string" },
+    "refuse-admin-changes": { type: "boolean" },
+    "write-expected": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+} satisfies ParseArgsConfig["options"];
+
+/** The plan as a command line: a stage name alone was meant for --stack. */
+export const PLAN_CLI: CliSpec = { name: "plan", options: OPTIONS, guess: (positional) => (isStage(positional) ? "stack" : undefined) };
+
 function options(argv: string[]): Chosen | "help" {
     let parsed;
     try {
-        parsed = parseArgs({
-            args: argv,
-            options: {
-                stack: { type: "string", multiple: true },
-                all: { type: "boolean" },
-                format: { type: "string" },
-                base: { type: "string" },
-                "refuse-admin-changes": { type: "boolean" },
-                "write-expected": { type: "boolean" },
-                help: { type: "boolean", short: "h" },
-            },
-            strict: true,
-            allowPositionals: false,
-        }).values;
+        parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
     } catch (error) {
-        throw new UsageError((error as Error).message);
+        throw new UsageError(firstSentence((error as Error).message));
     }
     if (parsed.help) return "help";
     const format = parsed.format ?? "text";
@@ -351,16 +351,18 @@ function renderChanges(changes: readonly StackChange[], md: boolean, baseLabel: 
 }
 
 /**
- * Runs the plan; resolves with its exit code (see USAGE).
+ * Runs the plan; resolves with its exit code (see USAGE). A mistake on the command line is
+ * answered in two lines, what is wrong and a hint (tools/usage.ts).
  * @param root the tree whose stacks are planned. @default ROOT
+ * @param env where npm reports options it took for itself. @default process.env
  */
-export async function main(argv: string[], io: PlanIo = process, root = ROOT): Promise<number> {
+export async function main(argv: string[], io: PlanIo = process, root = ROOT, env: NodeJS.ProcessEnv = process.env): Promise<number> {
     let chosen;
     try {
         chosen = options(argv);
     } catch (error) {
         if (error instanceof UsageError) {
-            io.stderr.write(`plan: ${error.message}\n${USAGE}`);
+            io.stderr.write(usageLines(PLAN_CLI, error.message, argv, env));
             return 2;
         }
         throw error;

@@ -9,13 +9,15 @@
  * A stack file the workflows could not run (a stage name or tier the program refuses, no region,
  * no deploy environment) is an error naming the file, so a workflow stops before it deploys anything.
  *
- * Exit codes: 0 listed; 2 a usage error or a stack file the workflows cannot run.
+ * Exit codes: 0 listed; 2 a usage error (what is wrong and a hint, tools/usage.ts) or a stack
+ * file the workflows cannot run.
  */
 import { parseArgs } from "util";
 
 import { smokeEnvironmentOf } from "../components/githubCi";
 import { parseStage, TIERS } from "../components/stage";
 import { projectFile, ROOT, stackConfig, stacksInDeployOrder } from "./mockRun";
+import { CliSpec, firstSentence, usageLines } from "./usage";
 
 export interface WorkflowStage {
     readonly stage: string;
@@ -76,28 +78,42 @@ export function workflowStages(root = ROOT): WorkflowStage[] {
     return stages;
 }
 
-export function main(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): number {
+const FORMATS = ["text", "json"];
+
+/** The stages listing as a command line: a tier or a format alone was meant for its option. */
+export const STAGES_CLI: CliSpec = {
+    name: "stages",
+    options: { tier: { type: "string" }, format: { type: "string" }, help: { type: "boolean", short: "h" } },
+    guess: (positional) => ((TIERS as readonly string[]).includes(positional) ? "tier" : FORMATS.includes(positional) ? "format" : undefined),
+};
+
+/**
+ * Lists the stages; returns the exit code. A mistake on the command line is answered in two
+ * lines, what is wrong and a hint (tools/usage.ts).
+ */
+export function main(
+    argv: readonly string[],
+    out: (line: string) => void = console.log,
+    err: (line: string) => void = console.error,
+    env: NodeJS.ProcessEnv = process.env,
+): number {
+    const usageError = (message: string) => {
+        err(usageLines(STAGES_CLI, message, argv, env).trimEnd());
+        return 2;
+    };
     let values: { tier?: string; format?: string; help?: boolean };
     try {
-        ({ values } = parseArgs({ args: [...argv], options: { tier: { type: "string" }, format: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }));
+        ({ values } = parseArgs({ args: [...argv], options: STAGES_CLI.options, strict: true }) as { values: typeof values });
     } catch (e) {
-        err(`stages: ${(e as Error).message}`);
-        err(USAGE);
-        return 2;
+        return usageError(firstSentence((e as Error).message));
     }
     if (values.help) {
         out(USAGE);
         return 0;
     }
     const format = values.format ?? "text";
-    if (format !== "text" && format !== "json") {
-        err(`stages: --format must be text or json, got '${format}'`);
-        return 2;
-    }
-    if (values.tier !== undefined && !(TIERS as readonly string[]).includes(values.tier)) {
-        err(`stages: --tier must be one of ${TIERS.join(", ")}, got '${values.tier}'`);
-        return 2;
-    }
+    if (!FORMATS.includes(format)) return usageError(`--format must be text or json, got '${format}'`);
+    if (values.tier !== undefined && !(TIERS as readonly string[]).includes(values.tier)) return usageError(`--tier must be one of ${TIERS.join(", ")}, got '${values.tier}'`);
     let stages: WorkflowStage[];
     try {
         stages = workflowStages().filter((s) => values.tier === undefined || s.tier === values.tier);
