@@ -31,7 +31,8 @@ export function stackOf(urn: string): string {
 }
 
 const GITHUB_HOST = "token.actions.githubusercontent.com";
-const GITHUB_PULL_REQUEST_PATTERN = /^repo:[A-Za-z0-9-]+\/[A-Za-z0-9._-]+:pull_request:ref:refs\/pull\/\*\/merge$/;
+/** A pull request of one repository, named (`owner/name`) or by GitHub's immutable form (`owner@<id>/name@<id>`). */
+const GITHUB_PULL_REQUEST_PATTERN = /^repo:[A-Za-z0-9-]+(@\d+)?\/[A-Za-z0-9._-]+(@\d+)?:pull_request:ref:refs\/pull\/\*\/merge$/;
 
 export const routesRequireIam: ResourceValidationPolicy = {
     name: "http-api-routes-iam-authorized",

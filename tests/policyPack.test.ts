@@ -16,7 +16,7 @@ import {
     webIdentityTrustPinned,
     workloadRolesBounded,
 } from "../policy/rules";
-import { PROJECT, ProgramRun, RecordedResource, stackRun } from "./harness";
+import { PROJECT, ProgramRun, RecordedResource, stackRun, STAGES } from "./harness";
 
 type Props = Record<string, any>;
 
@@ -113,16 +113,26 @@ describe("CrossGuard policy pack", () => {
 
     it("web-identity-trust-pinned: passes every program role, fails an unpinned audience, subject or amr", async () => {
         assert.deepStrictEqual(await each(webIdentityTrustPinned, "aws:iam/role:Role"), []);
+        // Every stack's roles, the development stages' pull-request previews (by the repository's ids) among them.
+        for (const stage of STAGES) {
+            const other = await stackRun(stage);
+            for (const r of other.ofType("aws:iam/role:Role")) {
+                assert.deepStrictEqual(await violationsOfResource(webIdentityTrustPinned, other, { ...r, props: r.state, protect: r.options.protect }), [], `${stage} ${r.name}`);
+            }
+        }
+        const deve = await stackRun("deve");
+        const preview = deve.one("aws:iam/role:Role", "ci-preview");
+        const anyRef = { type: preview.type, name: preview.name, props: { ...preview.state, assumeRolePolicy: preview.state.assumeRolePolicy.replace(/:pull_request:ref:refs\/pull\/\*\/merge/, ":*") } };
+        assert.match(anyRef.props.assumeRolePolicy, /@\d+\/federated-access@\d+:\*"/, "the pattern edited is the repository's immutable form");
+        assert.deepStrictEqual(await violationsOfResource(webIdentityTrustPinned, deve, anyRef), [
+            "GitHub trust may match only a pull request number with StringLike, got repo:example-org@1000001/federated-access@2000002:*",
+        ]);
         const noAud = withTrust("oidc-role", (t) => (t.Statement[0].Condition = {}));
         assert.match((await violationsOfResource(webIdentityTrustPinned, run, noAud))[0], /must pin cognito-idp\..*:aud/);
         const wildcardSub = withTrust("ci-deploy", (t) => (t.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] = "repo:example-org/*"));
         assert.deepStrictEqual(await violationsOfResource(webIdentityTrustPinned, run, wildcardSub), ["GitHub trust must name exact subjects, got repo:example-org/*"]);
         const noSub = withTrust("ci-deploy", (t) => delete t.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]);
         assert.deepStrictEqual(await violationsOfResource(webIdentityTrustPinned, run, noSub), ["GitHub trust must pin token.actions.githubusercontent.com:sub"]);
-        const anyRef = withTrust("ci-preview", (t) => (t.Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"] = "repo:example-org/federated-access:*"));
-        assert.deepStrictEqual(await violationsOfResource(webIdentityTrustPinned, run, anyRef), [
-            "GitHub trust may match only a pull request number with StringLike, got repo:example-org/federated-access:*",
-        ]);
         const anyAmr = withTrust("identities-user", (t) => delete t.Statement[0].Condition["ForAnyValue:StringLike"]);
         assert.deepStrictEqual(await violationsOfResource(webIdentityTrustPinned, run, anyAmr), ["identity-pool trust must require amr 'authenticated'"]);
     });
