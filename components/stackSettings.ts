@@ -106,7 +106,7 @@ const roleName = text(/^[\w+=,.@-]{1,64}$/, "an IAM role name");
 /**
  * The one schema of this project's configuration namespace. `Pulumi.yaml` declares exactly these
  * keys with these types, descriptions and defaults (a test holds the two together), and the
- * README's configuration table lists them.
+ * configuration reference, docs/configuration.md, lists them.
  */
 export const CONFIG_KEYS = {
     tier: {
@@ -331,7 +331,7 @@ export function parseStackSettings(stackName: string, project: ConfigReader, aws
         } else if (spec.default !== undefined) {
             raw[name] = String(spec.default);
         } else if (isRequired(spec)) {
-            missing.push(`missing required key '${key(name)}' (${spec.missingHint ?? "see the README's configuration table"})`);
+            missing.push(`missing required key '${key(name)}' (${spec.missingHint ?? "see the configuration reference, docs/configuration.md"})`);
         }
     }
     const region = aws("region");
@@ -351,7 +351,7 @@ export function parseStackSettings(stackName: string, project: ConfigReader, aws
         // Nothing of the stack's own: the stack file is missing or empty, which is one problem.
         problems.push(
             `no configuration for stack '${stackName}': Pulumi.${stackName}.yaml is missing or empty. A stack needs at least ` +
-                `${[REGION.key, ...required.map(key)].join(", ")} (the README's configuration table lists every key)`,
+                `${[REGION.key, ...required.map(key)].join(", ")} (the configuration reference, docs/configuration.md, lists every key)`,
         );
     } else {
         problems.push(...missing);
