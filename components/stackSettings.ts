@@ -106,7 +106,7 @@ const roleName = text(/^[\w+=,.@-]{1,64}$/, "an IAM role name");
 /**
  * The one schema of this project's configuration namespace. `Pulumi.yaml` declares exactly these
  * keys with these types, descriptions and defaults (a test holds the two together), and the
- * README's configuration table lists them.
+ * configuration reference, docs/configuration.md, lists them.
  */
 export const CONFIG_KEYS = {
     tier: {
@@ -353,7 +353,7 @@ function readRawValues(project: ConfigReader, key: (name: string) => string): { 
         } else if (spec.default !== undefined) {
             raw[name] = String(spec.default);
         } else if (isRequired(spec)) {
-            missing.push(`missing required key '${key(name)}' (${spec.missingHint ?? "see the README's configuration table"})`);
+            missing.push(`missing required key '${key(name)}' (${spec.missingHint ?? "see the configuration reference, docs/configuration.md"})`);
         }
     }
     return { raw, missing };
@@ -372,7 +372,7 @@ function presenceProblems(stackName: string, project: ConfigReader, region: stri
         // Nothing of the stack's own: the stack file is missing or empty, which is one problem.
         return [
             `no configuration for stack '${stackName}': Pulumi.${stackName}.yaml is missing or empty. A stack needs at least ` +
-                `${[REGION.key, ...required.map(key)].join(", ")} (the README's configuration table lists every key)`,
+                `${[REGION.key, ...required.map(key)].join(", ")} (the configuration reference, docs/configuration.md, lists every key)`,
         ];
     }
     return region === undefined ? [`missing required key '${REGION.key}' (${REGION.missingHint})`, ...missingKeys] : missingKeys;

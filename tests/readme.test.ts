@@ -1,8 +1,9 @@
 /**
- * The README renders as written: parsed by a real Markdown parser (markdown-it, CommonMark with
- * GitHub's tables), every table is one table, and the configuration table says what the schema
- * says and shows example values the program accepts: those the stack files ship with, compared
- * with a stack file for as long as it still holds them.
+ * The README and the guides in docs/ render as written: parsed by a real Markdown parser
+ * (markdown-it, CommonMark with GitHub's tables), every table is one table, every relative link
+ * reaches a file and heading that exist, and the configuration table (docs/configuration.md) says
+ * what the schema says and shows example values the program accepts: those the stack files ship
+ * with, compared with a stack file for as long as it still holds them.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -62,9 +63,38 @@ function parseMarkdown(markdown: string): Parsed {
 }
 
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+/** The README and every guide in docs/, by path from the repository's root. */
+const DOCUMENTS = new Map<string, string>([
+    ["README.md", README],
+    ...fs
+        .readdirSync(path.join(ROOT, "docs"))
+        .filter((file) => file.endsWith(".md"))
+        .map((file): [string, string] => [`docs/${file}`, fs.readFileSync(path.join(ROOT, "docs", file), "utf8")]),
+]);
+const CONFIGURATION = DOCUMENTS.get("docs/configuration.md") ?? "";
+
+// GitHub's anchors: the heading's text in lowercase, punctuation dropped, spaces as '-'.
+const slug = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+const headings = (markdown: string) =>
+    new Set(new MarkdownIt().parse(markdown, {}).flatMap((token, i, tokens) => (token.type === "heading_open" ? [slug(tokens[i + 1].content)] : [])));
+
+/** Every link's target as written, outside code: markdown-it's link tokens, inline ones included. */
+function linkTargets(markdown: string): string[] {
+    return new MarkdownIt()
+        .parse(markdown, {})
+        .flatMap((token) => (token.type === "inline" ? (token.children ?? []) : [token]))
+        .filter((token) => token.type === "link_open")
+        .map((token) => String(token.attrGet("href") ?? ""));
+}
 
 describe("README", () => {
-    const parsed = parseMarkdown(README);
+    it("keeps the two commands that work on a fresh clone, and says what needs a real account", () => {
+        const firstBlock = (heading: string) => /```sh\n([^\n]+)\n```/.exec(README.split(new RegExp(`^## ${heading}$`, "m"))[1] ?? "")?.[1];
+        assert.strictEqual(firstBlock("Try it on this machine \\(no AWS account\\)"), "npm ci && npm run plan -- --all");
+        assert.strictEqual(firstBlock("Run the tests"), "npm ci && npm run check");
+        assert.match(README, /^## What needs a real account, and what does not\n\nNeeds AWS and the Pulumi CLI: /m);
+        assert.ok(README.split("\n").length <= 200, `README.md is ${README.split("\n").length} lines: at most 200, the rest in docs/`);
+    });
 
     it("deploys with steps that each refer to something real: keys, the policy pack, GitHub's provider", () => {
         const section = README.split(/^## Deploying to AWS/m)[1]?.split(/^### /m)[0] ?? "";
@@ -93,9 +123,12 @@ describe("README", () => {
         for (const stage of STAGES) assert.strictEqual(stackFileConfig(stage).config[`${PROJECT}:githubOidcProvider`], "existing");
     });
 
-    it("renders every table as one table: no row is left outside one", () => {
-        assert.ok(parsed.tables.length >= 5, `tables found: ${parsed.tables.length}`);
-        assert.deepStrictEqual(parsed.strayRows, [], `lines starting with '|' that do not render as a table row: ${parsed.strayRows.join(", ")}`);
+    it("renders every table of the README and docs/ as one table: no row is left outside one", () => {
+        const parsed = [...DOCUMENTS].map(([file, markdown]) => ({ file, ...parseMarkdown(markdown) }));
+        const tables = parsed.reduce((sum, { tables }) => sum + tables.length, 0);
+        assert.ok(tables >= 5, `tables found: ${tables}`);
+        const stray = parsed.filter(({ strayRows }) => strayRows.length > 0).map(({ file, strayRows }) => `${file}: ${strayRows.join(", ")}`);
+        assert.deepStrictEqual(stray, [], "lines starting with '|' that do not render as a table row");
     });
 
     it("catches a table that a blank line splits", () => {
@@ -130,21 +163,39 @@ describe("README", () => {
         assert.deepStrictEqual(directories.filter((name) => !listed.has(name)), [], "directories the Layout section leaves out");
     });
 
-    it("has every heading the guides link to (README.md#anchor)", () => {
-        // GitHub's anchors: the heading's text in lowercase, punctuation dropped, spaces as '-'.
-        const slug = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
-        const anchors = new Set(new MarkdownIt().parse(README, {}).flatMap((token, i, tokens) => (token.type === "heading_open" ? [slug(tokens[i + 1].content)] : [])));
-        const docs = path.join(ROOT, "docs");
-        const links = fs
-            .readdirSync(docs)
-            .filter((file) => file.endsWith(".md"))
-            .flatMap((file) => [...fs.readFileSync(path.join(docs, file), "utf8").matchAll(/\]\(\.\.\/README\.md#([^)\s]+)\)/g)].map((m) => ({ file, anchor: m[1] })));
-        assert.ok(links.some((link) => link.anchor === "choosing-the-backend-and-secrets-provider"), "the first-deploy guide links to the backend choice");
-        assert.deepStrictEqual(links.filter((link) => !anchors.has(link.anchor)), [], "links to README headings that do not exist");
+    it("links only to files that exist and, with an #anchor, to a heading they have (README.md and docs/)", () => {
+        const links = [...DOCUMENTS].flatMap(([file, markdown]) =>
+            linkTargets(markdown)
+                .filter((href) => !/^[a-z][a-z0-9+.-]*:/i.test(href)) // https:, mailto: … are not the repository's
+                .map((href) => {
+                    const [target, anchor] = href.split("#");
+                    const resolved = target === "" ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), decodeURIComponent(target)));
+                    return { file, href, resolved, anchor };
+                }),
+        );
+        assert.ok(
+            links.some((link) => link.file === "docs/first-deploy.md" && link.resolved === "docs/configuration.md" && link.anchor === "choosing-the-backend-and-secrets-provider"),
+            "the first-deploy guide links to the backend choice",
+        );
+        assert.ok(links.filter((link) => link.file === "README.md" && link.resolved.startsWith("docs/")).length >= 5, "the README links to the guides");
+        const broken = links.filter(({ resolved, anchor }) => {
+            const absolute = path.join(ROOT, resolved);
+            if (resolved.startsWith("..") || !fs.existsSync(absolute)) return true;
+            if (anchor === undefined) return false;
+            return !resolved.endsWith(".md") || !headings(fs.readFileSync(absolute, "utf8")).has(anchor);
+        });
+        assert.deepStrictEqual(broken.map(({ file, href }) => `${file}: ${href}`), [], "links to files or headings that do not exist");
     });
 
-    describe("configuration table", () => {
-        const table = parsed.tables.find((t) => t.heading.startsWith("Configuration (per stack"));
+    it("would catch a link to a heading that does not exist", () => {
+        assert.ok(headings("## Choosing the backend and secrets provider\n").has("choosing-the-backend-and-secrets-provider"));
+        assert.ok(headings("## Policy pack (CrossGuard)\n").has("policy-pack-crossguard"));
+        assert.ok(headings("## Keyless CI (GitHub Actions)\n").has("keyless-ci-github-actions"));
+        assert.deepStrictEqual(linkTargets("[a](x.md#y) `[b](z.md)`\n\n```\n[c](w.md)\n```\n"), ["x.md#y"], "links in code are not links");
+    });
+
+    describe("configuration table (docs/configuration.md)", () => {
+        const table = parseMarkdown(CONFIGURATION).tables.find((t) => t.heading.startsWith("Configuration (per stack"));
         const rows = new Map((table?.rows.slice(1) ?? []).map((cells) => [cells[0].replace(/`/g, ""), cells]));
         const plain = (cell: string | undefined) => (cell ?? "").replace(/`/g, "").trim();
 
@@ -188,7 +239,7 @@ describe("README", () => {
                     parseStackSettings(stage, example.project, example.aws, { configKeys: example.keys, isSecret: () => true });
                     return [];
                 } catch (error) {
-                    return [`the README's ${stage} column: ${(error as Error).message}`];
+                    return [`docs/configuration.md's ${stage} column: ${(error as Error).message}`];
                 }
             });
             assert.deepStrictEqual(refused, []);
@@ -205,12 +256,12 @@ describe("README", () => {
 
         // The columns are the examples the stack files ship with. Once a stack file is configured
         // for a real account (a real preview refuses the example account), its values are the
-        // user's own and the README cannot know them: the comparison is then skipped, visibly.
+        // user's own and the reference cannot know them: the comparison is then skipped, visibly.
         STAGES.forEach((stage, column) => {
             it(`shows Pulumi.${stage}.yaml's values while it holds the shipped example (caller account ${EXAMPLE_VALUES.callerAccountId})`, function () {
                 const { config } = stackFileConfig(stage);
                 if (config[`${PROJECT}:callerAccountId`] !== EXAMPLE_VALUES.callerAccountId) {
-                    this.skip(); // configured for a real account: the README shows the example, not these values
+                    this.skip(); // configured for a real account: the reference shows the example, not these values
                 }
                 for (const [key, cells] of rows) {
                     assert.strictEqual(plain(cells[2 + column]), config[key] ?? "", `${key} in ${stage}`);
