@@ -25,7 +25,7 @@ import { smokeUsersBrokerPolicy } from "./components/policies";
 import { StageAccessRole } from "./components/stageAccessRole";
 import { StageBoundary } from "./components/stageBoundary";
 import { parseStackSettings, runtimeSecretCheck } from "./components/stackSettings";
-import { UserDirectory } from "./components/userDirectory";
+import { USER_GROUPS, UserDirectory } from "./components/userDirectory";
 import { adminCallbackFactory, whoamiCallbackFactory } from "./lambdas/apiFunctions";
 import { READ_FILE_PACKAGES, readFileCallbackFactory } from "./lambdas/readFileFunction";
 import { smokeUsersCallbackFactory } from "./lambdas/smokeUsersFunction";
@@ -105,6 +105,8 @@ const boundary = new StageBoundary("boundary", {
 });
 
 const federation = new IdentityFederation("identities", {
+    // The pool's groups, admin first: a member of both gets the admin role.
+    groups: USER_GROUPS,
     protect: settings.protectData,
     providerName: directory.providerName,
     clientId: directory.client.id,
@@ -173,12 +175,12 @@ new aws.iam.RolePolicy("smoke-users-pool", {
     policy: directory.userPool.arn.apply((arn) => JSON.stringify(smokeUsersBrokerPolicy(arn))),
 });
 
-api.addRoute({ routeKey: "GET /read-file", handler: readFile });
-api.addRoute({ routeKey: "GET /whoami", handler: whoami });
-api.addRoute({ routeKey: "GET /admin", handler: admin });
+const readFileRoute = api.addRoute({ routeKey: "GET /read-file", handler: readFile });
+const whoamiRoute = api.addRoute({ routeKey: "GET /whoami", handler: whoami });
+const adminRoute = api.addRoute({ routeKey: "GET /admin", handler: admin });
 
-api.grantInvoke("user-identity", federation.roles.user, ["GET /read-file"]);
-api.grantInvoke("admin-identity", federation.roles.admin, ["GET /read-file", "GET /admin"]);
+api.grantInvoke("user-identity", federation.roles.user, [readFileRoute]);
+api.grantInvoke("admin-identity", federation.roles.admin, [readFileRoute, adminRoute]);
 
 const stageAccess = new StageAccessRole("stage-access", {
     stage,
@@ -201,7 +203,7 @@ const oidc = new UserPoolOidcAccess("oidc", {
     tags,
 });
 // Every user of the app client can take this role, so it gets only what every user may do.
-api.grantInvoke("oidc-user", oidc.role, ["GET /whoami"]);
+api.grantInvoke("oidc-user", oidc.role, [whoamiRoute]);
 
 const audit = settings.auditTrail
     ? new AuditTrail("audit", {

@@ -114,7 +114,10 @@ export interface GitHubCiRolesArgs extends GitHubSubjectArgs {
     readonly rolePath: string;
     /** What the stage owns; the preview and deploy roles' rights are limited to it. */
     readonly scope: pulumi.Input<Omit<StageScope, "githubProviderArn">>;
-    /** The stack's state, when it lives in an S3 bucket the CI roles must reach. */
+    /**
+     * The stack's state, when it lives in an S3 bucket the CI roles must reach.
+     * @default none: the state is elsewhere (Pulumi Cloud), and the roles get no S3 state rights
+     */
     readonly state?: StateScope;
     /** What the smoke checks touch. */
     readonly smokeScope: pulumi.Input<SmokeScope>;

@@ -9,7 +9,7 @@ import * as esbuild from "esbuild";
 
 import { checkRolePath } from "./naming";
 import { lambdaTrustPolicy, logWritingPolicy } from "./policies";
-import { LOG_RETENTION_DAYS } from "./stackSettings";
+import { checkLogRetention } from "./logRetention";
 
 /** The runtime every handler runs on. */
 export const HANDLER_RUNTIME = "nodejs22.x";
@@ -363,10 +363,7 @@ export class HandlerFunction extends pulumi.ComponentResource {
 
     constructor(name: string, args: HandlerFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("federated-access:compute:HandlerFunction", name, {}, opts);
-        const retention = args.logRetentionDays ?? 30;
-        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
-            throw new Error(`HandlerFunction '${name}': logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}, got '${retention}'`);
-        }
+        const retention = checkLogRetention(`HandlerFunction '${name}'`, args.logRetentionDays);
         const timeout = args.timeoutSeconds ?? 10;
         if (!Number.isInteger(timeout) || timeout < 1 || timeout > 29) {
             // API Gateway gives up after 29 seconds; a longer function only burns money.

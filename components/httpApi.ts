@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { HandlerFunction } from "./handlerFunction";
 import { invokePolicy, logDeliveryPolicy } from "./policies";
-import { LOG_RETENTION_DAYS } from "./stackSettings";
+import { checkLogRetention } from "./logRetention";
 
 /** The only authorization this API accepts on a route. */
 export type RouteAuthorization = "AWS_IAM";
@@ -14,6 +14,13 @@ export interface RouteArgs {
     readonly handler: HandlerFunction;
     /** Must be `AWS_IAM`; anything else is refused. @default "AWS_IAM" */
     readonly authorization?: RouteAuthorization;
+}
+
+/** A route of an HttpApi, as `addRoute` returns it. */
+export interface HttpRoute {
+    readonly api: HttpApi;
+    readonly routeKey: string;
+    readonly route: aws.apigatewayv2.Route;
 }
 
 export interface HttpApiArgs {
@@ -81,10 +88,7 @@ export class HttpApi extends pulumi.ComponentResource {
     constructor(name: string, args: HttpApiArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("federated-access:api:HttpApi", name, {}, opts);
         this.name = name;
-        const retention = args.logRetentionDays ?? 30;
-        if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
-            throw new Error(`HttpApi '${name}': logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}, got '${retention}'`);
-        }
+        const retention = checkLogRetention(`HttpApi '${name}'`, args.logRetentionDays);
         const rate = args.throttleRateLimit ?? 50;
         const burst = args.throttleBurstLimit ?? 100;
         if (!(rate > 0) || !Number.isInteger(burst) || burst < 1) {
@@ -134,8 +138,12 @@ export class HttpApi extends pulumi.ComponentResource {
         this.registerOutputs({ endpoint: this.endpoint, apiId: this.api.id, executionArn: this.executionArn });
     }
 
-    /** Adds an IAM-authorized route served by a Lambda proxy integration (payload 2.0). */
-    public addRoute(args: RouteArgs): aws.apigatewayv2.Route {
+    /**
+     * Adds an IAM-authorized route served by a Lambda proxy integration (payload 2.0). The route
+     * returned is what `grantInvoke` takes: a grant names routes this API has, never a string that
+     * might not be one.
+     */
+    public addRoute(args: RouteArgs): HttpRoute {
         const authorization = args.authorization ?? "AWS_IAM";
         if (authorization !== "AWS_IAM") {
             throw new Error(`HttpApi '${this.name}': route '${args.routeKey}' must use AWS_IAM authorization, got '${authorization}'`);
@@ -181,7 +189,7 @@ export class HttpApi extends pulumi.ComponentResource {
             { parent: this },
         );
         this.routes.set(args.routeKey, { authorization, route });
-        return route;
+        return { api: this, routeKey: args.routeKey, route };
     }
 
     /** Route keys of this API, in the order they were added. */
@@ -207,13 +215,18 @@ export class HttpApi extends pulumi.ComponentResource {
     }
 
     /**
-     * Lets `role` invoke the given routes of this API (and nothing else of it). The policy is
-     * named `<api>-grant-<grantee>`.
+     * Lets `role` invoke the given routes of this API (and nothing else of it): routes `addRoute`
+     * returned, or their keys. The policy is named `<api>-grant-<grantee>`.
      */
-    public grantInvoke(grantee: string, role: aws.iam.Role, routeKeys: string[]): aws.iam.RolePolicy {
-        if (routeKeys.length === 0) {
+    public grantInvoke(grantee: string, role: aws.iam.Role, routes: readonly (HttpRoute | string)[]): aws.iam.RolePolicy {
+        if (routes.length === 0) {
             throw new Error(`HttpApi '${this.name}': grantInvoke '${grantee}' needs at least one route`);
         }
+        const routeKeys = routes.map((r) => {
+            if (typeof r === "string") return r;
+            if (r.api !== this) throw new Error(`HttpApi '${this.name}': grantInvoke '${grantee}' was given route '${r.routeKey}' of another API`);
+            return r.routeKey;
+        });
         const arns = routeKeys.map((key) => this.routeArn(key));
         return new aws.iam.RolePolicy(
             `${this.name}-grant-${grantee}`,

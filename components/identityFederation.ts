@@ -3,9 +3,21 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { checkRolePath } from "./naming";
 import { identityPoolTrustPolicy, perIdentityStoragePolicy } from "./policies";
-import { checkGroupNames, USER_GROUPS, UserGroup } from "./userDirectory";
+import { checkGroupNames } from "./userDirectory";
 
-export interface IdentityFederationArgs {
+export interface IdentityFederationArgs<G extends string = string> {
+    /**
+     * The user pool's groups that get a role, highest precedence first: each gets an identity-pool
+     * role of its own, chosen by a rule on the token's `cognito:groups` (first match wins); a user
+     * in none of them gets no credentials. Names must not contain one another (`checkGroupNames`).
+     */
+    readonly groups: readonly G[];
+    /**
+     * The group whose role the identity pool names as its `authenticated` role, which its API
+     * requires but never hands out here (rules decide; an unmatched user is denied).
+     * @default the last of `groups`
+     */
+    readonly authenticatedGroup?: G;
     /** `cognito-idp.<region>.amazonaws.com/<poolId>` of the user pool whose users sign in. */
     readonly providerName: pulumi.Input<string>;
     /** App client whose IdTokens the identity pool accepts. */
@@ -39,12 +51,13 @@ export interface IdentityFederationArgs {
  * flow, one role per user group chosen by a rule on `cognito:groups` (anything ambiguous
  * or unmatched gets no credentials), each role limited to its identity's own folder.
  */
-export class IdentityFederation extends pulumi.ComponentResource {
+export class IdentityFederation<G extends string = string> extends pulumi.ComponentResource {
     public readonly identityPool: aws.cognito.IdentityPool;
-    public readonly roles: Record<UserGroup, aws.iam.Role>;
+    /** Each group's role. */
+    public readonly roles: Record<G, aws.iam.Role>;
     public readonly roleAttachment: aws.cognito.IdentityPoolRoleAttachment;
 
-    constructor(name: string, args: IdentityFederationArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: IdentityFederationArgs<G>, opts?: pulumi.ComponentResourceOptions) {
         super("federated-access:identity:IdentityFederation", name, {}, opts);
         if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(args.prefix)) {
             throw new Error(
@@ -52,6 +65,12 @@ export class IdentityFederation extends pulumi.ComponentResource {
             );
         }
         checkRolePath(`IdentityFederation '${name}'`, args.rolePath);
+        if (args.groups.length === 0) throw new Error(`IdentityFederation '${name}': groups must name at least one group`);
+        checkGroupNames(`IdentityFederation '${name}'`, args.groups);
+        const authenticatedGroup = args.authenticatedGroup ?? args.groups[args.groups.length - 1];
+        if (!args.groups.includes(authenticatedGroup)) {
+            throw new Error(`IdentityFederation '${name}': authenticatedGroup '${authenticatedGroup}' is not one of groups (${args.groups.join(", ")})`);
+        }
         const roleNamePrefix = args.roleNamePrefix ?? name;
         const protect = args.protect ?? false;
 
@@ -75,8 +94,8 @@ export class IdentityFederation extends pulumi.ComponentResource {
             .output(args.bucketName)
             .apply((bucket) => JSON.stringify(perIdentityStoragePolicy(bucket, args.prefix)));
 
-        const roles: Partial<Record<UserGroup, aws.iam.Role>> = {};
-        for (const group of USER_GROUPS) {
+        const roles: Partial<Record<G, aws.iam.Role>> = {};
+        for (const group of args.groups) {
             const role = new aws.iam.Role(
                 `${name}-${group}`,
                 {
@@ -97,15 +116,14 @@ export class IdentityFederation extends pulumi.ComponentResource {
             );
             roles[group] = role;
         }
-        this.roles = roles as Record<UserGroup, aws.iam.Role>;
+        this.roles = roles as Record<G, aws.iam.Role>;
 
-        checkGroupNames(`IdentityFederation '${name}'`, USER_GROUPS);
         this.roleAttachment = new aws.cognito.IdentityPoolRoleAttachment(
             `${name}-roles`,
             {
                 identityPoolId: this.identityPool.id,
                 // Never handed out: rules decide, and an unmatched user is denied rather than defaulted.
-                roles: { authenticated: this.roles.user.arn },
+                roles: { authenticated: this.roles[authenticatedGroup].arn },
                 roleMappings: [
                     {
                         identityProvider: pulumi.interpolate`${args.providerName}:${args.clientId}`,
@@ -113,7 +131,7 @@ export class IdentityFederation extends pulumi.ComponentResource {
                         ambiguousRoleResolution: "Deny",
                         // First match wins: a member of both groups gets the admin role. Contains, not
                         // Equals, on a claim listing every group of the user: see checkGroupNames.
-                        mappingRules: USER_GROUPS.map((group) => ({
+                        mappingRules: args.groups.map((group) => ({
                             claim: "cognito:groups",
                             matchType: "Contains",
                             value: group,
@@ -127,8 +145,7 @@ export class IdentityFederation extends pulumi.ComponentResource {
 
         this.registerOutputs({
             identityPoolId: this.identityPool.id,
-            adminRoleArn: this.roles.admin.arn,
-            userRoleArn: this.roles.user.arn,
+            roleArns: Object.fromEntries(args.groups.map((group) => [group, this.roles[group].arn])),
         });
     }
 }

@@ -2,8 +2,11 @@
  * Every component refuses bad plain arguments up front, naming the argument and the value.
  */
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 
 import * as pulumi from "@pulumi/pulumi";
+import * as ts from "typescript";
 
 import { HandlerFunction } from "../components/handlerFunction";
 import { IdentityFederation } from "../components/identityFederation";
@@ -12,7 +15,7 @@ import { closestKey, ParseOptions, parseStackSettings, runtimeSecretCheck } from
 import { titleCase } from "../components/stage";
 import { checkGroupNames, USER_GROUPS, UserDirectory } from "../components/userDirectory";
 import { requireEnv } from "../lambdas/env";
-import { runProgram } from "./harness";
+import { ROOT, runProgram } from "./harness";
 
 const factory = () => async () => ({});
 
@@ -34,10 +37,35 @@ describe("component argument validation", () => {
     it("IdentityFederation: a prefix that could leave its folder", () => {
         for (const prefix of ["a/b", "..", "", "Caps"]) {
             assert.throws(
-                () => new IdentityFederation(`f-${prefix}`, { providerName: "p", clientId: "c", bucketName: "b", prefix }),
+                () => new IdentityFederation(`f-${prefix}`, { groups: ["admin", "user"], providerName: "p", clientId: "c", bucketName: "b", prefix }),
                 new RegExp(`prefix must be 1-63 lowercase letters, digits or '-', got '${prefix.replace(/[./]/g, "\\$&")}'`),
             );
         }
+    });
+
+    it("IdentityFederation: takes its groups as an argument, and refuses none, overlapping names or an authenticated group outside them", () => {
+        const base = { providerName: "p", clientId: "c", bucketName: "b", prefix: "p" };
+        assert.throws(() => new IdentityFederation("g1", { ...base, groups: [] }), /IdentityFederation 'g1': groups must name at least one group/);
+        assert.throws(() => new IdentityFederation("g2", { ...base, groups: ["admin", "user", "superuser"] }), /group 'superuser' contains the name of group 'user'/);
+        assert.throws(() => new IdentityFederation("g3", { ...base, groups: ["admin", "user"], authenticatedGroup: "other" as never }), /authenticatedGroup 'other' is not one of groups \(admin, user\)/);
+        const federation = new IdentityFederation("g4", { ...base, groups: ["editors", "readers"] });
+        assert.deepStrictEqual(Object.keys(federation.roles), ["editors", "readers"]);
+    });
+
+    it("every optional field of a component's arguments documents its default (@default)", () => {
+        const missing: string[] = [];
+        for (const file of fs.readdirSync(path.join(ROOT, "components")).filter((f) => f.endsWith(".ts"))) {
+            const source = ts.createSourceFile(file, fs.readFileSync(path.join(ROOT, "components", file), "utf8"), ts.ScriptTarget.Latest, true);
+            source.forEachChild((node) => {
+                if (!ts.isInterfaceDeclaration(node) || !/Args$/.test(node.name.text)) return;
+                for (const member of node.members) {
+                    if (!ts.isPropertySignature(member) || !member.questionToken) continue;
+                    const doc = ts.getJSDocCommentsAndTags(member).map((d) => d.getText()).join("\n");
+                    if (!/@default/.test(doc)) missing.push(`${file}: ${node.name.text}.${member.name.getText()}`);
+                }
+            });
+        }
+        assert.deepStrictEqual(missing, []);
     });
 
     it("group names: none contains another, so a Contains rule on cognito:groups matches one group only", async () => {

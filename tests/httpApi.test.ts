@@ -159,6 +159,18 @@ describe("HttpApi component", () => {
         assert.throws(() => api.grantInvoke("t", role, []), /needs at least one route/);
     });
 
+    it("grants invoke on the routes addRoute returned, and refuses a route of another API", async () => {
+        const api = new HttpApi("t-api6");
+        const route = api.addRoute({ routeKey: "GET /b", handler: fn });
+        assert.deepStrictEqual({ key: route.routeKey, api: route.api === api }, { key: "GET /b", api: true });
+        const role = new StageAccessRole("t-role6", { stage: "deve", tier: "development", callerAccountId: "210987654321", callerRoles: { development: "D", production: "P" } }).role;
+        const policy = JSON.parse(await promiseOf(api.grantInvoke("t6", role, [route]).policy));
+        assert.deepStrictEqual([policy.Statement[0].Resource].flat(), [await promiseOf(api.routeArn("GET /b"))]);
+        const other = new HttpApi("t-api7");
+        const foreign = other.addRoute({ routeKey: "GET /b", handler: fn });
+        assert.throws(() => api.grantInvoke("t7", role, [foreign]), /HttpApi 't-api6': grantInvoke 't7' was given route 'GET \/b' of another API/);
+    });
+
     it("refuses bad throttling and retention", () => {
         assert.throws(() => new HttpApi("t-api4", { throttleRateLimit: 0 }), /must be positive, got '0'/);
         assert.throws(() => new HttpApi("t-api5", { logRetentionDays: 2 }), /logRetentionDays must be one of .*got '2'/);
