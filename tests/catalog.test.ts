@@ -690,10 +690,11 @@ describe("catalog: every policy the program synthesizes", () => {
         ]);
     });
 
-    // The stack files as they are, and prod with its state in an S3 bucket of the longest name
-    // S3 allows (63 characters): the CI roles then carry state policies too.
+    // The stack files as they are, and stag with its state in an S3 bucket of the longest name
+    // S3 allows (63 characters): its preview and deploy roles then carry state policies too
+    // (a production stage has no preview role).
     const LONGEST_BUCKET = `state-${"b".repeat(57)}`;
-    const cases: [string, string | undefined][] = [...STAGES.map((s): [string, undefined] => [s, undefined]), ["prod", LONGEST_BUCKET]];
+    const cases: [string, string | undefined][] = [...STAGES.map((s): [string, undefined] => [s, undefined]), ["stag", LONGEST_BUCKET]];
     for (const [stack, stateBucket] of cases) {
         describe(`stack ${stack}${stateBucket ? ", state in S3" : ""}`, () => {
             let run: ProgramRun;
