@@ -18,6 +18,7 @@ import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityC
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 
 import { ApiCallError } from "../client/apiClient";
+import { createUserStorage } from "../client/userStorage";
 import type { Context, SmokeClients } from "./context";
 import { describeError, errorName, isAuthorizationDenial, whyNotADenial } from "./errors";
 import { roleNameOf, StackOutputs } from "./outputs";
@@ -262,7 +263,7 @@ export async function runSmoke(options: SmokeOptions, clients: SmokeClients): Pr
             return "200 with A's content";
         });
 
-        await check("2", "with A's credentials: B's file and the bucket root denied, own folder lists and writes", async () => {
+        await check("2", "with A's credentials: B's file and the bucket root denied, own folder lists and writes; the floor's client reads the write back", async () => {
             const s3 = clients.s3For(userA.credentials!);
             const bucket = out.userFilesBucket;
             // A wrote its own file with these credentials at set-up: a denial here is about the key.
@@ -276,7 +277,21 @@ export async function runSmoke(options: SmokeOptions, clients: SmokeClients): Pr
             );
             if (!(own.Contents ?? []).some((o) => o.Key === ownKey(ctx, userA))) fail("own folder listing lacks data.txt");
             await writeOwnObject(ctx, userA, "smoke-write.txt", runId, record, false);
-            return "B's file denied, root listing denied, own folder listed and written";
+            // The credential floor (client/userStorage.ts): A's own credentials, obtained and held by the client, read S3 directly.
+            const floor = createUserStorage({
+                region: out.region,
+                identityPoolId: out.identityPoolId,
+                providerName: out.userPoolProviderName,
+                bucket,
+                prefix: out.userFilesPrefix,
+                idToken: () => userA.idToken!,
+                identity: clients.identity,
+                s3For: clients.s3For,
+            });
+            const viaFloor = await ctx.steps.run("reading own smoke-write.txt through the floor's client", () => floor.read("smoke-write.txt"), { idempotent: true });
+            if ((await floor.identityId()) !== userA.identityId) fail(`the floor's client found identity ${await floor.identityId()}, not A's ${userA.identityId}`);
+            if (viaFloor !== runId) fail(`the floor's client read ${JSON.stringify(viaFloor)}, not what A wrote`);
+            return "B's file denied, root listing denied, own folder listed and written, the write read back through the floor's client";
         });
 
         await check("3", "an unsigned request to the API is refused", async () => {
