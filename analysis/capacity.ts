@@ -5,8 +5,8 @@
  * docs/capacity.md explains it.
  *
  * The model is steady state and average rate: every active user is active all the time, sends
- * the same share of the requests (uniform, no skew: the worst case for caches), and renews its
- * tokens and credentials on time. Peaks are the reader's to add (Cognito's quotas page suggests a
+ * its share of the requests (the same share by default: uniform, no skew, the worst case for
+ * caches; `userSkew` gives Zipf-distributed shares), and renews its tokens and credentials on time. Peaks are the reader's to add (Cognito's quotas page suggests a
  * 3:1 peak-to-average ratio for sign-ins).
  */
 import { FACTS, Quota, QUOTAS, QuotaId } from "./capacityQuotas";
@@ -30,6 +30,11 @@ export interface CapacityParameters {
     readonly cacheEntries: number;
     /** Longest reuse of credentials issued for one token in a container, minutes. */
     readonly revalidateMinutes: number;
+    /**
+     * Skew of the users' shares of the requests: the user of rank i sends a share proportional to
+     * 1/i^userSkew (Zipf). 0: every user the same share.
+     */
+    readonly userSkew: number;
 }
 
 export interface Scenario extends CapacityParameters {
@@ -50,6 +55,7 @@ export const PARAMETER_SOURCES: Record<keyof CapacityParameters, string> = {
     signInsPerUserHour: "an assumption: the share of active users who sign in with a password in an hour (a new device, a sign-out, an expired refresh token)",
     cacheEntries: "lambdas/readFile.ts: cacheEntries defaults to 1000 (identity ids per user, credentials per token)",
     revalidateMinutes: "lambdas/readFile.ts: revalidateAfterMs defaults to 5 minutes",
+    userSkew: "an assumption: 0, every active user sending the same share of the requests, the worst case for the exchange's caches; web traffic is often near Zipf 1",
 };
 
 export const DEFAULT_PARAMETERS: CapacityParameters = {
@@ -62,6 +68,7 @@ export const DEFAULT_PARAMETERS: CapacityParameters = {
     signInsPerUserHour: 0.05,
     cacheEntries: 1000,
     revalidateMinutes: 5,
+    userSkew: 0,
 };
 
 /**
@@ -145,10 +152,11 @@ export interface ExchangeCalls {
  * LRU maps of `cacheEntries` entries: identity id per user, credentials per token (reused at most
  * `revalidateMinutes`, never past the token's expiry or the credentials' less 5 minutes).
  *
- * With U users each sending R/U requests/s over C containers, a (user, container) pair sees
- * requests at μ = R/(U·C). An LRU entry survives while the entry's key is asked for again within
- * the cache's characteristic time T, where U·(1 − e^(−μT)) = K (Che's approximation; T = ∞ when
- * U ≤ K). A container's age is uniform over its lifetime L:
+ * With U users, user i sending a share r_i of the R requests/s, over C containers, a (user,
+ * container) pair sees requests at μ_i = R·r_i/C (r_i = 1/U for uniform users; Zipf shares are
+ * grouped by `userGroups`). An LRU entry survives while the entry's key is asked for again within
+ * the cache's characteristic time T, where Σ_i (1 − e^(−μ_i·T)) = K (Che's approximation; T = ∞
+ * when U ≤ K). A container's age is uniform over its lifetime L:
  *  - identity id found: P(the user's previous request at this container was within min(T, age))
  *  - credentials: each issue is followed by H hits, the requests within the entry's life
  *    (min(revalidate, remaining token life, remaining container life)) before a gap longer than
@@ -157,40 +165,91 @@ export interface ExchangeCalls {
  */
 export function exchangeCalls(s: Scenario): ExchangeCalls {
     const { concurrency, containers } = lambdaFleet(s.rps, s.durationMs);
-    const mu = s.rps / (s.users * containers);
+    const groups = userGroups(s.users, s.userSkew);
     const K = s.cacheEntries;
-    const T = s.users <= K ? Infinity : -Math.log1p(-K / s.users) / mu;
     const L = s.containerMinutes * 60;
     const tau = s.idTokenMinutes * 60;
     const V = Math.min(s.revalidateMinutes, s.credentialMinutes - REFRESH_MARGIN_MINUTES) * 60;
-
-    // E[1 − e^(−μ·min(T, A))], A uniform on [0, L].
-    let identityHitRate: number;
-    if (T >= L) {
-        identityHitRate = 1 - saturation(mu * L);
-    } else {
-        const q = oneMinusExp(mu * T);
-        identityHitRate = (T - (mu > 0 ? q / mu : 0) + (L - T) * q) / L;
-    }
+    // Requests/s of one user of a group at one container.
+    const rateOf = (g: { count: number; fraction: number }) => (s.rps * g.fraction) / (g.count * containers);
+    const T = cacheTime(groups.map((g) => ({ count: g.count, rate: rateOf(g) })), K);
     // E[min(V, remaining token life, remaining container life)], both remaining lives uniform.
     const m = Math.min(V, L, tau);
     const life = m - ((m * m) / 2) * (1 / L + 1 / tau) + (m * m * m) / (3 * L * tau);
-    const p = T === Infinity ? 1 : oneMinusExp(mu * T);
-    const evictionBound = p >= 1 ? Infinity : p / (1 - p);
-    const hits = Math.min(mu * life, evictionBound);
-    const getCredentialsForIdentity = s.rps / (1 + hits);
-    // A request that misses the identity id misses the credentials too (a hit refreshes both).
-    const getId = Math.min(getCredentialsForIdentity, s.rps * (1 - identityHitRate));
+
+    let getId = 0;
+    let getCredentialsForIdentity = 0;
+    let identityMisses = 0;
+    for (const group of groups) {
+        const mu = rateOf(group);
+        const requests = s.rps * group.fraction;
+        // E[1 − e^(−μ·min(T, A))], A uniform on [0, L].
+        let identityHitRate: number;
+        if (T >= L) {
+            identityHitRate = 1 - saturation(mu * L);
+        } else {
+            const q = oneMinusExp(mu * T);
+            identityHitRate = (T - (mu > 0 ? q / mu : 0) + (L - T) * q) / L;
+        }
+        const p = T === Infinity ? 1 : oneMinusExp(mu * T);
+        const evictionBound = p >= 1 ? Infinity : p / (1 - p);
+        const hits = Math.min(mu * life, evictionBound);
+        const issues = requests / (1 + hits);
+        getCredentialsForIdentity += issues;
+        // A request that misses the identity id misses the credentials too (a hit refreshes both).
+        getId += Math.min(issues, requests * (1 - identityHitRate));
+        identityMisses += requests * (1 - identityHitRate);
+    }
     return {
         concurrency,
         containers,
         cacheTimeSeconds: T,
-        identityHitRate,
-        credentialHitRate: hits / (1 + hits),
+        identityHitRate: 1 - identityMisses / s.rps,
+        credentialHitRate: 1 - getCredentialsForIdentity / s.rps,
         getId,
         getCredentialsForIdentity,
         jwks: containers / L,
     };
+}
+
+/**
+ * Users grouped by their share of the requests: `count` users sending `fraction` of them together. One
+ * group when `skew` is 0; otherwise ranks in groups growing 3 % a step (about 470 groups for a
+ * million users), each share the Zipf weight of its ranks (midpoint rule past single ranks).
+ */
+export function userGroups(users: number, skew: number): { count: number; fraction: number }[] {
+    if (skew === 0 || users <= 1) return [{ count: users, fraction: 1 }];
+    const weightOf = (from: number, to: number) =>
+        to - from === 1 ? from ** -skew : skew === 1 ? Math.log((to - 0.5) / (from - 0.5)) : ((to - 0.5) ** (1 - skew) - (from - 0.5) ** (1 - skew)) / (1 - skew);
+    const ranges: { count: number; weight: number }[] = [];
+    for (let from = 1; from <= users; ) {
+        const to = Math.min(users + 1, Math.max(from + 1, Math.ceil(from * 1.03)));
+        ranges.push({ count: to - from, weight: weightOf(from, to) });
+        from = to;
+    }
+    const total = ranges.reduce((sum, r) => sum + r.weight, 0);
+    return ranges.map((r) => ({ count: r.count, fraction: r.weight / total }));
+}
+
+/**
+ * The characteristic time T of an LRU cache of `capacity` entries (Che's approximation): the
+ * T where the expected number of keys asked for within T, Σ count·(1 − e^(−rate·T)), is the
+ * capacity; Infinity when every key fits.
+ */
+export function cacheTime(keys: readonly { count: number; rate: number }[], capacity: number): number {
+    const total = keys.reduce((sum, k) => sum + k.count, 0);
+    if (total <= capacity) return Infinity;
+    if (keys.length === 1) return -Math.log1p(-capacity / total) / keys[0].rate;
+    const occupied = (T: number) => keys.reduce((sum, k) => sum + k.count * oneMinusExp(k.rate * T), 0);
+    let lo = 0;
+    let hi = 1;
+    while (occupied(hi) < capacity) hi *= 2;
+    for (let i = 0; i < 100 && hi - lo > hi * 1e-12; i++) {
+        const mid = (lo + hi) / 2;
+        if (occupied(mid) < capacity) lo = mid;
+        else hi = mid;
+    }
+    return (lo + hi) / 2;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(x < 0.01 ? 2 : 1)}%`;
@@ -516,10 +575,10 @@ export function renderScenarioTable(scenarios: readonly (readonly [number, numbe
 export function renderText(report: CapacityReport): string {
     const out: string[] = [];
     const s = report.scenario;
-    out.push(`capacity: ${num(s.users)} active users, ${num(s.requestsPerSecond)} requests/s (steady state, uniform users; default quotas per account and Region)`);
+    out.push(`capacity: ${num(s.users)} active users, ${num(s.requestsPerSecond)} requests/s (steady state, ${s.parameters.userSkew ? `users' shares Zipf ${s.parameters.userSkew}` : "uniform users"}; default quotas per account and Region)`);
     const p = s.parameters;
     out.push(
-        `parameters: handler ${p.durationMs} ms, seed handler ${p.seedDurationMs} ms, containers live ${p.containerMinutes} min, IdToken ${p.idTokenMinutes} min (floor design ${p.floorIdTokenMinutes}), credentials ${p.credentialMinutes} min, ${p.signInsPerUserHour} sign-ins per user-hour, caches ${p.cacheEntries} entries, revalidate ${p.revalidateMinutes} min`,
+        `parameters: handler ${p.durationMs} ms, seed handler ${p.seedDurationMs} ms, containers live ${p.containerMinutes} min, IdToken ${p.idTokenMinutes} min (floor design ${p.floorIdTokenMinutes}), credentials ${p.credentialMinutes} min, ${p.signInsPerUserHour} sign-ins per user-hour, caches ${p.cacheEntries} entries, revalidate ${p.revalidateMinutes} min, user skew ${p.userSkew}`,
     );
     for (const d of report.designs) {
         out.push("");

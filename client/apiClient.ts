@@ -12,6 +12,53 @@ import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 
+import { retryAfterMs, withBackoff } from "../lambdas/backoff";
+
+/**
+ * How `call` tries again after a 429 (API Gateway's throttle) or a 503 (the function's answer when
+ * AWS throttled it): it waits at least the answer's `Retry-After`, plus a jittered, exponentially
+ * growing step, and never past `budgetMs` from the first attempt or past the request's signal.
+ */
+export interface RetryOptions {
+    /** Attempts in all, the first included; 1 turns retries off. @default 3 */
+    readonly maxAttempts?: number;
+    /** The first jittered step is up to this long; each later one up to twice as long. @default 200 */
+    readonly baseMs?: number;
+    /** Largest jittered step. @default 5000 */
+    readonly capMs?: number;
+    /** Longest time from the first attempt to the start of the last. @default 30000 */
+    readonly budgetMs?: number;
+    /** @default an abortable setTimeout */
+    readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+    /** @default Math.random */
+    readonly random?: () => number;
+}
+
+/** Methods whose retry cannot do a thing twice; only these are retried. */
+const IDEMPOTENT = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"];
+
+/** Statuses that say "not now": API Gateway's throttle and a dependency that was busy. */
+const RETRIED_STATUSES = [429, 503];
+
+/** A wait that ends early, rejecting, when `signal` aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(signal.reason);
+            return;
+        }
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener("abort", onAbort, { once: true });
+    });
+}
+
 export interface SignedApiClientOptions {
     /** Base URL of the API, e.g. `https://abc123.execute-api.ap-northeast-1.amazonaws.com`. */
     readonly endpoint: string;
@@ -19,8 +66,10 @@ export interface SignedApiClientOptions {
     readonly credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
     /** Per-request timeout in milliseconds. @default 10000 */
     readonly timeoutMs?: number;
-    /** Clock used for the signature date. @default () => new Date() */
+    /** Clock used for the signature date and the retry budget. @default () => new Date() */
     readonly now?: () => Date;
+    /** Retries of a 429 or 503 answer, honouring Retry-After. */
+    readonly retry?: RetryOptions;
 }
 
 export interface ApiRequest {
@@ -65,6 +114,8 @@ export class ApiCallError extends Error {
         readonly status: number,
         readonly body: unknown,
         readonly requestId: string | undefined,
+        /** The answer's `Retry-After`, in ms, when it had one. */
+        readonly retryAfterMs?: number,
     ) {
         super(message);
         this.name = "ApiCallError";
@@ -108,6 +159,10 @@ export function createSignedApiClient(options: SignedApiClientOptions) {
     const timeoutMs = options.timeoutMs ?? 10_000;
     const now = options.now ?? (() => new Date());
     const basePath = endpoint.pathname.replace(/\/$/, "");
+    const retry = options.retry ?? {};
+    if (retry.maxAttempts !== undefined && (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1)) {
+        throw new Error(`retry.maxAttempts must be a positive integer, got '${retry.maxAttempts}'`);
+    }
 
     /** The signed request, ready to send (exposed so callers can inspect or log what is signed). */
     async function sign(request: ApiRequest): Promise<HttpRequest> {
@@ -166,6 +221,7 @@ export function createSignedApiClient(options: SignedApiClientOptions) {
                 response.status,
                 body,
                 requestId,
+                retryAfterMs(responseHeaders["retry-after"], now().getTime()),
             );
         }
         return { status: response.status, headers: responseHeaders, body: body as T };
@@ -174,9 +230,29 @@ export function createSignedApiClient(options: SignedApiClientOptions) {
     return {
         sign,
         send,
-        /** Signs and sends; throws `ApiCallError` on any non-2xx status. */
+        /**
+         * Signs and sends; throws `ApiCallError` on any non-2xx status. A 429 or 503 to an
+         * idempotent method is tried again (signed anew) as `retry` says.
+         */
         async call<T = unknown>(request: ApiRequest): Promise<ApiResponse<T>> {
-            return send<T>(await sign(request), request.signal);
+            const idempotent = IDEMPOTENT.includes((request.method ?? "GET").toUpperCase());
+            const started = now().getTime();
+            return withBackoff(
+                async () => send<T>(await sign(request), request.signal),
+                (error) =>
+                    idempotent && error instanceof ApiCallError && RETRIED_STATUSES.includes(error.status) && !request.signal?.aborted
+                        ? { afterMs: error.retryAfterMs ?? 0 }
+                        : false,
+                {
+                    maxAttempts: retry.maxAttempts ?? 3,
+                    baseMs: retry.baseMs ?? 200,
+                    capMs: retry.capMs ?? 5000,
+                    deadline: started + (retry.budgetMs ?? 30_000),
+                    sleep: (ms) => (retry.sleep ?? abortableSleep)(ms, request.signal),
+                    random: retry.random,
+                    now: () => now().getTime(),
+                },
+            );
         },
     };
 }

@@ -13,6 +13,8 @@ import type { IncomingMessage } from "http";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { HttpRequest } from "@smithy/protocol-http";
 
+import { withBackoff } from "./backoff";
+
 /** How long a caller waits and how often it tries, for one AWS service's calls. */
 export interface ConnectionOptions {
     /** Longest wait for a connection. @default 1000 */
@@ -38,18 +40,10 @@ export class AwsServiceError extends Error {
 /**
  * `once`, tried again while `transient` says a failure may pass and attempts remain; the SDK's
  * standard strategy waits up to 100 ms (jittered) before its second attempt, and so does this.
+ * The read-file handler backs off further, within the request's remaining time (`readFile.ts`).
  */
-export async function withRetries<T>(once: () => Promise<T>, maxAttempts: number, transient: (error: unknown) => boolean): Promise<T> {
-    for (let attempts = 1; ; attempts++) {
-        try {
-            return await once();
-        } catch (error) {
-            if (attempts >= maxAttempts || !transient(error)) {
-                throw error;
-            }
-            await new Promise((resolve) => setTimeout(resolve, Math.random() * 100));
-        }
-    }
+export function withRetries<T>(once: () => Promise<T>, maxAttempts: number, transient: (error: unknown) => boolean): Promise<T> {
+    return withBackoff(() => once(), transient, { maxAttempts, baseMs: 100, capMs: 100 });
 }
 
 /**

@@ -65,6 +65,7 @@ const THROTTLING: readonly string[] = [
     "ThrottlingException",
     "Throttling",
     "TooManyRequestsException",
+    "TooManyRequests",
     "LimitExceededException",
     "RequestLimitExceeded",
     "SlowDown",

@@ -1,5 +1,6 @@
 import { FetchError } from "aws-jwt-verify/error";
 
+import { withBackoff } from "./backoff";
 import { classifyAwsError, errorResponse, header, HttpEvent, HttpResponse, jsonResponse, RETRY_AFTER_SECONDS } from "./http";
 import { CognitoIdentitySender, createIdentityExchange, TemporaryCredentials, VerifiedClaims } from "./identityCredentials";
 import { S3Reader } from "./s3Reader";
@@ -27,6 +28,22 @@ export interface ReadFileSettings {
      * @default 5 minutes
      */
     readonly revalidateAfterMs?: number;
+    /**
+     * Attempts of a step (the Cognito exchange, the S3 read) that AWS throttles, the first
+     * included; the waits between them are jittered and grow exponentially. @default 3
+     */
+    readonly throttledAttempts?: number;
+    /**
+     * Longest time a request spends before its answer, retries included: a retry whose wait
+     * would end past it (or past the Lambda invocation's remaining time less a second to
+     * answer) is not made, and the request answers 503 with Retry-After. @default 3000
+     */
+    readonly retryBudgetMs?: number;
+}
+
+/** What the handler reads of Lambda's context object: how long the invocation has left. */
+export interface InvocationContext {
+    getRemainingTimeInMillis?(): number;
 }
 
 export interface ReadFileDeps {
@@ -38,7 +55,17 @@ export interface ReadFileDeps {
     readonly now?: () => number;
     /** One structured line per request; never receives a token. @default console.log of JSON */
     readonly log?: (entry: Record<string, unknown>) => void;
+    /** Waits between retries of a throttled step. @default setTimeout */
+    readonly sleep?: (ms: number) => Promise<void>;
+    /** Draws the jitter of each wait. @default Math.random */
+    readonly random?: () => number;
 }
+
+/** The first retry of a throttled step waits up to this long, each later one up to twice as long, at most `THROTTLE_CAP_MS`. */
+const THROTTLE_BASE_MS = 50;
+const THROTTLE_CAP_MS = 1000;
+/** Time kept, of the invocation's remaining time, to answer after the last attempt. */
+const ANSWER_RESERVE_MS = 1000;
 
 /** IdTokens are three base64url segments; anything longer than this is not one of Cognito's. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -56,6 +83,14 @@ export function createReadFileHandler(settings: ReadFileSettings, deps: ReadFile
     const maxBytes = settings.maxBytes ?? 1024 * 1024;
     const now = deps.now ?? Date.now;
     const log = deps.log ?? ((entry: Record<string, unknown>) => console.log(JSON.stringify(entry)));
+    const throttledAttempts = settings.throttledAttempts ?? 3;
+    const retryBudgetMs = settings.retryBudgetMs ?? 3000;
+    if (!Number.isInteger(throttledAttempts) || throttledAttempts < 1) {
+        throw new Error(`throttledAttempts must be a positive integer, got '${settings.throttledAttempts}'`);
+    }
+    if (!Number.isFinite(retryBudgetMs) || retryBudgetMs < 0) {
+        throw new Error(`retryBudgetMs must be a non-negative number, got '${settings.retryBudgetMs}'`);
+    }
     const exchange = createIdentityExchange(
         {
             identity: deps.identity,
@@ -136,7 +171,31 @@ export function createReadFileHandler(settings: ReadFileSettings, deps: ReadFile
         return awsFailure({ name: "AccessDenied" }, requestId, "s3");
     }
 
-    async function serve(event: HttpEvent): Promise<Outcome & { identityId?: string }> {
+    /**
+     * A throttled step is tried again (quota throttling answers at once, so a wait is what
+     * helps); a timeout or a failed connection is not, beyond the transport's own second attempt.
+     */
+    const throttled = (error: unknown) => classifyAwsError(error) === "throttled";
+
+    async function serve(event: HttpEvent, deadline: number, retries: { count: number }): Promise<Outcome & { identityId?: string }> {
+        const backoff = {
+            maxAttempts: throttledAttempts,
+            baseMs: THROTTLE_BASE_MS,
+            capMs: THROTTLE_CAP_MS,
+            deadline,
+            sleep: deps.sleep,
+            random: deps.random,
+            now,
+        };
+        const patiently = <T>(step: () => Promise<T>) =>
+            withBackoff(
+                (attempt) => {
+                    if (attempt > 1) retries.count++;
+                    return step();
+                },
+                throttled,
+                backoff,
+            );
         const requestId = event.requestContext?.requestId;
         const token = header(event, "idToken")?.trim();
         if (!token) {
@@ -173,13 +232,14 @@ export function createReadFileHandler(settings: ReadFileSettings, deps: ReadFile
         for (let attempt = 0; ; attempt++) {
             let session;
             try {
-                session = await exchange.sessionFor(claims, token);
+                session = await patiently(() => exchange.sessionFor(claims, token));
             } catch (error) {
                 return awsFailure(error, requestId, "identity");
             }
             const key = `${settings.prefix}/${session.identityId}/${fileName}`;
             try {
-                return { ...(await readOwnFile(session.client, key, requestId)), identityId: session.identityId };
+                const client = session.client;
+                return { ...(await patiently(() => readOwnFile(client, key, requestId))), identityId: session.identityId };
             } catch (error) {
                 const kind = classifyAwsError(error);
                 if (kind === "expired-credentials" && attempt === 0) {
@@ -192,11 +252,14 @@ export function createReadFileHandler(settings: ReadFileSettings, deps: ReadFile
         }
     }
 
-    return async function handler(event: HttpEvent): Promise<HttpResponse> {
+    return async function handler(event: HttpEvent, context?: InvocationContext): Promise<HttpResponse> {
         const started = now();
+        const remaining = context?.getRemainingTimeInMillis?.();
+        const deadline = started + Math.min(retryBudgetMs, remaining === undefined ? Infinity : remaining - ANSWER_RESERVE_MS);
+        const retries = { count: 0 };
         let outcome: Outcome & { identityId?: string };
         try {
-            outcome = await serve(event);
+            outcome = await serve(event, deadline, retries);
         } catch (error) {
             outcome = {
                 response: errorResponse(500, "internal_error", "The request failed; it has been logged.", event.requestContext?.requestId),
@@ -209,6 +272,7 @@ export function createReadFileHandler(settings: ReadFileSettings, deps: ReadFile
             status: outcome.response.statusCode,
             reason: outcome.reason,
             identityId: outcome.identityId,
+            ...(retries.count > 0 ? { retries: retries.count } : {}),
             ms: now() - started,
         });
         return outcome.response;

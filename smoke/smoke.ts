@@ -17,6 +17,7 @@ import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 
+import { createUserStorage } from "../client/userStorage";
 import type { Context, SmokeClients } from "./context";
 import { describeError, errorName, isAuthorizationDenial } from "./errors";
 import { roleNameOf, StackOutputs } from "./outputs";
@@ -228,7 +229,21 @@ const ownFolderOnly: CheckBody = async ({ ctx, runId, record, users: [userA, use
     );
     if (!(own.Contents ?? []).some((o) => o.Key === ownKey(ctx, userA))) fail("own folder listing lacks data.txt");
     await writeOwnObject(ctx, userA, "smoke-write.txt", runId, record, false);
-    return "B's file denied, root listing denied, own folder listed and written";
+    // The credential floor (client/userStorage.ts): A's own credentials, obtained and held by the client, read S3 directly.
+    const floor = createUserStorage({
+        region: out.region,
+        identityPoolId: out.identityPoolId,
+        providerName: out.userPoolProviderName,
+        bucket,
+        prefix: out.userFilesPrefix,
+        idToken: () => userA.idToken!,
+        identity: ctx.clients.identity,
+        s3For: ctx.clients.s3For,
+    });
+    const viaFloor = await ctx.steps.run("reading own smoke-write.txt through the floor's client", () => floor.read("smoke-write.txt"), { idempotent: true });
+    if ((await floor.identityId()) !== userA.identityId) fail(`the floor's client found identity ${await floor.identityId()}, not A's ${userA.identityId}`);
+    if (viaFloor !== runId) fail(`the floor's client read ${JSON.stringify(viaFloor)}, not what A wrote`);
+    return "B's file denied, root listing denied, own folder listed and written, the write read back through the floor's client";
 };
 
 /** Check 3: the API refuses a request that is not signed. */
@@ -334,7 +349,7 @@ const oidcRoleConfined: CheckBody = async ({ ctx, runId, users: [userA] }) => {
 const CHECKS: readonly Check[] = [
     { id: "0", name: "set up: leftovers of earlier runs swept, two temporary users (user, admin) with their files", body: setUp },
     { id: "1", name: "user A's GET /read-file returns A's own file", body: ownFileThroughApi },
-    { id: "2", name: "with A's credentials: B's file and the bucket root denied, own folder lists and writes", body: ownFolderOnly },
+    { id: "2", name: "with A's credentials: B's file and the bucket root denied, own folder lists and writes; the floor's client reads the write back", body: ownFolderOnly },
     { id: "3", name: "an unsigned request to the API is refused", body: unsignedRefused },
     { id: "4", name: "the user role gets 403 on /admin, the admin role 200", body: adminRouteByGroup },
     { id: "5", name: "the caller account's role assumes this stage's role; /whoami names it; the other stages' caller is refused", body: crossAccountCaller },

@@ -14,6 +14,7 @@ export const HINT = "run 'npm run capacity -- --help' for usage";
 
 export const USAGE = `usage: npm run capacity -- --users N --rps R [options]
        npm run capacity -- --table
+       npm run capacity -- --fleet [--minutes M]
 
 Models each design of the read path (the seed's per-request exchange; this project's read-file
 handler with per-container caches; the browser holding identity-pool credentials; the credential
@@ -28,6 +29,10 @@ needs, and who holds which credentials for how long. Offline: nothing is called.
                               callsPerSecond, defaultQuota, quotaSource, ...}], maxRequestsPerSecond,
                               maxActiveUsers, binding, quotaIncreases, trade, ...}]}
   --table                     the markdown table of docs/capacity.md (issue 22's scenarios)
+  --fleet                     simulate a fleet of read-file handlers (real handler code, fake AWS,
+                              Zipf users, recycled containers) and print its counted calls/s
+                              beside the model's; a few seconds per scenario
+  --minutes M                 simulated minutes counted by --fleet (default 60)
   --duration-ms D             warm duration of the read-file handler (default ${DEFAULT_PARAMETERS.durationMs}: measured on loopback)
   --seed-duration-ms D        warm duration of the seed's handler (default ${DEFAULT_PARAMETERS.seedDurationMs}: measured on loopback)
   --container-minutes M       life of a Lambda execution environment (default ${DEFAULT_PARAMETERS.containerMinutes}: an assumption)
@@ -37,6 +42,7 @@ needs, and who holds which credentials for how long. Offline: nothing is called.
   --sign-ins P                password sign-ins per active user per hour (default ${DEFAULT_PARAMETERS.signInsPerUserHour}: an assumption)
   --cache-entries K           entries of each per-container cache of the handler (default ${DEFAULT_PARAMETERS.cacheEntries})
   --revalidate-minutes M      reuse of a token's credentials in a container (default ${DEFAULT_PARAMETERS.revalidateMinutes})
+  --user-skew S               Zipf exponent of the users' shares of the requests, 0 to 3 (default ${DEFAULT_PARAMETERS.userSkew}: uniform)
   -h, --help                  this help
 
 example: npm run capacity -- --users 1M --rps 10k --duration-ms 40
@@ -51,7 +57,11 @@ function parseCount(text: string): number {
     return Number(m[1]) * factor;
 }
 
-type Parsed = { readonly exit: 0 | 2; readonly out?: string; readonly err?: string[] } | { readonly run: () => string };
+type Parsed =
+    | { readonly exit: 0 | 2; readonly out?: string; readonly err?: string[] }
+    | { readonly run: () => string }
+    /** `--fleet`: simulated minutes counted. */
+    | { readonly fleet: number };
 
 const NUMERIC: readonly { flag: string; key: keyof CapacityParameters; check: (v: number) => boolean; rule: string }[] = [
     { flag: "duration-ms", key: "durationMs", check: (v) => v > 0, rule: "a number of milliseconds above 0" },
@@ -63,6 +73,7 @@ const NUMERIC: readonly { flag: string; key: keyof CapacityParameters; check: (v
     { flag: "sign-ins", key: "signInsPerUserHour", check: (v) => v >= 0, rule: "a number of sign-ins per user per hour, 0 or more" },
     { flag: "cache-entries", key: "cacheEntries", check: (v) => Number.isInteger(v) && v >= 1, rule: "a positive integer" },
     { flag: "revalidate-minutes", key: "revalidateMinutes", check: (v) => v >= 0, rule: "a number of minutes, 0 or more" },
+    { flag: "user-skew", key: "userSkew", check: (v) => v >= 0 && v <= 3, rule: "a Zipf exponent from 0 (uniform) to 3" },
 ];
 
 /** Reads the command line; never throws: bad input is `capacity: <what is wrong>` and the hint (exit 2). */
@@ -77,6 +88,8 @@ export function parseCapacityArgs(argv: readonly string[]): Parsed {
                 rps: { type: "string" },
                 format: { type: "string" },
                 table: { type: "boolean" },
+                fleet: { type: "boolean" },
+                minutes: { type: "string" },
                 help: { type: "boolean", short: "h" },
                 ...Object.fromEntries(NUMERIC.map((n) => [n.flag, { type: "string" as const }])),
             },
@@ -96,6 +109,15 @@ export function parseCapacityArgs(argv: readonly string[]): Parsed {
         const v = text.trim() === "" ? NaN : Number(text);
         if (!Number.isFinite(v) || !n.check(v)) return usage(`--${n.flag} must be ${n.rule}, got '${text}'`);
         parameters[n.key] = v;
+    }
+    if (values.minutes !== undefined && !values.fleet) return usage("--minutes applies to --fleet only");
+    if (values.fleet) {
+        if (values.table || values.users !== undefined || values.rps !== undefined || values.format !== undefined || Object.keys(parameters).length > 0) {
+            return usage("--fleet simulates its own fixed scenarios: give it alone, or with --minutes");
+        }
+        const minutes = values.minutes === undefined ? 60 : Number(values.minutes);
+        if (!Number.isFinite(minutes) || minutes < 1 || minutes > 1440) return usage(`--minutes must be a number of minutes from 1 to 1440, got '${values.minutes}'`);
+        return { fleet: minutes };
     }
     if (values.table) {
         if (values.users !== undefined || values.rps !== undefined || values.format !== undefined) {
@@ -117,10 +139,28 @@ export function parseCapacityArgs(argv: readonly string[]): Parsed {
     };
 }
 
+/** The fleet simulation beside the model, for each of its scenarios (bench/fleet.ts). */
+export async function runFleet(minutes: number): Promise<string> {
+    // Loaded only here: the handler's code and the test doubles are not the model's, and the model stays instant.
+    const { FLEET_SCENARIOS, renderFleet, simulateFleet } = require("../bench/fleet") as typeof import("../bench/fleet");
+    const results = [];
+    for (const f of FLEET_SCENARIOS) {
+        results.push(await simulateFleet({ ...DEFAULT_PARAMETERS, ...f.parameters, users: f.users, rps: f.rps }, { minutes, name: f.name }));
+    }
+    return renderFleet(results);
+}
+
 export function main(argv: readonly string[], out: (text: string) => void = console.log, err: (text: string) => void = console.error): number {
     const parsed = parseCapacityArgs(argv);
     if ("run" in parsed) {
         out(parsed.run());
+        return 0;
+    }
+    if ("fleet" in parsed) {
+        runFleet(parsed.fleet).then(out, (error: unknown) => {
+            err(`capacity: the fleet simulation failed: ${(error as Error).message}`);
+            process.exitCode = 1;
+        });
         return 0;
     }
     if (parsed.out !== undefined) out(parsed.out);

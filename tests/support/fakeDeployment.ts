@@ -142,6 +142,8 @@ export interface FakeDeployment {
     invokeBrokerAs(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): (payload: string, signal: AbortSignal) => Promise<string>;
     /** The stage role demands this ExternalId. @default none */
     externalId?: string;
+    /** The identity pool's clock: identity credentials expire an hour after it. @default Date.now */
+    clock: () => number;
     /** Runs before a call takes effect: may wait (the effect lands late) or throw (the call fails). */
     beforeCall?: (command: string, input: any) => void | Promise<void>;
     /** Runs after a call took effect, before it answers: may wait (the answer is lost) or throw. */
@@ -219,6 +221,7 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
         settling: {} as Settling,
         settlingCalls: {} as Settling,
         deployedAt: Date.now(),
+        clock: Date.now,
         listUsersLagMs: 1000,
         listPageSize: 1000,
         revoked: new Set<string>(),
@@ -391,7 +394,7 @@ export async function startFakeDeployment(stage: "deve" | "stag" | "prod" = "dev
             const role = groups.includes("admin") ? adminRole : groups.includes("user") ? userRole : undefined;
             if (!role) throw identityError("NotAuthorizedException", "No role matches the rules of this identity pool.");
             const c = issue("identity", `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/CognitoIdentityCredentials`, input.IdentityId);
-            return { IdentityId: input.IdentityId, Credentials: { AccessKeyId: c.accessKeyId, SecretKey: c.secret, SessionToken: c.token, Expiration: new Date(Date.now() + 3600_000) } };
+            return { IdentityId: input.IdentityId, Credentials: { AccessKeyId: c.accessKeyId, SecretKey: c.secret, SessionToken: c.token, Expiration: new Date(fake.clock() + 3600_000) } };
         }),
     );
     // --- S3: identities in their own folder, the operator in the records prefix ----------------
