@@ -643,14 +643,7 @@ export class ReachModel {
                 const stack = this.stackOf(power.target);
                 for (const token of [...held.values()].filter((x): x is Extract<Holding, { kind: "token" }> => x.kind === "token" && x.stack === power.target && (!x.revoked || !stack.identityPool.serverSideTokenCheck))) {
                     for (const role of this.world.roles) {
-                        const trusted = await decide({
-                            principal: "cognito-identity.amazonaws.com",
-                            action: "sts:AssumeRoleWithWebIdentity",
-                            resource: role.arn,
-                            resourcePolicy: role.trust,
-                            context: { "cognito-identity.amazonaws.com:aud": stack.identityPool.id, "cognito-identity.amazonaws.com:amr": ["authenticated", stack.userPool.providerName] },
-                        });
-                        if (trusted === "Allowed") {
+                        if (await this.trustsIdentityPool(role, stack)) {
                             const identityId = token.user === "any" ? "any" : token.user.startsWith("own") ? undefined : identityIdOf(stack, token.user);
                             add(this.roleSession(role, `${role.name} (mapped)`, [...power.chain, ...token.chain.slice(-1), `identity pool mapped to ${role.name}`], token.stale ?? power.stale, identityId));
                         }
