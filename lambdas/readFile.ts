@@ -73,24 +73,131 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 type Outcome = { response: HttpResponse; reason: string };
 
+/** The settings with their defaults applied and checked. */
+function resolveSettings(settings: ReadFileSettings) {
+    const resolved = {
+        fileName: settings.fileName ?? "data.txt",
+        maxBytes: settings.maxBytes ?? 1024 * 1024,
+        throttledAttempts: settings.throttledAttempts ?? 3,
+        retryBudgetMs: settings.retryBudgetMs ?? 3000,
+    };
+    if (!Number.isInteger(resolved.throttledAttempts) || resolved.throttledAttempts < 1) {
+        throw new Error(`throttledAttempts must be a positive integer, got '${settings.throttledAttempts}'`);
+    }
+    if (!Number.isFinite(resolved.retryBudgetMs) || resolved.retryBudgetMs < 0) {
+        throw new Error(`retryBudgetMs must be a non-negative number, got '${settings.retryBudgetMs}'`);
+    }
+    return resolved;
+}
+
+/** The answer to a failed AWS call of `step` ("identity" or "s3"): never a 500 for a client's mistake. */
+function awsFailure(error: unknown, requestId: string | undefined, step: string, fileName: string): Outcome {
+    const kind = classifyAwsError(error);
+    const name = (error as { name?: string } | undefined)?.name ?? "Error";
+    const reason = `${step}:${name}`;
+    switch (kind) {
+        case "throttled":
+        case "unavailable":
+            return {
+                response: errorResponse(503, "temporarily_unavailable", "A dependency is busy; retry shortly.", requestId, {
+                    "retry-after": RETRY_AFTER_SECONDS,
+                }),
+                reason,
+            };
+        case "not-authorized":
+            return { response: errorResponse(401, "invalid_token", "The IdToken was refused by the identity pool.", requestId), reason };
+        case "access-denied":
+            return { response: errorResponse(403, "access_denied", "Your credentials do not allow this read.", requestId), reason };
+        case "not-found":
+            return { response: errorResponse(404, "not_found", `No ${fileName} in your folder.`, requestId), reason };
+        default:
+            if (step === "identity" && name === "InvalidIdentityPoolConfigurationException") {
+                return { response: errorResponse(403, "no_role", "Your account is in no group that grants access.", requestId), reason };
+            }
+            return { response: errorResponse(500, "internal_error", "The request failed; it has been logged.", requestId), reason };
+    }
+}
+
+/** The idToken header, or the 401 that answers a missing or malformed one (no AWS call is made for it). */
+function tokenOf(event: HttpEvent, requestId: string | undefined): { token: string } | Outcome {
+    const token = header(event, "idToken")?.trim();
+    if (!token) {
+        return {
+            response: errorResponse(401, "missing_token", "Send your Cognito IdToken in the idToken header.", requestId),
+            reason: "missing-token",
+        };
+    }
+    if (token.length > MAX_TOKEN_LENGTH || !TOKEN_SHAPE.test(token)) {
+        return {
+            response: errorResponse(401, "invalid_token", "The idToken header is not a JWT.", requestId),
+            reason: "malformed-token",
+        };
+    }
+    return { token };
+}
+
+/** The token's verified claims, or the answer to a token that fails verification (503 when the keys cannot be fetched). */
+async function claimsOf(verifier: IdTokenVerifier, token: string, requestId: string | undefined): Promise<{ claims: VerifiedClaims } | Outcome> {
+    try {
+        return { claims: await verifier.verify(token) };
+    } catch (error) {
+        if (error instanceof FetchError) {
+            return {
+                response: errorResponse(503, "temporarily_unavailable", "Token keys are unavailable; retry shortly.", requestId, {
+                    "retry-after": RETRY_AFTER_SECONDS,
+                }),
+                reason: "jwks-unavailable",
+            };
+        }
+        return {
+            response: errorResponse(401, "invalid_token", "The IdToken is not valid for this API.", requestId),
+            reason: `token:${(error as Error).name}`,
+        };
+    }
+}
+
+/** The caller's own file, or 413 when it is larger than `maxBytes`. */
+async function readOwnFile(s3: S3Reader, bucket: string, key: string, limits: { maxBytes: number; fileName: string }, requestId: string | undefined): Promise<Outcome> {
+    const object = await s3.getObject(bucket, key, limits.maxBytes);
+    if (object.tooLarge) {
+        return {
+            response: errorResponse(413, "file_too_large", `${limits.fileName} is larger than ${limits.maxBytes} bytes.`, requestId),
+            reason: "too-large",
+        };
+    }
+    return { response: jsonResponse(200, { status: "success", data: object.text }), reason: "ok" };
+}
+
+/**
+ * S3 answers AccessDenied, not NoSuchKey, for a missing key when the caller may not list
+ * it; the caller may list its own folder, so one listing tells "absent" from "refused".
+ */
+async function absentOrDenied(s3: S3Reader, bucket: string, key: string, fileName: string, requestId: string | undefined): Promise<Outcome> {
+    try {
+        if ((await s3.countKeys(bucket, key)) === 0) {
+            return awsFailure({ name: "NoSuchKey" }, requestId, "s3", fileName);
+        }
+    } catch (error) {
+        return awsFailure(error, requestId, "s3", fileName);
+    }
+    return awsFailure({ name: "AccessDenied" }, requestId, "s3", fileName);
+}
+
+/**
+ * A throttled step is tried again (quota throttling answers at once, so a wait is what
+ * helps); a timeout or a failed connection is not, beyond the transport's own second attempt.
+ */
+const throttled = (error: unknown) => classifyAwsError(error) === "throttled";
+
 /**
  * `GET /read-file`: exchanges the caller's IdToken (header `idToken`) for identity-pool
  * credentials and reads `<prefix>/<identityId>/<fileName>` with those credentials, so IAM
  * decides what the user may read. The token is verified before any AWS call is made.
  */
 export function createReadFileHandler(settings: ReadFileSettings, deps: ReadFileDeps) {
-    const fileName = settings.fileName ?? "data.txt";
-    const maxBytes = settings.maxBytes ?? 1024 * 1024;
+    const { fileName, maxBytes, throttledAttempts, retryBudgetMs } = resolveSettings(settings);
     const now = deps.now ?? Date.now;
     const log = deps.log ?? ((entry: Record<string, unknown>) => console.log(JSON.stringify(entry)));
-    const throttledAttempts = settings.throttledAttempts ?? 3;
-    const retryBudgetMs = settings.retryBudgetMs ?? 3000;
-    if (!Number.isInteger(throttledAttempts) || throttledAttempts < 1) {
-        throw new Error(`throttledAttempts must be a positive integer, got '${settings.throttledAttempts}'`);
-    }
-    if (!Number.isFinite(retryBudgetMs) || retryBudgetMs < 0) {
-        throw new Error(`retryBudgetMs must be a non-negative number, got '${settings.retryBudgetMs}'`);
-    }
     const exchange = createIdentityExchange(
         {
             identity: deps.identity,
@@ -103,79 +210,7 @@ export function createReadFileHandler(settings: ReadFileSettings, deps: ReadFile
         },
         deps.s3For,
     );
-
-    function awsFailure(error: unknown, requestId: string | undefined, step: string): Outcome {
-        const kind = classifyAwsError(error);
-        const name = (error as { name?: string } | undefined)?.name ?? "Error";
-        switch (kind) {
-            case "throttled":
-            case "unavailable":
-                return {
-                    response: errorResponse(503, "temporarily_unavailable", "A dependency is busy; retry shortly.", requestId, {
-                        "retry-after": RETRY_AFTER_SECONDS,
-                    }),
-                    reason: `${step}:${name}`,
-                };
-            case "not-authorized":
-                return {
-                    response: errorResponse(401, "invalid_token", "The IdToken was refused by the identity pool.", requestId),
-                    reason: `${step}:${name}`,
-                };
-            case "access-denied":
-                return {
-                    response: errorResponse(403, "access_denied", "Your credentials do not allow this read.", requestId),
-                    reason: `${step}:${name}`,
-                };
-            case "not-found":
-                return {
-                    response: errorResponse(404, "not_found", `No ${fileName} in your folder.`, requestId),
-                    reason: `${step}:${name}`,
-                };
-            default:
-                if (step === "identity" && name === "InvalidIdentityPoolConfigurationException") {
-                    return {
-                        response: errorResponse(403, "no_role", "Your account is in no group that grants access.", requestId),
-                        reason: `${step}:${name}`,
-                    };
-                }
-                return {
-                    response: errorResponse(500, "internal_error", "The request failed; it has been logged.", requestId),
-                    reason: `${step}:${name}`,
-                };
-        }
-    }
-
-    async function readOwnFile(s3: S3Reader, key: string, requestId: string | undefined): Promise<Outcome> {
-        const object = await s3.getObject(settings.bucket, key, maxBytes);
-        if (object.tooLarge) {
-            return {
-                response: errorResponse(413, "file_too_large", `${fileName} is larger than ${maxBytes} bytes.`, requestId),
-                reason: "too-large",
-            };
-        }
-        return { response: jsonResponse(200, { status: "success", data: object.text }), reason: "ok" };
-    }
-
-    /**
-     * S3 answers AccessDenied, not NoSuchKey, for a missing key when the caller may not list
-     * it; the caller may list its own folder, so one listing tells "absent" from "refused".
-     */
-    async function absentOrDenied(s3: S3Reader, key: string, requestId: string | undefined): Promise<Outcome> {
-        try {
-            if ((await s3.countKeys(settings.bucket, key)) === 0) {
-                return awsFailure({ name: "NoSuchKey" }, requestId, "s3");
-            }
-        } catch (error) {
-            return awsFailure(error, requestId, "s3");
-        }
-        return awsFailure({ name: "AccessDenied" }, requestId, "s3");
-    }
-
-    /**
-     * A throttled step is tried again (quota throttling answers at once, so a wait is what
-     * helps); a timeout or a failed connection is not, beyond the transport's own second attempt.
-     */
-    const throttled = (error: unknown) => classifyAwsError(error) === "throttled";
+    const failure = (error: unknown, requestId: string | undefined, step: string) => awsFailure(error, requestId, step, fileName);
 
     async function serve(event: HttpEvent, deadline: number, retries: { count: number }): Promise<Outcome & { identityId?: string }> {
         const backoff = {
@@ -197,56 +232,31 @@ export function createReadFileHandler(settings: ReadFileSettings, deps: ReadFile
                 backoff,
             );
         const requestId = event.requestContext?.requestId;
-        const token = header(event, "idToken")?.trim();
-        if (!token) {
-            return {
-                response: errorResponse(401, "missing_token", "Send your Cognito IdToken in the idToken header.", requestId),
-                reason: "missing-token",
-            };
-        }
-        if (token.length > MAX_TOKEN_LENGTH || !TOKEN_SHAPE.test(token)) {
-            return {
-                response: errorResponse(401, "invalid_token", "The idToken header is not a JWT.", requestId),
-                reason: "malformed-token",
-            };
-        }
-
-        let claims: VerifiedClaims;
-        try {
-            claims = await deps.verifier.verify(token);
-        } catch (error) {
-            if (error instanceof FetchError) {
-                return {
-                    response: errorResponse(503, "temporarily_unavailable", "Token keys are unavailable; retry shortly.", requestId, {
-                        "retry-after": RETRY_AFTER_SECONDS,
-                    }),
-                    reason: "jwks-unavailable",
-                };
-            }
-            return {
-                response: errorResponse(401, "invalid_token", "The IdToken is not valid for this API.", requestId),
-                reason: `token:${(error as Error).name}`,
-            };
-        }
+        const presented = tokenOf(event, requestId);
+        if (!("token" in presented)) return presented;
+        const { token } = presented;
+        const verified = await claimsOf(deps.verifier, token, requestId);
+        if (!("claims" in verified)) return verified;
+        const { claims } = verified;
 
         for (let attempt = 0; ; attempt++) {
             let session;
             try {
                 session = await patiently(() => exchange.sessionFor(claims, token));
             } catch (error) {
-                return awsFailure(error, requestId, "identity");
+                return failure(error, requestId, "identity");
             }
             const key = `${settings.prefix}/${session.identityId}/${fileName}`;
             try {
                 const client = session.client;
-                return { ...(await patiently(() => readOwnFile(client, key, requestId))), identityId: session.identityId };
+                return { ...(await patiently(() => readOwnFile(client, settings.bucket, key, { maxBytes, fileName }, requestId))), identityId: session.identityId };
             } catch (error) {
                 const kind = classifyAwsError(error);
                 if (kind === "expired-credentials" && attempt === 0) {
                     exchange.forgetCredentials(token);
                     continue;
                 }
-                const outcome = kind === "access-denied" ? await absentOrDenied(session.client, key, requestId) : awsFailure(error, requestId, "s3");
+                const outcome = kind === "access-denied" ? await absentOrDenied(session.client, settings.bucket, key, fileName, requestId) : failure(error, requestId, "s3");
                 return { ...outcome, identityId: session.identityId };
             }
         }
