@@ -2,11 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 
-import { AuditTrail } from "./components/auditTrail";
-import { GitHubCiRoles, GITHUB_OIDC_HOST } from "./components/githubCi";
-import { HandlerFunction } from "./components/handlerFunction";
-import { HttpApi } from "./components/httpApi";
-import { IdentityFederation } from "./components/identityFederation";
+import { AuditTrail } from "./components/storage/auditTrail";
+import { GitHubCiRoles, GITHUB_OIDC_HOST } from "./components/ci/githubCi";
+import { HandlerFunction } from "./components/api/handlerFunction";
+import { HttpApi } from "./components/api/httpApi";
+import { IdentityFederation } from "./components/identity/identityFederation";
 import {
     bucketNamePrefix,
     ciRolePath,
@@ -18,14 +18,14 @@ import {
     stageNamePrefix,
     stageOfBucket,
     workloadRolePath,
-} from "./components/naming";
-import { UserPoolOidcAccess } from "./components/oidcFederation";
-import { PrivateBucket } from "./components/privateBucket";
-import { smokeUsersBrokerPolicy } from "./components/policies";
-import { StageAccessRole } from "./components/stageAccessRole";
-import { StageBoundary } from "./components/stageBoundary";
-import { parseStackSettings, runtimeSecretCheck } from "./components/stackSettings";
-import { USER_GROUPS, UserDirectory } from "./components/userDirectory";
+} from "./components/config/naming";
+import { UserPoolOidcAccess } from "./components/identity/oidcFederation";
+import { PrivateBucket } from "./components/storage/privateBucket";
+import { smokeUsersBrokerPolicy } from "./components/policies/workload";
+import { StageAccessRole } from "./components/api/stageAccessRole";
+import { StageBoundary } from "./components/ci/stageBoundary";
+import { parseStackSettings, runtimeSecretCheck } from "./components/config/stackSettings";
+import { USER_GROUPS, UserDirectory } from "./components/identity/userDirectory";
 import { adminCallbackFactory, whoamiCallbackFactory } from "./lambdas/apiFunctions";
 import { READ_FILE_PACKAGES, readFileCallbackFactory } from "./lambdas/readFileFunction";
 import { smokeUsersCallbackFactory } from "./lambdas/smokeUsersFunction";
@@ -159,7 +159,7 @@ const admin = new HandlerFunction("admin", {
 });
 
 // The smoke checks' only way into the user pool: it manages `smoke+<runId>-…` users and no
-// one else, and only the smoke role may invoke it (components/policies.ts, smokeChecksPolicy).
+// one else, and only the smoke role may invoke it (components/policies/workload.ts, smokeChecksPolicy).
 const smokeUsers = new HandlerFunction("smoke-users", {
     ...handler("smoke-users"),
     description: "Smoke-check users only: creates, signs in and deletes smoke+<runId>-... users of the stage's pool",

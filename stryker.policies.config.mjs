@@ -11,7 +11,7 @@ import base from "./stryker.config.mjs";
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
     ...base,
-    mutate: ["components/policies.ts", "components/ciPolicies.ts", "components/stageBoundary.ts"],
+    mutate: ["components/policies/document.ts", "components/policies/workload.ts", "components/policies/ci.ts", "components/ci/stageBoundary.ts"],
     mochaOptions: { config: ".mocharc.json", spec: ["tests/policies.test.ts", "tests/ciPolicies.test.ts", "tests/stageBoundary.test.ts"] },
     // The action lists are module-level constants, and they are the security property: count them.
     // tests/ciPolicies.test.ts loads ciPolicies.ts anew in each test, so its lists are not static

@@ -49,7 +49,7 @@ export const PARAMETER_SOURCES: Record<keyof CapacityParameters, string> = {
     seedDurationMs:
         "README.md, Performance: the original per-request flow (bench/articleFlow.ts: AdminGetUser, GetId, GetCredentialsForIdentity, GetObject) at 178 requests/s in one process on loopback (1000/178 ms)",
     containerMinutes: "an assumption: AWS publishes no lifetime for execution environments; count the function's init log lines to measure yours",
-    idTokenMinutes: "components/userDirectory.ts: idTokenValidityMinutes defaults to 60 and index.ts does not set it",
+    idTokenMinutes: "components/identity/userDirectory.ts: idTokenValidityMinutes defaults to 60 and index.ts does not set it",
     floorIdTokenMinutes: `Cognito's longest IdToken validity, 1 day (${FACTS.idTokenValidityRange.source})`,
     credentialMinutes: `identity-pool enhanced-flow credentials last one hour (${FACTS.credentialLifetime.source}; not read on the page)`,
     signInsPerUserHour: "an assumption: the share of active users who sign in with a password in an hour (a new device, a sign-out, an expired refresh token)",

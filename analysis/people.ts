@@ -17,7 +17,7 @@ const TRY_ANYTHING = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Act
 
 /**
  * The environment of a stage's smoke job: `<deploy environment>-smoke` (deploy-stage.yml; the smoke
- * role's trust is built by components/githubCi.ts `smokeEnvironmentOf`, which tests/workflows.test.ts
+ * role's trust is built by components/ci/githubCi.ts `smokeEnvironmentOf`, which tests/workflows.test.ts
  * holds to the workflow). Written out here so the model reads no Pulumi code.
  */
 export const smokeEnvironmentOf = (args: { deployEnvironment?: string }) => (args.deployEnvironment ? `${args.deployEnvironment}-smoke` : "smoke");
@@ -25,7 +25,7 @@ export const smokeEnvironmentOf = (args: { deployEnvironment?: string }) => (arg
 /**
  * The repository as a subject's `repo` segment names it: `owner/name`, or, with the stack's
  * `githubRepositoryIds` (`<owner id>/<repository id>`), GitHub's immutable form
- * `owner@<owner id>/name@<repository id>` (components/githubCi.ts `repositoryClaim`, written out here
+ * `owner@<owner id>/name@<repository id>` (components/ci/githubCi.ts `repositoryClaim`, written out here
  * so the model reads no Pulumi code).
  */
 export function repositorySegment(repository: string, ids: string | undefined): string {

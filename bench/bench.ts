@@ -25,7 +25,7 @@ import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { ZipFile } from "yazl";
 
-import { handlerCode, HandlerFunctionArgs } from "../components/handlerFunction";
+import { handlerCode, HandlerFunctionArgs } from "../components/api/handlerFunction";
 import { adminCallbackFactory, whoamiCallbackFactory } from "../lambdas/apiFunctions";
 import { createCognitoIdentitySender } from "../lambdas/cognitoIdentity";
 import { createReadFileHandler } from "../lambdas/readFile";

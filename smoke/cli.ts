@@ -12,7 +12,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 
 import { credentialsFor, CredentialSource, describeSource, detectSource } from "../client/credentials";
-import { isStage, SHIPPED_STAGES } from "../components/stage";
+import { isStage, SHIPPED_STAGES } from "../components/config/stage";
 import { CliSpec, usageHint } from "../tools/usage";
 import { createAwsClients } from "./clients";
 import { describeError, errorName } from "./errors";

@@ -14,7 +14,7 @@
  */
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 
-import { SMOKE_RECORDS_PREFIX } from "../components/naming";
+import { SMOKE_RECORDS_PREFIX } from "../components/config/naming";
 import type { Context } from "./context";
 import { describeError, isNoSuchKey, isPreconditionFailed } from "./errors";
 import { smokeUsername } from "../lambdas/smokeUsers";

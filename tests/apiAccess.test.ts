@@ -4,7 +4,7 @@
  */
 import * as assert from "assert";
 
-import { Stage } from "../components/stage";
+import { Stage } from "../components/config/stage";
 import { STAGES } from "./harness";
 import { ACCOUNT_ID, isSecretInput, policiesOfRole, policyOf, ProgramRun, runProgram, stackRun } from "./harness";
 import { decide, sessionOf } from "../analysis/engine";

@@ -8,7 +8,7 @@ import * as assert from "assert";
 
 import { ciRightsGaps } from "../analysis/ciRights";
 import { decide } from "../analysis/engine";
-import { ACCESS_LOG_KEY_PREFIX } from "../components/auditTrail";
+import { ACCESS_LOG_KEY_PREFIX } from "../components/storage/auditTrail";
 import { ACCOUNT_ID, policiesOfRole, policyOf, ProgramRun, stackRun } from "./harness";
 
 const roleName = (arn: string) => arn.split("/").pop() as string;

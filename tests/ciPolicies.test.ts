@@ -1,5 +1,5 @@
 /**
- * The CI roles' policy builders of components/ciPolicies.ts, called directly and judged by the IAM
+ * The CI roles' policy builders of components/policies/ci.ts, called directly and judged by the IAM
  * policy engine (API Gateway's HTTP API paths by `apiGatewayDecision`, which the catalogue cannot
  * decide). tests/ciRights.test.ts checks the same rights against the provider's calls for every
  * resource of the synthesized stacks; this file states them one by one, for a stage that may
@@ -12,21 +12,21 @@ import * as assert from "assert";
 import { validatePolicy } from "../analysis/catalog";
 import { apiGatewayDecision, grantedActions } from "../analysis/ciRights";
 import { decide } from "../analysis/engine";
-import type * as CiPolicies from "../components/ciPolicies";
-import { PolicyDocument } from "../components/policies";
+import type * as CiPolicies from "../components/policies/ci";
+import { PolicyDocument } from "../components/policies/document";
 
 type StageScope = CiPolicies.StageScope;
 
 /**
- * components/ciPolicies.ts, loaded anew: its action lists are module-level constants, and a module
+ * components/policies/ci.ts, loaded anew: its action lists are module-level constants, and a module
  * loaded once per process fixes them before any test runs. Loaded inside each test (once), the lists are
  * read by the tests that check them, so mutation testing changes one list at a time in the same
  * process instead of starting a fresh one per change.
  */
 function ciPolicies(): typeof CiPolicies {
     if (loaded === undefined) {
-        delete require.cache[require.resolve("../components/ciPolicies")];
-        loaded = require("../components/ciPolicies") as typeof CiPolicies;
+        delete require.cache[require.resolve("../components/policies/ci")];
+        loaded = require("../components/policies/ci") as typeof CiPolicies;
     }
     return loaded;
 }

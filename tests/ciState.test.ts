@@ -7,7 +7,7 @@ import * as assert from "assert";
 
 import { ciRightsGaps } from "../analysis/ciRights";
 import { decide } from "../analysis/engine";
-import { inlinePolicyText, ROLE_INLINE_POLICY_QUOTA } from "../components/policies";
+import { inlinePolicyText, ROLE_INLINE_POLICY_QUOTA } from "../components/policies/document";
 import { ACCOUNT_ID, policiesOfRole, PROJECT, ProgramRun, runProgram } from "./harness";
 
 const BUCKET = "acme-pulumi-state";

@@ -8,12 +8,12 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as ts from "typescript";
 
-import { HandlerFunction } from "../components/handlerFunction";
-import { IdentityFederation } from "../components/identityFederation";
-import { PrivateBucket } from "../components/privateBucket";
-import { closestKey, ParseOptions, parseStackSettings, runtimeSecretCheck } from "../components/stackSettings";
-import { titleCase } from "../components/stage";
-import { checkGroupNames, USER_GROUPS, UserDirectory } from "../components/userDirectory";
+import { HandlerFunction } from "../components/api/handlerFunction";
+import { IdentityFederation } from "../components/identity/identityFederation";
+import { PrivateBucket } from "../components/storage/privateBucket";
+import { closestKey, ParseOptions, parseStackSettings, runtimeSecretCheck } from "../components/config/stackSettings";
+import { titleCase } from "../components/config/stage";
+import { checkGroupNames, USER_GROUPS, UserDirectory } from "../components/identity/userDirectory";
 import { requireEnv } from "../lambdas/env";
 import { ROOT, runProgram } from "./harness";
 
@@ -54,10 +54,13 @@ describe("component argument validation", () => {
 
     it("every optional field of a component's arguments documents its default (@default)", () => {
         const missing: string[] = [];
-        for (const file of fs.readdirSync(path.join(ROOT, "components")).filter((f) => f.endsWith(".ts"))) {
+        const checked: string[] = [];
+        const files = (fs.readdirSync(path.join(ROOT, "components"), { recursive: true }) as string[]).filter((f) => f.endsWith(".ts"));
+        for (const file of files) {
             const source = ts.createSourceFile(file, fs.readFileSync(path.join(ROOT, "components", file), "utf8"), ts.ScriptTarget.Latest, true);
             source.forEachChild((node) => {
                 if (!ts.isInterfaceDeclaration(node) || !/Args$/.test(node.name.text)) return;
+                checked.push(node.name.text);
                 for (const member of node.members) {
                     if (!ts.isPropertySignature(member) || !member.questionToken) continue;
                     const doc = ts.getJSDocCommentsAndTags(member).map((d) => d.getText()).join("\n");
@@ -66,6 +69,10 @@ describe("component argument validation", () => {
             });
         }
         assert.deepStrictEqual(missing, []);
+        // Every component's arguments were read, wherever in components/ its file lives.
+        for (const args of ["UserDirectoryArgs", "IdentityFederationArgs", "HttpApiArgs", "HandlerFunctionArgs", "PrivateBucketArgs", "AuditTrailArgs", "GitHubCiRolesArgs", "StageBoundaryArgs"]) {
+            assert.ok(checked.includes(args), `${args} was not found under components/`);
+        }
     });
 
     it("group names: none contains another, so a Contains rule on cognito:groups matches one group only", async () => {

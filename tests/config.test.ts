@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { CONFIG_KEYS, ConfigKey, isRequired } from "../components/stackSettings";
+import { CONFIG_KEYS, ConfigKey, isRequired } from "../components/config/stackSettings";
 import { STAGES } from "./harness";
 import { applyProjectDefaults, PROJECT, projectFile, SECRET_PLACEHOLDER, stackFileConfig } from "./harness";
 

@@ -10,7 +10,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
-import { handlerCode } from "../components/handlerFunction";
+import { handlerCode } from "../components/api/handlerFunction";
 import { adminCallbackFactory, whoamiCallbackFactory } from "../lambdas/apiFunctions";
 import { READ_FILE_PACKAGES, readFileCallbackFactory } from "../lambdas/readFileFunction";
 import { ROOT } from "./harness";

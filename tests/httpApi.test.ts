@@ -3,10 +3,10 @@
  */
 import * as assert from "assert";
 
-import { HandlerFunction } from "../components/handlerFunction";
-import { HttpApi } from "../components/httpApi";
-import { callerRoleFor, StageAccessRole } from "../components/stageAccessRole";
-import { TIERS } from "../components/stage";
+import { HandlerFunction } from "../components/api/handlerFunction";
+import { HttpApi } from "../components/api/httpApi";
+import { callerRoleFor, StageAccessRole } from "../components/api/stageAccessRole";
+import { TIERS } from "../components/config/stage";
 import { createAdminHandler, createWhoamiHandler } from "../lambdas/whoami";
 import { policyOf, ProgramRun, promiseOf, runProgram, stackConfig, stackRun, STAGES } from "./harness";
 

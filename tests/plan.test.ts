@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { SHIPPED_STAGES } from "../components/stage";
+import { SHIPPED_STAGES } from "../components/config/stage";
 import { checkoutBase } from "../tools/baseTree";
 import { main, missingStackFiles, NOT_SET, outputCell } from "../tools/plan";
 import { ROOT, stackNames, STAGES } from "./harness";

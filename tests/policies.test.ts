@@ -1,5 +1,5 @@
 /**
- * The policy builders of components/policies.ts, called directly (they are plain functions) and
+ * The policy builders of components/policies/workload.ts, called directly (they are plain functions) and
  * judged by the IAM policy engine: each test asks for a decision, not for a text. These tests
  * build every document inside the test, never while the file loads nor in a `before` hook, so
  * that mutation testing (`npm run mutate:policies`) credits each changed builder to the tests
@@ -9,27 +9,8 @@ import * as assert from "assert";
 
 import { validatePolicy, PolicyKind } from "../analysis/catalog";
 import { decide, sessionOf } from "../analysis/engine";
-import {
-    cloudTrailDeliveryStatements,
-    crossAccountTrustPolicy,
-    identityPoolTrustPolicy,
-    inlinePolicyText,
-    invokePolicy,
-    lambdaTrustPolicy,
-    logDeliveryPolicy,
-    logWritingPolicy,
-    perIdentityStoragePolicy,
-    policy,
-    PolicyDocument,
-    ROLE_INLINE_POLICY_QUOTA,
-    serverAccessLogDeliveryStatement,
-    smokeChecksPolicy,
-    SmokeScope,
-    smokeUsersBrokerPolicy,
-    tlsOnlyBucketPolicy,
-    webIdentityTrustPolicy,
-    workloadBoundaryPolicy,
-} from "../components/policies";
+import { inlinePolicyText, policy, PolicyDocument, ROLE_INLINE_POLICY_QUOTA } from "../components/policies/document";
+import { cloudTrailDeliveryStatements, crossAccountTrustPolicy, identityPoolTrustPolicy, invokePolicy, lambdaTrustPolicy, logDeliveryPolicy, logWritingPolicy, perIdentityStoragePolicy, serverAccessLogDeliveryStatement, smokeChecksPolicy, SmokeScope, smokeUsersBrokerPolicy, tlsOnlyBucketPolicy, webIdentityTrustPolicy, workloadBoundaryPolicy } from "../components/policies/workload";
 
 const ACCOUNT = "111122223333";
 const OTHER_ACCOUNT = "444455556666";

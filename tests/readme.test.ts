@@ -11,8 +11,8 @@ import * as path from "path";
 
 import MarkdownIt from "markdown-it";
 
-import { GITHUB_OIDC_HOST } from "../components/githubCi";
-import { CONFIG_KEYS, ConfigKey, EXAMPLE_VALUES, isRequired, parseStackSettings } from "../components/stackSettings";
+import { GITHUB_OIDC_HOST } from "../components/ci/githubCi";
+import { CONFIG_KEYS, ConfigKey, EXAMPLE_VALUES, isRequired, parseStackSettings } from "../components/config/stackSettings";
 import { STAGES } from "./harness";
 import { PROJECT, ROOT, stackFileConfig } from "./harness";
 

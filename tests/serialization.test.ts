@@ -8,7 +8,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 
-import { HandlerFunction, handlerCode, HandlerCode } from "../components/handlerFunction";
+import { HandlerFunction, handlerCode, HandlerCode } from "../components/api/handlerFunction";
 import { READ_FILE_PACKAGES, readFileCallbackFactory } from "../lambdas/readFileFunction";
 import { ROOT, runProgram } from "./harness";
 import { FakeAws, identityIdFor, startFakeAws } from "./support/fakeAws";

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { IDENTIFYING_ATTRIBUTES } from "../components/userDirectory";
+import { IDENTIFYING_ATTRIBUTES } from "../components/identity/userDirectory";
 import { STAGES } from "./harness";
 import { parseOutputs } from "../smoke/smoke";
 import { policyOf, ProgramRun, ROOT, runProgram, stackConfig, stackRun } from "./harness";

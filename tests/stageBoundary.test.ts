@@ -9,8 +9,8 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 
 import { decide } from "../analysis/engine";
-import { BoundaryScope, workloadBoundaryPolicy } from "../components/policies";
-import { StageBoundary } from "../components/stageBoundary";
+import { BoundaryScope, workloadBoundaryPolicy } from "../components/policies/workload";
+import { StageBoundary } from "../components/ci/stageBoundary";
 
 const ACCOUNT = "111122223333";
 const REGION = "ap-northeast-1";

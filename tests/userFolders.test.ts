@@ -6,9 +6,9 @@
 import * as assert from "assert";
 
 import { decide } from "../analysis/engine";
-import { keyPrefixesOverlap, LEGACY_SMOKE_RECORDS_PREFIX, SMOKE_RECORDS_PREFIX } from "../components/naming";
-import { smokeChecksPolicy } from "../components/policies";
-import { PrivateBucket } from "../components/privateBucket";
+import { keyPrefixesOverlap, LEGACY_SMOKE_RECORDS_PREFIX, SMOKE_RECORDS_PREFIX } from "../components/config/naming";
+import { smokeChecksPolicy } from "../components/policies/workload";
+import { PrivateBucket } from "../components/storage/privateBucket";
 import { ACCOUNT_ID, policiesOfRole, ProgramRun, runProgram } from "./harness";
 
 const IDENTITY = "ap-northeast-1:11111111-2222-3333-4444-555555555555";

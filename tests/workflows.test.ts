@@ -11,7 +11,7 @@ import * as path from "path";
 import { parse } from "yaml";
 
 import { smokeEnvironmentOf as peopleSmokeEnvironment } from "../analysis/people";
-import { githubSubjects } from "../components/githubCi";
+import { githubSubjects } from "../components/ci/githubCi";
 import { stackConfig } from "../tools/mockRun";
 import { workflowStages } from "../tools/stages";
 import { ROOT, STAGES } from "./harness";

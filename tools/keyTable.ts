@@ -8,7 +8,7 @@
 import { parseArgs } from "util";
 
 import { dataAtRisk, needsAdministrator, resourceChanges } from "../analysis/changes";
-import { CONFIG_KEYS } from "../components/stackSettings";
+import { CONFIG_KEYS } from "../components/config/stackSettings";
 import { applierOf } from "./plan";
 import { PROJECT, ProgramRun, runProgram, stackRun, STAGES } from "./mockRun";
 import { CliSpec, firstSentence, usageLines } from "./usage";

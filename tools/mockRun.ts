@@ -10,7 +10,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 
-import { TIERS } from "../components/stage";
+import { TIERS } from "../components/config/stage";
 
 export const PROJECT = "federated-access";
 export const ACCOUNT_ID = "111122223333";

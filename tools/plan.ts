@@ -20,7 +20,7 @@ import { parseArgs, ParseArgsConfig } from "util";
 import { AccessReport, accessReport, columnsOf, expectationOf, formatViolation } from "../analysis/access";
 import { stackChange, StackChange } from "../analysis/changes";
 import { ChangeApplier } from "../analysis/ciRights";
-import { isStage, SHIPPED_STAGES } from "../components/stage";
+import { isStage, SHIPPED_STAGES } from "../components/config/stage";
 import { BaseTree, checkoutBase, providerVersion } from "./baseTree";
 import { ACCOUNT_ID, isSecretInput, policiesOfRole, ProgramRun, RecordedResource, ROOT, runProgram, stackNames, stacksInDeployOrder } from "./mockRun";
 import { CliSpec, firstSentence, usageLines, UsageError } from "./usage";

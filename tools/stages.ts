@@ -14,8 +14,8 @@
  */
 import { parseArgs } from "util";
 
-import { smokeEnvironmentOf } from "../components/githubCi";
-import { parseStage, TIERS } from "../components/stage";
+import { smokeEnvironmentOf } from "../components/ci/githubCi";
+import { parseStage, TIERS } from "../components/config/stage";
 import { projectFile, ROOT, stackConfig, stacksInDeployOrder } from "./mockRun";
 import { CliSpec, firstSentence, usageLines } from "./usage";
 

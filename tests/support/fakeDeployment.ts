@@ -38,7 +38,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { Readable } from "stream";
 
 import { createSignedApiClient } from "../../client/apiClient";
-import { SMOKE_RECORDS_PREFIX } from "../../components/naming";
+import { SMOKE_RECORDS_PREFIX } from "../../components/config/naming";
 import { jsonResponse } from "../../lambdas/http";
 import { createSmokeUsersHandler } from "../../lambdas/smokeUsers";
 import { createAdminHandler, createWhoamiHandler } from "../../lambdas/whoami";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { MfaMode } from "./stackSettings";
+import { MfaMode } from "../config/stackSettings";
 
 /** Groups users are placed in; the identity pool maps each to its own role. */
 export const USER_GROUPS = ["admin", "user"] as const;

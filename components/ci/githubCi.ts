@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { ciDeployPolicy, ciPreviewPolicy, ciStatePolicy, StageScope, StateScope } from "./ciPolicies";
-import { checkRolePath } from "./naming";
-import { inlinePolicyText, PolicyDocument, smokeChecksPolicy, SmokeScope, webIdentityTrustPolicy, WebIdentityClaims } from "./policies";
+import { ciDeployPolicy, ciPreviewPolicy, ciStatePolicy, StageScope, StateScope } from "../policies/ci";
+import { checkRolePath } from "../config/naming";
+import { inlinePolicyText, PolicyDocument } from "../policies/document";
+import { smokeChecksPolicy, SmokeScope, webIdentityTrustPolicy, WebIdentityClaims } from "../policies/workload";
 
 /** GitHub Actions' OIDC issuer host and the audience configure-aws-credentials asks for. */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";

@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { keyPrefixesOverlap } from "./naming";
-import { policy, PolicyStatement, tlsOnlyBucketPolicy } from "./policies";
+import { keyPrefixesOverlap } from "../config/naming";
+import { policy, PolicyStatement } from "../policies/document";
+import { tlsOnlyBucketPolicy } from "../policies/workload";
 
 export interface PrivateBucketArgs {
     /**

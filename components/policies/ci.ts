@@ -6,8 +6,8 @@
  * CI roles, the boundary, the identity-pool role mapping and the audit trail are managed by an
  * administrator: the deploy role only reads them.
  */
-import { PROJECT_TAG, STAGE_TAG } from "./naming";
-import { Condition, policy, PolicyDocument, PolicyStatement } from "./policies";
+import { PROJECT_TAG, STAGE_TAG } from "../config/naming";
+import { Condition, policy, PolicyDocument, PolicyStatement } from "./document";
 
 /** What a stage owns, and how its CI roles can tell. */
 export interface StageScope {

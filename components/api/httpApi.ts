@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { HandlerFunction } from "./handlerFunction";
-import { invokePolicy, logDeliveryPolicy } from "./policies";
-import { checkLogRetention } from "./logRetention";
+import { invokePolicy, logDeliveryPolicy } from "../policies/workload";
+import { checkLogRetention } from "../config/logRetention";
 
 /** The only authorization this API accepts on a route. */
 export type RouteAuthorization = "AWS_IAM";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { cloudTrailDeliveryStatements, serverAccessLogDeliveryStatement } from "./policies";
+import { cloudTrailDeliveryStatements, serverAccessLogDeliveryStatement } from "../policies/workload";
 import { PrivateBucket } from "./privateBucket";
 
 /** Key prefix of the audit log bucket's server access logs in their bucket. */

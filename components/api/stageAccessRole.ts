@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { checkRolePath } from "./naming";
-import { crossAccountTrustPolicy } from "./policies";
-import { Stage, Tier, titleCase } from "./stage";
+import { checkRolePath } from "../config/naming";
+import { crossAccountTrustPolicy } from "../policies/workload";
+import { Stage, Tier, titleCase } from "../config/stage";
 
 /** Role names, in the caller's account, of its development and production workloads. */
 export interface CallerRoles {

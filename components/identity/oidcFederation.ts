@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { checkRolePath } from "./naming";
-import { webIdentityTrustPolicy } from "./policies";
+import { checkRolePath } from "../config/naming";
+import { webIdentityTrustPolicy } from "../policies/workload";
 
 export interface UserPoolOidcAccessArgs {
     /** `https://cognito-idp.<region>.amazonaws.com/<poolId>`: the user pool's issuer. */

@@ -211,7 +211,7 @@ export const CONFIG_KEYS = {
         type: "string",
         description: "GitHub environment of this stage's deploy job (not ending in -smoke, the smoke jobs' environments; each stage its own); empty: the deploy role trusts pushes to main.",
         default: "",
-        // `<name>-smoke` and `smoke` are smoke jobs' environments (components/githubCi.ts
+        // `<name>-smoke` and `smoke` are smoke jobs' environments (components/ci/githubCi.ts
         // smokeEnvironmentOf): a deploy role trusting one would be the prize of another stage's smoke job.
         schema: optionalText(/^(?![A-Za-z0-9._-]*(^|-)smoke$)[A-Za-z0-9._-]{1,249}$/, "a GitHub environment name of at most 249 characters, not ending in -smoke (the smoke jobs' environments)"),
     },

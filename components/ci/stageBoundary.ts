@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { checkRolePath } from "./naming";
-import { BoundaryScope, workloadBoundaryPolicy } from "./policies";
+import { checkRolePath } from "../config/naming";
+import { BoundaryScope, workloadBoundaryPolicy } from "../policies/workload";
 
 export interface StageBoundaryArgs {
     /** Physical name of the managed policy. */

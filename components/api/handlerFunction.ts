@@ -7,9 +7,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as esbuild from "esbuild";
 
-import { checkRolePath } from "./naming";
-import { lambdaTrustPolicy, logWritingPolicy } from "./policies";
-import { checkLogRetention } from "./logRetention";
+import { checkRolePath } from "../config/naming";
+import { lambdaTrustPolicy, logWritingPolicy } from "../policies/workload";
+import { checkLogRetention } from "../config/logRetention";
 
 /** The runtime every handler runs on. */
 export const HANDLER_RUNTIME = "nodejs22.x";
@@ -62,7 +62,7 @@ export interface HandlerFunctionArgs {
     readonly tags?: Record<string, string>;
 }
 
-const PROJECT_ROOT = path.join(__dirname, "..");
+const PROJECT_ROOT = path.join(__dirname, "..", "..");
 
 /** Where bundles are written: build output that git ignores, inside the project so archives can name it. */
 const BUNDLE_DIR = path.join(PROJECT_ROOT, "bin", "handlers");

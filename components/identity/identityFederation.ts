@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { checkRolePath } from "./naming";
-import { identityPoolTrustPolicy, perIdentityStoragePolicy } from "./policies";
+import { checkRolePath } from "../config/naming";
+import { identityPoolTrustPolicy, perIdentityStoragePolicy } from "../policies/workload";
 import { checkGroupNames } from "./userDirectory";
 
 export interface IdentityFederationArgs<G extends string = string> {

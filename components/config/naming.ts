@@ -57,7 +57,7 @@ export const PROJECT_TAG = "project";
  * Key prefix, in the user files bucket, of the smoke checks' run records: what a run is about
  * to create is written here first, so a later run can remove what a crashed one left. User
  * folders are `<userFilesPrefix>/<identityId>/`, and `userFilesPrefix` admits only lowercase
- * letters, digits and '-' (components/stackSettings.ts): with its '_', this prefix can neither
+ * letters, digits and '-' (components/config/stackSettings.ts): with its '_', this prefix can neither
  * equal one nor start or lie inside a user folder, whatever the stack's configuration. The
  * expirations of run records and the smoke role's grant on them never reach a user file.
  */
