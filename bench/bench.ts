@@ -161,17 +161,10 @@ function verifierFetchingFrom(fake: FakeAws) {
     return CognitoJwtVerifier.create({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, tokenUse: "id" }, { jwksCache });
 }
 
-async function main(): Promise<number> {
-    const parsed = parseBenchArgs(process.argv.slice(2));
-    if ("exit" in parsed) {
-        (parsed.exit === 0 ? process.stdout : process.stderr).write(parsed.text.endsWith("\n") ? parsed.text : `${parsed.text}\n`);
-        return parsed.exit;
-    }
-    const options = parsed.options;
-    const print = (line = "") => process.stdout.write(`${line}\n`);
-    print(`bench: node ${process.version}, ${os.cpus().length} cores, ${options.runs} cold starts per variant, ${options.seconds} s per throughput run`);
+type Print = (line?: string) => void;
 
-    // --- Archive size -------------------------------------------------------------------------
+/** Zipped size of each handler under each packaging; the read-file archives are kept for the cold starts. */
+async function archiveSizes(print: Print) {
     const handlers: [string, Factory, string[]][] = [
         ["read-file", readFileCallbackFactory, READ_FILE_PACKAGES],
         ["whoami", whoamiCallbackFactory, []],
@@ -194,15 +187,19 @@ async function main(): Promise<number> {
         }
         print(`  ${packaging.name.padEnd(33)}${cells.join("")}`);
     }
+    return { readFileArchives, sizes };
+}
 
-    // --- AWS calls per request ------------------------------------------------------------------
+type Handler = (e: object) => Promise<{ statusCode: number }>;
+
+/** The loopback AWS, three users with a file each, and the two read paths compared: this project's handler and the original flow. */
+async function benchWorld() {
     const key = makeSigningKey("bench-key");
     const fake = await startFakeAws({ jwks: { keys: [key.jwk] }, region: REGION, bucket: BUCKET, prefix: PREFIX });
     const users = Array.from({ length: 3 }, (_, i) => `bench-user-${i}`);
     for (const user of users) fake.objects.set(`${PREFIX}/${identityIdFor(REGION, user)}/data.txt`, `data of ${user}`);
     const tokens = new Map(users.map((user) => [user, idToken(key, user, { claims: { "cognito:username": user } })]));
     const event = (user: string) => ({ headers: { idtoken: tokens.get(user) }, requestContext: { requestId: "bench" } });
-
     const ours = createReadFileHandler(
         { identityPoolId: IDENTITY_POOL_ID, providerName: PROVIDER_NAME, bucket: BUCKET, prefix: PREFIX },
         {
@@ -217,59 +214,76 @@ async function main(): Promise<number> {
         { idp: fake.url, identity: fake.url, s3: fake.url },
         { accessKeyId: "AKIAEXECUTIONROLE", secretAccessKey: "execution-role-secret" },
     );
-    const callsFor = async (handler: (e: object) => Promise<unknown>, e: object) => {
+    const renewed = { headers: { idtoken: idToken(key, users[0], { claims: { iat: Math.floor(Date.now() / 1000) - 60 } }) }, requestContext: { requestId: "bench" } };
+    const handlers: { ours: Handler; article: Handler } = { ours, article };
+    return { fake, users, event, ...handlers, renewed };
+}
+type BenchWorld = Awaited<ReturnType<typeof benchWorld>>;
+
+async function callsPerRequest(world: BenchWorld, print: Print) {
+    const { fake, ours, article, event, users } = world;
+    const callsFor = async (handler: Handler, e: object) => {
         const before = fake.calls.length;
         await handler(e);
         return fake.calls.slice(before).map((c) => c.split(" ")[0]);
     };
-    const renewed = { headers: { idtoken: idToken(key, users[0], { claims: { iat: Math.floor(Date.now() / 1000) - 60 } }) }, requestContext: { requestId: "bench" } };
     print("");
     print("AWS calls per GET /read-file");
     print(`  ours, first request of a container      ${(await callsFor(ours, event(users[0]))).join(", ")}`);
     print(`  ours, the same token again (warm)       ${(await callsFor(ours, event(users[0]))).join(", ")}`);
-    print(`  ours, a new token of that user (warm)   ${(await callsFor(ours, renewed)).join(", ")}`);
+    print(`  ours, a new token of that user (warm)   ${(await callsFor(ours, world.renewed)).join(", ")}`);
     print(`  ours, a new user (warm container)       ${(await callsFor(ours, event(users[1]))).join(", ")}`);
     print(`  original flow, every request            ${(await callsFor(article, event(users[0]))).join(", ")}`);
+}
 
-    // --- Cold start and warm rate of each packaging ---------------------------------------------------
+type ColdFigures = { wall: number[]; load: number[]; first: number[] };
+type WarmFigures = { rate: number[]; cpu: number[] };
+
+/** Cold starts (interleaved with bare Node, so a slow spell of the machine spreads over every variant), then warm rounds. */
+async function measureProcesses(world: BenchWorld, archives: Map<Packaging, Map<string, Buffer>>, options: { runs: number; seconds: number }) {
     const runtimeSdk = layOut(new Map(), "bench-runtime-sdk-");
     fs.symlinkSync(path.join(ROOT, "node_modules", "@aws-sdk"), path.join(runtimeSdk, "@aws-sdk"));
-    const dirs = new Map([...readFileArchives].map(([packaging, files]) => [packaging, layOut(files, "bench-archive-")]));
+    const dirs = new Map([...archives].map(([packaging, files]) => [packaging, layOut(files, "bench-archive-")]));
     const invoke = (packaging: Packaging, warmSeconds = 0) =>
         invokeInFreshProcess({
             archiveDir: dirs.get(packaging)!,
-            fake,
+            fake: world.fake,
             bucket: BUCKET,
             prefix: PREFIX,
-            events: [event(users[2])],
+            events: [world.event(world.users[2])],
             nodePath: packaging.sdk === "runtime" ? runtimeSdk : undefined,
             warmSeconds,
         });
-    const cold = new Map<Packaging | "bare", { wall: number[]; load: number[]; first: number[] }>(
-        [...PACKAGINGS, "bare" as const].map((variant) => [variant, { wall: [], load: [], first: [] }]),
-    );
-    // Interleaved, so a slow spell of the machine spreads over every variant.
-    for (let i = 0; i < options.runs; i++) {
-        cold.get("bare")!.wall.push(await bareNode());
-        for (const packaging of PACKAGINGS) {
-            const result = await invoke(packaging);
-            if (result.responses[0].statusCode !== 200) throw new Error(`cold start (${packaging.name}) answered ${result.responses[0].statusCode}`);
-            const figures = cold.get(packaging)!;
-            figures.wall.push(result.wallMs);
-            figures.load.push(result.loadMs);
-            figures.first.push(result.timings[0]);
+    const cold = new Map<Packaging | "bare", ColdFigures>([...PACKAGINGS, "bare" as const].map((variant) => [variant, { wall: [], load: [], first: [] }]));
+    try {
+        for (let i = 0; i < options.runs; i++) {
+            cold.get("bare")!.wall.push(await bareNode());
+            for (const packaging of PACKAGINGS) {
+                const result = await invoke(packaging);
+                if (result.responses[0].statusCode !== 200) throw new Error(`cold start (${packaging.name}) answered ${result.responses[0].statusCode}`);
+                const figures = cold.get(packaging)!;
+                figures.wall.push(result.wallMs);
+                figures.load.push(result.loadMs);
+                figures.first.push(result.timings[0]);
+            }
         }
-    }
-    const warm = new Map(PACKAGINGS.map((packaging) => [packaging, { rate: [] as number[], cpu: [] as number[] }]));
-    for (let round = 0; round < WARM_ROUNDS; round++) {
-        for (const packaging of PACKAGINGS) {
-            const result = await invoke(packaging, options.seconds);
-            warm.get(packaging)!.rate.push(result.warmRate!);
-            warm.get(packaging)!.cpu.push(result.warmCpuMs!);
+        const warm = new Map<Packaging, WarmFigures>(PACKAGINGS.map((packaging) => [packaging, { rate: [], cpu: [] }]));
+        for (let round = 0; round < WARM_ROUNDS; round++) {
+            for (const packaging of PACKAGINGS) {
+                const result = await invoke(packaging, options.seconds);
+                warm.get(packaging)!.rate.push(result.warmRate!);
+                warm.get(packaging)!.cpu.push(result.warmCpuMs!);
+            }
         }
+        return { cold, warm };
+    } finally {
+        for (const dir of [...dirs.values(), runtimeSdk]) fs.rmSync(dir, { recursive: true, force: true });
     }
-    const bare = median(cold.get("bare")!.wall);
+}
 
+function printProcesses(print: Print, figures: Awaited<ReturnType<typeof measureProcesses>>, sizes: Map<Packaging, number>, options: { runs: number; seconds: number }) {
+    const { cold, warm } = figures;
+    const bare = median(cold.get("bare")!.wall);
     print("");
     print(`Cold start of read-file: new Node process, load the archive, serve the first request (${options.runs} runs; ms)`);
     const row = (name: string, cells: string[]) => `  ${name.padEnd(35)}${cells.map((c, i) => c.padStart(i === 8 ? 11 : 9)).join("")}`;
@@ -286,19 +300,38 @@ async function main(): Promise<number> {
     }
     print("  load: require of __index.js; 1st req: the first request, its four round trips to the loopback AWS included;");
     print(`  warm/s, CPU/req: then the same request again for ${options.seconds} s, median of ${WARM_ROUNDS} processes (req/s; CPU ms per request)`);
-    for (const dir of [...dirs.values(), runtimeSdk]) fs.rmSync(dir, { recursive: true, force: true });
+}
 
-    // --- Throughput in this process ------------------------------------------------------------------
-    const oursRate = await throughput(ours, event(users[0]), options.seconds);
-    const articleRate = await throughput(article, event(users[0]), options.seconds);
+async function throughputInProcess(world: BenchWorld, print: Print, seconds: number) {
+    const oursRate = await throughput(world.ours, world.event(world.users[0]), seconds);
+    const articleRate = await throughput(world.article, world.event(world.users[0]), seconds);
     print("");
     print("Warm throughput in this process (handler from source, AWS answered on loopback)");
     print(`  ours                     ${oursRate.toFixed(0)} requests/s`);
     print(`  original flow            ${articleRate.toFixed(0)} requests/s`);
     print(`  ratio                    ${(oursRate / articleRate).toFixed(1)}x`);
-    await fake.close();
+}
 
-    // --- Test suite ------------------------------------------------------------------------------------
+async function main(): Promise<number> {
+    const parsed = parseBenchArgs(process.argv.slice(2));
+    if ("exit" in parsed) {
+        (parsed.exit === 0 ? process.stdout : process.stderr).write(parsed.text.endsWith("\n") ? parsed.text : `${parsed.text}\n`);
+        return parsed.exit;
+    }
+    const options = parsed.options;
+    const print: Print = (line = "") => process.stdout.write(`${line}\n`);
+    print(`bench: node ${process.version}, ${os.cpus().length} cores, ${options.runs} cold starts per variant, ${options.seconds} s per throughput run`);
+
+    const { readFileArchives, sizes } = await archiveSizes(print);
+    const world = await benchWorld();
+    try {
+        await callsPerRequest(world, print);
+        printProcesses(print, await measureProcesses(world, readFileArchives, options), sizes, options);
+        await throughputInProcess(world, print, options.seconds);
+    } finally {
+        await world.fake.close();
+    }
+
     if (options.tests) {
         const started = Date.now();
         const result = spawnSync("npm", ["test", "--silent"], { cwd: ROOT, stdio: "ignore" });
