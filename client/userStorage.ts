@@ -32,7 +32,7 @@ import { chmod, mkdir, readFile, rename, stat, writeFile } from "fs/promises";
 import * as os from "os";
 import * as path from "path";
 
-import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-cognito-identity";
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetCredentialsForIdentityCommandOutput, GetIdCommand } from "@aws-sdk/client-cognito-identity";
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 
@@ -200,16 +200,8 @@ interface TokenClaims {
     readonly exp?: number;
 }
 
-/**
- * A signed-in user's own folder, at the credential floor. One per user: a token of another user
- * is refused (make another `UserStorage` for them).
- */
-export function createUserStorage(options: UserStorageOptions) {
-    const now = options.now ?? Date.now;
-    const store = options.store ?? memoryIdentityIdStore();
-    const refreshMarginMs = options.refreshMarginMs ?? 5 * 60 * 1000;
-    const retry = options.retry ?? {};
-    const poolRegion = options.identityPoolId.split(":")[0];
+/** Refuses options no identity pool, user pool or bucket layout could match, before any call is made. */
+function checkOptions(options: UserStorageOptions, refreshMarginMs: number): void {
     if (!/^[a-z]{2}(-[a-z]+)+-\d:[\w-]{1,50}$/.test(options.identityPoolId)) {
         throw new Error(`identityPoolId must be '<region>:<id>', got '${options.identityPoolId}'`);
     }
@@ -222,46 +214,84 @@ export function createUserStorage(options: UserStorageOptions) {
     if (!Number.isFinite(refreshMarginMs) || refreshMarginMs < 0) {
         throw new Error(`refreshMarginMs must be a non-negative number, got '${options.refreshMarginMs}'`);
     }
-    const identity = options.identity ?? new CognitoIdentityClient({ region: options.region, maxAttempts: 1 });
-    const s3For = options.s3For ?? ((credentials) => new S3Client({ region: options.region, credentials, maxAttempts: 1 }));
+}
 
-    let boundSub: string | undefined;
-    let identityId: string | undefined;
-    let identityPending: Promise<string> | undefined;
-    let current: { credentials: FloorCredentials; s3: S3Client } | undefined;
-    let issuing: Promise<{ credentials: FloorCredentials; s3: S3Client }> | undefined;
-
-    const storeKey = (sub: string) => `${options.identityPoolId}|${options.providerName}|${sub}`;
-
-    /** The current IdToken, checked as far as its holder can: shape, token use, issuer, expiry, user. */
-    async function token(): Promise<{ idToken: string; claims: TokenClaims }> {
-        const idToken = (await options.idToken()).trim();
-        let claims: Record<string, unknown>;
-        try {
-            claims = JSON.parse(Buffer.from(idToken.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
-        } catch {
-            throw new IdTokenRefusedError("the IdToken is not a JWT");
-        }
-        if (typeof claims.sub !== "string" || claims.sub === "") throw new IdTokenRefusedError("the IdToken names no user (sub)");
-        if (claims.token_use !== undefined && claims.token_use !== "id") {
-            throw new IdTokenRefusedError(`a token with token_use '${String(claims.token_use)}' was given; the identity pool takes the IdToken`);
-        }
-        if (claims.iss !== undefined && claims.iss !== `https://${options.providerName}`) {
-            throw new IdTokenRefusedError(`the IdToken is of another user pool (${String(claims.iss)}), not ${options.providerName}`);
-        }
-        if (typeof claims.exp === "number" && claims.exp * 1000 <= now()) {
-            throw new IdTokenRefusedError("the IdToken has expired: refresh it (the refresh token's InitiateAuth) and try again");
-        }
-        if (boundSub !== undefined && claims.sub !== boundSub) {
-            throw new IdTokenRefusedError("the IdToken is of another user than this UserStorage's: make one per user");
-        }
-        boundSub = claims.sub;
-        return { idToken, claims: { sub: claims.sub, exp: typeof claims.exp === "number" ? claims.exp : undefined } };
+/**
+ * The claims of an IdToken, checked as far as its holder can: shape, token use, issuer, expiry,
+ * and (once bound) the user. The signature is the identity pool's to check.
+ */
+function idTokenClaims(idToken: string, providerName: string, nowMs: number, boundSub: string | undefined): TokenClaims {
+    let claims: Record<string, unknown>;
+    try {
+        claims = JSON.parse(Buffer.from(idToken.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+    } catch {
+        throw new IdTokenRefusedError("the IdToken is not a JWT");
     }
+    if (typeof claims.sub !== "string" || claims.sub === "") throw new IdTokenRefusedError("the IdToken names no user (sub)");
+    if (claims.token_use !== undefined && claims.token_use !== "id") {
+        throw new IdTokenRefusedError(`a token with token_use '${String(claims.token_use)}' was given; the identity pool takes the IdToken`);
+    }
+    if (claims.iss !== undefined && claims.iss !== `https://${providerName}`) {
+        throw new IdTokenRefusedError(`the IdToken is of another user pool (${String(claims.iss)}), not ${providerName}`);
+    }
+    if (typeof claims.exp === "number" && claims.exp * 1000 <= nowMs) {
+        throw new IdTokenRefusedError("the IdToken has expired: refresh it (the refresh token's InitiateAuth) and try again");
+    }
+    if (boundSub !== undefined && claims.sub !== boundSub) {
+        throw new IdTokenRefusedError("the IdToken is of another user than this UserStorage's: make one per user");
+    }
+    return { sub: claims.sub, exp: typeof claims.exp === "number" ? claims.exp : undefined };
+}
 
-    /** A throttled or unavailable call is tried again, after the Retry-After AWS sent if any. */
-    function patiently<T>(what: () => Promise<T>): Promise<T> {
-        return withBackoff(
+/** A stored record as written, or an empty one (refused as another pool's) when it is not a JSON object. */
+function parseStoredRecord(text: string): Partial<StoredIdentity> {
+    try {
+        const record: unknown = JSON.parse(text);
+        return typeof record === "object" && record !== null ? (record as Partial<StoredIdentity>) : {};
+    } catch {
+        return {};
+    }
+}
+
+/** Why a stored record may not be used for `sub` (another pool's, user's or Region's), or undefined when it may. */
+function storedRecordRefusal(record: Partial<StoredIdentity>, options: UserStorageOptions, sub: string, poolRegion: string): string | undefined {
+    const match = IDENTITY_ID.exec(String(record.identityId));
+    return record.identityPoolId !== options.identityPoolId
+        ? "another identity pool's"
+        : record.providerName !== options.providerName
+          ? "another user pool's"
+          : record.sub !== sub
+            ? "another user's"
+            : !match || match[1] !== poolRegion
+              ? "not an identity id of this pool's Region"
+              : undefined;
+}
+
+/**
+ * The key of `name` in the folder `own` (`<prefix>/<identityId>/`): a path relative to it
+ * (`notes/a.txt`), or a key already inside it. Anything else is refused.
+ */
+function keyInFolder(name: string, own: string, prefix: string): string {
+    let relative = name;
+    if (name.startsWith(`${prefix}/`)) {
+        if (!name.startsWith(own)) throw new OutsideOwnFolderError(name, own, "another user's folder, or none");
+        relative = name.slice(own.length);
+    } else if (name.startsWith("/")) {
+        throw new OutsideOwnFolderError(name, own, "an absolute key outside the users' prefix");
+    }
+    const segments = relative.split("/");
+    if (relative === "" || segments.some(refusedSegment)) {
+        throw new OutsideOwnFolderError(name, own, "not a plain relative path: empty, '.', '..' or control characters");
+    }
+    const key = own + relative;
+    if (Buffer.byteLength(key) > 1024) throw new OutsideOwnFolderError(name, own, "longer than S3's 1,024-byte keys");
+    return key;
+}
+
+/** A throttled or unavailable call is tried again, after the Retry-After AWS sent if any. */
+function patientCaller(retry: UserStorageRetry, now: () => number) {
+    return <T>(what: () => Promise<T>): Promise<T> =>
+        withBackoff(
             () => what(),
             (error) => {
                 const kind = classifyAwsError(error);
@@ -279,29 +309,56 @@ export function createUserStorage(options: UserStorageOptions) {
                 now,
             },
         );
+}
+
+/** The credentials of a GetCredentialsForIdentity answer, refused when any part is missing. */
+function floorCredentials(identityId: string, answer: GetCredentialsForIdentityCommandOutput): FloorCredentials {
+    const c = answer.Credentials;
+    if (!c?.AccessKeyId || !c.SecretKey || !c.SessionToken || !c.Expiration) throw new Error("GetCredentialsForIdentity answered incomplete credentials");
+    return { identityId, accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
+}
+
+type Held = { credentials: FloorCredentials; s3: S3Client };
+
+interface ExchangeParts {
+    readonly options: UserStorageOptions;
+    readonly now: () => number;
+    readonly store: IdentityIdStore;
+    readonly refreshMarginMs: number;
+    readonly identity: CognitoIdentityClient;
+    readonly s3For: (credentials: AwsCredentialIdentity) => S3Client;
+    readonly patiently: ReturnType<typeof patientCaller>;
+}
+
+/**
+ * The user's side of the identity pool: the identity id (from the store, or GetId once) and the
+ * credentials held in memory (one issue per lifetime, shared by concurrent callers).
+ */
+function createFloorExchange(parts: ExchangeParts) {
+    const { options, now, store, refreshMarginMs, identity, s3For, patiently } = parts;
+    const poolRegion = options.identityPoolId.split(":")[0];
+    let boundSub: string | undefined;
+    let identityId: string | undefined;
+    let identityPending: Promise<string> | undefined;
+    let current: Held | undefined;
+    let issuing: Promise<Held> | undefined;
+
+    const storeKey = (sub: string) => `${options.identityPoolId}|${options.providerName}|${sub}`;
+
+    /** The current IdToken and its claims; the first one binds this object to its user. */
+    async function token(): Promise<{ idToken: string; claims: TokenClaims }> {
+        const idToken = (await options.idToken()).trim();
+        const claims = idTokenClaims(idToken, options.providerName, now(), boundSub);
+        boundSub = claims.sub;
+        return { idToken, claims };
     }
 
     /** The stored identity id of `sub`, if the record is one this client may use. */
     async function stored(sub: string): Promise<string | undefined> {
         const text = await store.get(storeKey(sub));
         if (text === undefined) return undefined;
-        let record: Partial<StoredIdentity> = {};
-        try {
-            record = JSON.parse(text) as Partial<StoredIdentity>;
-        } catch {
-            // Refused below.
-        }
-        const match = IDENTITY_ID.exec(String(record.identityId));
-        const reason =
-            record.identityPoolId !== options.identityPoolId
-                ? "another identity pool's"
-                : record.providerName !== options.providerName
-                  ? "another user pool's"
-                  : record.sub !== sub
-                    ? "another user's"
-                    : !match || match[1] !== poolRegion
-                      ? "not an identity id of this pool's Region"
-                      : undefined;
+        const record = parseStoredRecord(text);
+        const reason = storedRecordRefusal(record, options, sub, poolRegion);
         if (reason !== undefined) {
             options.log?.({ event: "stored-identity-refused", reason });
             return undefined;
@@ -321,7 +378,7 @@ export function createUserStorage(options: UserStorageOptions) {
         return { identityId: id, fromStore: false };
     }
 
-    async function issue(): Promise<{ credentials: FloorCredentials; s3: S3Client }> {
+    async function issue(): Promise<Held> {
         const { idToken, claims } = await token();
         let { identityId: id, fromStore } = identityId !== undefined ? { identityId, fromStore: true } : await resolveIdentity(idToken, claims.sub);
         const logins = { [options.providerName]: idToken };
@@ -338,15 +395,7 @@ export function createUserStorage(options: UserStorageOptions) {
             answer = await patiently(() => identity.send(new GetCredentialsForIdentityCommand({ IdentityId: id, Logins: logins })));
         }
         identityId = id;
-        const c = answer.Credentials;
-        if (!c?.AccessKeyId || !c.SecretKey || !c.SessionToken || !c.Expiration) throw new Error("GetCredentialsForIdentity answered incomplete credentials");
-        const credentials: FloorCredentials = {
-            identityId: id,
-            accessKeyId: c.AccessKeyId,
-            secretAccessKey: c.SecretKey,
-            sessionToken: c.SessionToken,
-            expiration: new Date(c.Expiration),
-        };
+        const credentials = floorCredentials(id, answer);
         options.log?.({ event: "credentials-issued", identityId: id, expiration: credentials.expiration.toISOString() });
         return { credentials, s3: s3For(credentials) };
     }
@@ -354,7 +403,7 @@ export function createUserStorage(options: UserStorageOptions) {
     const fresh = (held: { credentials: FloorCredentials } | undefined) => held !== undefined && now() < held.credentials.expiration.getTime() - refreshMarginMs;
 
     /** Live credentials and their S3 client: the ones held, or one issue shared by every caller. */
-    async function session(): Promise<{ credentials: FloorCredentials; s3: S3Client }> {
+    async function session(): Promise<Held> {
         if (fresh(current)) {
             // Refuses a token of another user even while credentials are held.
             await token();
@@ -388,9 +437,38 @@ export function createUserStorage(options: UserStorageOptions) {
         return identityId;
     }
 
+    async function signOut(forgetIdentity = false): Promise<void> {
+        if (forgetIdentity && boundSub !== undefined) await store.delete(storeKey(boundSub));
+        if (current && !options.s3For) current.s3.destroy();
+        current = undefined;
+        if (forgetIdentity) identityId = undefined;
+    }
+
+    return { session, ownIdentityId, signOut };
+}
+
+/**
+ * A signed-in user's own folder, at the credential floor. One per user: a token of another user
+ * is refused (make another `UserStorage` for them).
+ */
+export function createUserStorage(options: UserStorageOptions) {
+    const now = options.now ?? Date.now;
+    const refreshMarginMs = options.refreshMarginMs ?? 5 * 60 * 1000;
+    checkOptions(options, refreshMarginMs);
+    const patiently = patientCaller(options.retry ?? {}, now);
+    const exchange = createFloorExchange({
+        options,
+        now,
+        store: options.store ?? memoryIdentityIdStore(),
+        refreshMarginMs,
+        identity: options.identity ?? new CognitoIdentityClient({ region: options.region, maxAttempts: 1 }),
+        s3For: options.s3For ?? ((credentials) => new S3Client({ region: options.region, credentials, maxAttempts: 1 })),
+        patiently,
+    });
+
     /** The user's folder, `<prefix>/<identityId>/`. */
     async function folder(): Promise<string> {
-        return `${options.prefix}/${await ownIdentityId()}/`;
+        return `${options.prefix}/${await exchange.ownIdentityId()}/`;
     }
 
     /**
@@ -398,21 +476,7 @@ export function createUserStorage(options: UserStorageOptions) {
      * inside it. Anything else is refused before a request is made.
      */
     async function keyOf(name: string): Promise<string> {
-        const own = await folder();
-        let relative = name;
-        if (name.startsWith(`${options.prefix}/`)) {
-            if (!name.startsWith(own)) throw new OutsideOwnFolderError(name, own, "another user's folder, or none");
-            relative = name.slice(own.length);
-        } else if (name.startsWith("/")) {
-            throw new OutsideOwnFolderError(name, own, "an absolute key outside the users' prefix");
-        }
-        const segments = relative.split("/");
-        if (relative === "" || segments.some(refusedSegment)) {
-            throw new OutsideOwnFolderError(name, own, "not a plain relative path: empty, '.', '..' or control characters");
-        }
-        const key = own + relative;
-        if (Buffer.byteLength(key) > 1024) throw new OutsideOwnFolderError(name, own, "longer than S3's 1,024-byte keys");
-        return key;
+        return keyInFolder(name, await folder(), options.prefix);
     }
 
     /**
@@ -421,20 +485,20 @@ export function createUserStorage(options: UserStorageOptions) {
      */
     async function target(name: string): Promise<{ s3: S3Client; key: string }> {
         await keyOf(name);
-        const { s3 } = await session();
+        const { s3 } = await exchange.session();
         return { s3, key: await keyOf(name) };
     }
 
     return {
         folder,
         keyOf,
-        identityId: ownIdentityId,
+        identityId: exchange.ownIdentityId,
         /** The user's credentials (held, or issued once for every concurrent caller). */
         async credentials(): Promise<FloorCredentials> {
-            return (await session()).credentials;
+            return (await exchange.session()).credentials;
         },
         /** The same, as an SDK credential provider for the user's own other clients. */
-        provider: (async () => (await session()).credentials) as AwsCredentialIdentityProvider,
+        provider: (async () => (await exchange.session()).credentials) as AwsCredentialIdentityProvider,
         async read(name: string): Promise<string> {
             const { s3, key } = await target(name);
             return patiently(async () => {
@@ -452,12 +516,12 @@ export function createUserStorage(options: UserStorageOptions) {
         },
         /** The names in the user's folder, relative to it. */
         async list(): Promise<string[]> {
-            await session();
+            await exchange.session();
             const own = await folder();
             const names: string[] = [];
             let continuation: string | undefined;
             do {
-                const { s3 } = await session();
+                const { s3 } = await exchange.session();
                 const page = await patiently(() => s3.send(new ListObjectsV2Command({ Bucket: options.bucket, Prefix: own, ContinuationToken: continuation })));
                 names.push(...(page.Contents ?? []).map((o) => String(o.Key).slice(own.length)));
                 continuation = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -468,12 +532,7 @@ export function createUserStorage(options: UserStorageOptions) {
          * Drops the credentials held (sign-out). The identity id stays in the store, as it is no
          * secret and saves a GetId at the next sign-in, unless `forgetIdentity`.
          */
-        async signOut(forgetIdentity = false): Promise<void> {
-            if (forgetIdentity && boundSub !== undefined) await store.delete(storeKey(boundSub));
-            if (current && !options.s3For) current.s3.destroy();
-            current = undefined;
-            if (forgetIdentity) identityId = undefined;
-        },
+        signOut: exchange.signOut,
     };
 }
 

@@ -180,6 +180,20 @@ describe("credential floor: UserStorage", () => {
         });
     }
 
+    for (const text of ["null", "42", "{not json"]) {
+        it(`refuses a stored record that is not a JSON object (${text}): GetId is asked once and the record replaced`, async () => {
+            const store = memoryIdentityIdStore();
+            const key = `${out().identityPoolId}|${out().userPoolProviderName}|sub-alice`;
+            await store.set(key, text);
+            fake.calls.splice(0);
+            const { storage, logs } = storageOf("sub-alice", { store });
+            const own = await storage.identityId();
+            assert.strictEqual(count("GetId"), 1);
+            assert.deepStrictEqual(logs.filter((l) => l.event === "stored-identity-refused").length, 1);
+            assert.strictEqual(JSON.parse((await store.get(key))!).identityId, own);
+        });
+    }
+
     it("refuses an expired IdToken, an access token, another pool's token and another user's, without a request", async () => {
         const cases: [string, () => string][] = [
             ["expired", () => idTokenOf("sub-alice", { exp: Math.floor(t / 1000) - 1 })],
