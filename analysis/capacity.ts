@@ -49,7 +49,7 @@ export const PARAMETER_SOURCES: Record<keyof CapacityParameters, string> = {
     seedDurationMs:
         "README.md, Performance: the original per-request flow (bench/articleFlow.ts: AdminGetUser, GetId, GetCredentialsForIdentity, GetObject) at 178 requests/s in one process on loopback (1000/178 ms)",
     containerMinutes: "an assumption: AWS publishes no lifetime for execution environments; count the function's init log lines to measure yours",
-    idTokenMinutes: "components/identity/userDirectory.ts: idTokenValidityMinutes defaults to 60 and index.ts does not set it",
+    idTokenMinutes: "Pulumi.yaml: the stack key idTokenValidityMinutes defaults to 60, and the shipped stack files keep it",
     floorIdTokenMinutes: `Cognito's longest IdToken validity, 1 day (${FACTS.idTokenValidityRange.source})`,
     credentialMinutes: `identity-pool enhanced-flow credentials last one hour (${FACTS.credentialLifetime.source}; not read on the page)`,
     signInsPerUserHour: "an assumption: the share of active users who sign in with a password in an hour (a new device, a sign-out, an expired refresh token)",
@@ -385,7 +385,7 @@ export const DESIGNS: readonly Design[] = [
         trade: (s) =>
             `As the browser flow, and the device also keeps the identity id (an identifier, useless without a valid IdToken) and an IdToken valid ${s.floorIdTokenMinutes / 60} h instead of ${s.idTokenMinutes / 60} h: a stolen IdToken obtains credentials for up to that long unless the user signs out globally (the identity pool's server-side token check then refuses it), and credentials already issued last up to ${s.credentialMinutes} minutes after a sign-out. No shared store of users' credentials exists, so no function role or pipeline gains reach.`,
         notes: (s) => [
-            `Needs the app client's IdToken validity set to ${s.floorIdTokenMinutes} minutes (UserDirectory's idTokenValidityMinutes; index.ts does not pass it yet).`,
+            `Needs the stage's idTokenValidityMinutes set to ${s.floorIdTokenMinutes} (its stack file); with more than 60, a demoted admin keeps the admin route until the IdToken issued before the demotion expires plus the credentials' ${s.credentialMinutes} minutes, unless signed out globally, and the plan reports that promise broken.`,
         ],
     },
 ];

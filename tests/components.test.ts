@@ -28,6 +28,17 @@ describe("component argument validation", () => {
         assert.throws(() => new UserDirectory("d1", { mfa: "OFF" as never }), /UserDirectory 'd1': mfa must be OPTIONAL or ON, got 'OFF'/);
         assert.throws(() => new UserDirectory("d2", { idTokenValidityMinutes: 2 }), /idTokenValidityMinutes must be an integer from 5 to 1440, got '2'/);
         assert.throws(() => new UserDirectory("d3", { idTokenValidityMinutes: 1.5 }), /got '1.5'/);
+        assert.throws(() => new UserDirectory("d4", { accessTokenValidityMinutes: 1441 }), /accessTokenValidityMinutes must be an integer from 5 to 1440, got '1441'/);
+    });
+
+    it("UserDirectory: a day-long IdToken leaves access tokens at their own 60 minutes", async () => {
+        const run = await runProgram("deve", { overrides: { "federated-access:idTokenValidityMinutes": "1440" } });
+        const client = run.one("aws:cognito/userPoolClient:UserPoolClient").inputs;
+        assert.strictEqual(client.idTokenValidity, 1440);
+        assert.strictEqual(client.accessTokenValidity, 60);
+        assert.deepStrictEqual(client.tokenValidityUnits, { idToken: "minutes", accessToken: "minutes", refreshToken: "days" });
+        const shipped = (await runProgram("deve")).one("aws:cognito/userPoolClient:UserPoolClient").inputs;
+        assert.strictEqual(shipped.idTokenValidity, 60);
     });
 
     it("PrivateBucket: noncurrentVersionExpirationDays", () => {
@@ -138,6 +149,7 @@ describe("stack settings", () => {
                 region: "eu-west-1",
                 userFilesPrefix: "files",
                 mfa: "OPTIONAL",
+                idTokenValidityMinutes: 60,
                 logRetentionDays: 30,
                 protectData: true,
                 callerAccountId: "123456789012",
@@ -194,6 +206,13 @@ describe("stack settings", () => {
         }
         assert.throws(() => parse("deve", { ...BASE, githubRepositoryIds: "1/2" }), /'federated-access:githubRepositoryIds' is set but 'federated-access:githubRepository' is not/);
     });
+    it("takes an IdToken validity Cognito accepts, 5 to 1440 minutes, and refuses any other", () => {
+        assert.strictEqual(parse("deve", { ...BASE, idTokenValidityMinutes: "1440" }).idTokenValidityMinutes, 1440);
+        for (const bad of ["4", "1441", "60.5", "an hour"]) {
+            assert.match(refusal(() => parse("deve", { ...BASE, idTokenValidityMinutes: bad })), /idTokenValidityMinutes.*an integer from 5 to 1440/);
+        }
+    });
+
     it("refuses an unknown GitHub provider mode", () => {
         assert.throws(
             () => parse("deve", { ...BASE, githubRepository: "a/b", githubOidcProvider: "lookup" }),

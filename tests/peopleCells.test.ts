@@ -123,6 +123,11 @@ describe("people model over adversarial configurations the program accepts", () 
         // validated alone, so the program accepts it; the plan reports the shared subject, and the
         // workflows' stage listing refuses it (tests/workflows.test.ts).
         { stage: "deve", overrides: { "federated-access:githubDeployEnvironment": "prod" }, reported: /^(deve deploy pipeline × prod|prod deploy pipeline × deve): .*environment:prod:ref/ },
+        // Day-long IdTokens (the credential floor's figures): a demoted admin keeps the admin route
+        // until the token issued before the demotion expires, past the promised two hours.
+        { stage: "deve", overrides: { "federated-access:idTokenValidityMinutes": "1440" }, reported: /^deve demoted admin × deve: \/admin as an admin/ },
+        { stage: "prod", overrides: { "federated-access:idTokenValidityMinutes": "60" } },
+        { stage: "prod", overrides: { "federated-access:idTokenValidityMinutes": "1441" }, refused: /idTokenValidityMinutes/ },
         // A smoke job's environment: refused by the stack alone.
         { stage: "deve", overrides: { "federated-access:githubDeployEnvironment": "prod-smoke" }, refused: /githubDeployEnvironment' must be a GitHub environment name of at most 249 characters, not ending in -smoke/ },
         { stage: "deve", overrides: { "federated-access:githubDeployEnvironment": "smoke" }, refused: /not ending in -smoke/ },

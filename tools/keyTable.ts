@@ -19,6 +19,7 @@ const OTHER_VALUE: Record<string, (current: string | undefined, stage: string) =
     tier: (v) => (v === "production" ? "development" : "production"),
     userFilesPrefix: (v) => (v === "files" ? "user-files" : "files"),
     mfa: (v) => (v === "ON" ? "OPTIONAL" : "ON"),
+    idTokenValidityMinutes: (v) => (v === "1440" ? "60" : "1440"),
     logRetentionDays: (v) => (v === "60" ? "90" : "60"),
     protectData: (v) => (v === "true" ? "false" : "true"),
     callerAccountId: (v) => (v === "123456789012" ? "123456789013" : "123456789012"),

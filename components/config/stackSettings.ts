@@ -16,6 +16,11 @@ export interface StackSettings {
     readonly region: string;
     readonly userFilesPrefix: string;
     readonly mfa: MfaMode;
+    /**
+     * Lifetime of the app client's IdTokens, minutes. Longer tokens mean fewer token refreshes
+     * (Cognito's UserAuthentication quota), and a longer time before a group change applies.
+     */
+    readonly idTokenValidityMinutes: number;
     readonly logRetentionDays: number;
     readonly protectData: boolean;
     /** 12-digit account id of the API's caller. */
@@ -124,6 +129,16 @@ export const CONFIG_KEYS = {
         description: "Cognito MFA: OPTIONAL (users may enrol a TOTP app) or ON (required at every sign-in; the smoke checks then cannot sign in).",
         default: "OPTIONAL",
         schema: z.enum(["OPTIONAL", "ON"], must("OPTIONAL or ON")),
+    },
+    idTokenValidityMinutes: {
+        type: "integer",
+        description:
+            "Lifetime of the app client's IdTokens, in minutes (5 to 1440; access tokens stay 60). A group change (a demoted admin) applies only when tokens issued before it expire, plus the credentials' hour: above 60 the plan reports that promise broken.",
+        default: 60,
+        schema: z
+            .string()
+            .refine((value) => /^\d+$/.test(value) && Number(value) >= 5 && Number(value) <= 1440, must("an integer from 5 to 1440"))
+            .transform(Number),
     },
     logRetentionDays: {
         type: "integer",
@@ -463,6 +478,7 @@ function settingsOf(stage: Stage, region: string, v: Required<Parsed>): StackSet
         region,
         userFilesPrefix: v.userFilesPrefix,
         mfa: v.mfa,
+        idTokenValidityMinutes: v.idTokenValidityMinutes,
         logRetentionDays: v.logRetentionDays,
         protectData: v.protectData,
         callerAccountId: v.callerAccountId,

@@ -45,6 +45,15 @@ export const SELF_WRITABLE_ATTRIBUTES = ["locale", "zoneinfo"] as const;
 /** Attributes that identify a user or reach them: never writable by the user. */
 export const IDENTIFYING_ATTRIBUTES = ["email", "email_verified", "phone_number", "phone_number_verified", "preferred_username", "sub", "name", "given_name", "family_name", "nickname"] as const;
 
+/** A token lifetime Cognito accepts for IdTokens and access tokens: 5 minutes to a day; 60 when not given. */
+function tokenMinutes(component: string, field: string, value: number | undefined): number {
+    const minutes = value ?? 60;
+    if (!Number.isInteger(minutes) || minutes < 5 || minutes > 1440) {
+        throw new Error(`UserDirectory '${component}': ${field} must be an integer from 5 to 1440, got '${minutes}'`);
+    }
+    return minutes;
+}
+
 export interface UserDirectoryArgs {
     /**
      * MFA mode. `OPTIONAL` lets each user enrol a TOTP app, `ON` requires it at sign-in.
@@ -62,6 +71,13 @@ export interface UserDirectoryArgs {
      * @default 60
      */
     readonly idTokenValidityMinutes?: number;
+    /**
+     * Lifetime of access tokens, in minutes (5 to 1440). Kept apart from the IdToken's: an access
+     * token authorizes the user's own user-pool calls (attribute changes, sign-out), and a longer
+     * IdToken, which only the identity pool reads, does not lengthen it.
+     * @default 60
+     */
+    readonly accessTokenValidityMinutes?: number;
     /** Tags applied to every taggable resource. @default {} */
     readonly tags?: Record<string, string>;
 }
@@ -85,12 +101,8 @@ export class UserDirectory extends pulumi.ComponentResource {
         if (mfa !== "OPTIONAL" && mfa !== "ON") {
             throw new Error(`UserDirectory '${name}': mfa must be OPTIONAL or ON, got '${mfa}'`);
         }
-        const idTokenValidityMinutes = args.idTokenValidityMinutes ?? 60;
-        if (!Number.isInteger(idTokenValidityMinutes) || idTokenValidityMinutes < 5 || idTokenValidityMinutes > 1440) {
-            throw new Error(
-                `UserDirectory '${name}': idTokenValidityMinutes must be an integer from 5 to 1440, got '${idTokenValidityMinutes}'`,
-            );
-        }
+        const idTokenValidityMinutes = tokenMinutes(name, "idTokenValidityMinutes", args.idTokenValidityMinutes);
+        const accessTokenValidityMinutes = tokenMinutes(name, "accessTokenValidityMinutes", args.accessTokenValidityMinutes);
         const protect = args.protect ?? false;
 
         this.userPool = new aws.cognito.UserPool(
@@ -136,7 +148,7 @@ export class UserDirectory extends pulumi.ComponentResource {
                 preventUserExistenceErrors: "ENABLED",
                 enableTokenRevocation: true,
                 idTokenValidity: idTokenValidityMinutes,
-                accessTokenValidity: idTokenValidityMinutes,
+                accessTokenValidity: accessTokenValidityMinutes,
                 refreshTokenValidity: 30,
                 tokenValidityUnits: { idToken: "minutes", accessToken: "minutes", refreshToken: "days" },
                 supportedIdentityProviders: ["COGNITO"],
