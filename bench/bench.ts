@@ -34,10 +34,11 @@ import { createS3Reader } from "../lambdas/s3Reader";
 import { FakeAws, identityIdFor, startFakeAws } from "../tests/support/fakeAws";
 import { archiveFiles, CallbackCode, invokeInFreshProcess, layOut } from "../tests/support/freshProcess";
 import { CLIENT_ID, idToken, makeSigningKey, PROVIDER_NAME, REGION, USER_POOL_ID } from "../tests/support/tokens";
-import { ROOT } from "../tools/mockRun";
 import { parseBenchArgs } from "./args";
 import { createArticleFlowHandler } from "./articleFlow";
 
+/** The project root, where package.json and node_modules are. */
+const ROOT = path.resolve(__dirname, "..");
 const run = promisify(execFile);
 const BUCKET = "bench-user-files";
 const PREFIX = "cognito-test";
