@@ -5,6 +5,7 @@
  */
 import * as assert from "assert";
 import * as http from "http";
+import https = require("https");
 import { AddressInfo } from "net";
 
 import { CognitoIdentityError, createCognitoIdentitySender } from "../lambdas/cognitoIdentity";
@@ -119,6 +120,15 @@ describe("Cognito Identity sender of the read-file handler (JSON 1.1 POSTs)", ()
             ["an internal error, tried once more", { status: 500, body: JSON.stringify({ __type: "InternalErrorException" }) }, "InternalErrorException", "unavailable", 2],
             ["a 503 that is not JSON, tried once more", { status: 503, body: "<html>busy</html>" }, "InternalErrorException", "unavailable", 2],
             ["a type that is not a plain name", { status: 400, body: JSON.stringify({ __type: "<script>" }) }, "Http400", "other", 1],
+            [
+                "an x-amzn-errortype that is not a plain name, the body's type instead",
+                { status: 400, headers: { "x-amzn-errortype": "bad name" }, body: JSON.stringify({ __type: "NotAuthorizedException" }) },
+                "NotAuthorizedException",
+                "not-authorized",
+                1,
+            ],
+            ["a 429 without a type, tried once more", { status: 429, body: "" }, "Http429", "throttled", 2],
+            ["a 500 without a type, tried once more", { status: 500, body: "" }, "InternalErrorException", "unavailable", 2],
         ];
         for (const [what, reply, name, kind, attempts] of cases) {
             it(`${what}: ${name}, ${kind}`, async () => {
@@ -127,6 +137,7 @@ describe("Cognito Identity sender of the read-file handler (JSON 1.1 POSTs)", ()
                 await assert.rejects(sender.getId({ IdentityPoolId: "p", Logins: LOGINS }), (error: CognitoIdentityError) => {
                     assert.ok(error instanceof CognitoIdentityError);
                     assert.strictEqual(error.name, name);
+                    assert.match(error.message, /^Cognito Identity answered /, "the message names the service that answered");
                     assert.strictEqual(classifyAwsError(error), kind);
                     return true;
                 });
@@ -138,8 +149,39 @@ describe("Cognito Identity sender of the read-file handler (JSON 1.1 POSTs)", ()
     it("gives up on a Cognito that does not answer within requestTimeoutMs, on each of its two attempts", async () => {
         const server = await cognito(() => "hang");
         const sender = createCognitoIdentitySender({ region: REGION, endpoint: server.url, requestTimeoutMs: 150 });
+        const started = Date.now();
         await assert.rejects(sender.getId({ IdentityPoolId: "p", Logins: LOGINS }), (error: Error) => error.name === "TimeoutError");
         assert.strictEqual(server.seen.length, 2);
+        assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+    });
+
+    it("gives up on a connection not established within connectionTimeoutMs, on each of its two attempts", async () => {
+        // The name lookup never answers, so the connection stays pending: only connectionTimeoutMs ends it.
+        const original = https.request;
+        let attempts = 0;
+        (https as { request: unknown }).request = (options: https.RequestOptions, callback: never) => {
+            attempts++;
+            return original({ ...options, lookup: () => undefined }, callback);
+        };
+        const started = Date.now();
+        try {
+            const sender = createCognitoIdentitySender({ region: REGION, endpoint: "https://cognito-identity.test", connectionTimeoutMs: 100 });
+            await assert.rejects(sender.getId({ IdentityPoolId: "p", Logins: LOGINS }), (error: Error) => error.name === "TimeoutError" && /within the configured timeout of 100 ms/.test(error.message));
+        } finally {
+            (https as { request: unknown }).request = original;
+        }
+        assert.strictEqual(attempts, 2);
+        assert.ok(Date.now() - started < 1500, `${Date.now() - started} ms`);
+    });
+
+    it("sends to the path of an endpoint that has one", async () => {
+        const server = await cognito(() => ({ status: 200, body: JSON.stringify({ IdentityId: `${REGION}:abc` }) }));
+        const sender = createCognitoIdentitySender({ region: REGION, endpoint: `${server.url}/cognito-identity` });
+        assert.deepStrictEqual(await sender.getId({ IdentityPoolId: `${REGION}:pool`, Logins: LOGINS }), { IdentityId: `${REGION}:abc` });
+        assert.deepStrictEqual(
+            server.seen.map((s) => [s.method, s.url]),
+            [["POST", "/cognito-identity"]],
+        );
     });
 
     it("addresses Cognito Identity of the region over HTTPS by default", async () => {

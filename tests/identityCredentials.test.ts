@@ -47,6 +47,11 @@ describe("identity exchange: what the identity pool answers", () => {
         });
     }
 
+    it("refuses an answer without Credentials at all as incomplete", async () => {
+        const { sender } = fakeIdentity(() => undefined);
+        await assert.rejects(exchangeWith(sender).sessionFor(claimsOf("alice"), idToken(key, "alice")), /GetCredentialsForIdentity returned incomplete credentials/);
+    });
+
     it("refuses a GetId answer without an identity id, and asks again next time", async () => {
         let known = false;
         const { sender, calls } = fakeIdentity(fullCredentials, (sub) => (known ? `${REGION}:id-${sub}` : undefined));
@@ -70,5 +75,44 @@ describe("identity exchange: what the identity pool answers", () => {
 
     it("accepts a cache of one entry", () => {
         assert.doesNotThrow(() => exchangeWith(fakeIdentity(fullCredentials).sender, { cacheEntries: 1 }));
+    });
+});
+
+describe("identity exchange: what the cache keeps room for", () => {
+    const T = 1_800_000_000_000;
+    const MARGIN = 5 * 60_000;
+    /** Credentials good for an hour, except for users named in `shortLived`: theirs expire as the refresh margin begins. */
+    const credentialsFor = (shortLived: string[]) => (tag: string) => ({
+        ...fullCredentials(tag),
+        Expiration: new Date(shortLived.some((sub) => tag.includes(`id-${sub}#`)) ? T + MARGIN : T + 3600_000),
+    });
+    const claimsAt = (sub: string): VerifiedClaims => ({ sub, exp: T / 1000 + 3600 });
+
+    it("keeps no credentials that are already due for replacement, so they push out none that are not", async () => {
+        const { sender, calls } = fakeIdentity(credentialsFor(["bob"]));
+        const exchange = exchangeWith(sender, { cacheEntries: 1, refreshMarginMs: MARGIN, now: () => T });
+        const alice = idToken(key, "alice");
+        await exchange.sessionFor(claimsAt("alice"), alice);
+        // Bob's credentials are valid until exactly now: served once, never kept.
+        await exchange.sessionFor(claimsAt("bob"), idToken(key, "bob"));
+        calls.splice(0);
+        await exchange.sessionFor(claimsAt("alice"), alice);
+        assert.deepStrictEqual(calls, [], "alice's credentials are still kept");
+    });
+
+    it("does not bring back a forgotten user's identity id when serving their kept credentials, to push out another's later", async () => {
+        const { sender, calls } = fakeIdentity(credentialsFor(["bob", "carol", "dave"]));
+        const exchange = exchangeWith(sender, { cacheEntries: 2, refreshMarginMs: MARGIN, now: () => T });
+        const tokens = Object.fromEntries(["alice", "bob", "carol", "dave"].map((sub) => [sub, idToken(key, sub)]));
+        for (const sub of ["alice", "bob", "carol"]) {
+            await exchange.sessionFor(claimsAt(sub), tokens[sub]);
+        }
+        // Identity ids kept: bob's and carol's (alice's was the least recently used); credentials kept: alice's only.
+        await exchange.sessionFor(claimsAt("alice"), tokens.alice);
+        await exchange.sessionFor(claimsAt("dave"), tokens.dave);
+        // Dave's identity id pushed out the least recently used, bob's; carol's is still kept.
+        calls.splice(0);
+        await exchange.sessionFor(claimsAt("carol"), tokens.carol);
+        assert.deepStrictEqual(calls, ["GetCredentialsForIdentity"], "carol's identity id is still kept");
     });
 });

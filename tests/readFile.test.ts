@@ -151,6 +151,36 @@ describe("GET /read-file handler", () => {
         assert.strictEqual((await handler(request(idToken(signingKey, "alice"), "idToken"))).statusCode, 200);
     });
 
+    it("reads the idToken header without the whitespace around it, and one of whitespace only as missing", async () => {
+        const { handler, logs } = makeHandler();
+        assert.strictEqual((await handler(request(` ${idToken(signingKey, "alice")}\t`))).statusCode, 200);
+        const blank = await handler(request(" \t "));
+        assert.strictEqual(blank.statusCode, 401);
+        assert.strictEqual(parsed(blank).error, "missing_token");
+        assert.strictEqual(logs[1].reason, "missing-token");
+    });
+
+    it("without a log function, writes one JSON line per request to standard output (Lambda's log), no token in it", async () => {
+        const token = idToken(signingKey, "alice");
+        const handler = createReadFileHandler(
+            { identityPoolId: IDENTITY_POOL_ID, providerName: PROVIDER_NAME, bucket: BUCKET, prefix: PREFIX },
+            { verifier: localVerifier([signingKey]).verifier, identity: sdkSender(new CognitoIdentityClient({ region: REGION })), s3For: (credentials) => s3.readerFor(credentials) },
+        );
+        const lines: unknown[][] = [];
+        const original = console.log;
+        console.log = (...args: unknown[]) => void lines.push(args);
+        try {
+            assert.strictEqual((await handler(request(token))).statusCode, 200);
+        } finally {
+            console.log = original;
+        }
+        assert.strictEqual(lines.length, 1);
+        assert.strictEqual(typeof lines[0][0], "string");
+        const entry = JSON.parse(lines[0][0] as string);
+        assert.deepStrictEqual([entry.route, entry.requestId, entry.status, entry.reason], ["GET /read-file", "req-1", 200, "ok"]);
+        assert.ok(!(lines[0][0] as string).includes(token));
+    });
+
     const now = () => Math.floor(Date.now() / 1000);
     const badTokens: Record<string, () => string | undefined> = {
         "no idToken header": () => undefined,
@@ -518,12 +548,12 @@ describe("GET /read-file against a reader that answers as told", () => {
     const awsError = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
     const ownKey = (sub: string) => `${PREFIX}/${REGION}:id-${sub}/data.txt`;
 
-    function handlerWith(s3: S3Reader, options: { maxBytes?: number; verifier?: IdTokenVerifier; identity?: CognitoIdentitySender } = {}) {
+    function handlerWith(s3: S3Reader, options: { maxBytes?: number; verifier?: IdTokenVerifier; identity?: CognitoIdentitySender; now?: () => number } = {}) {
         const identity = options.identity ? { sender: options.identity, calls: [] as string[] } : fakeIdentity(fullCredentials);
         const logs: Record<string, unknown>[] = [];
         const handler = createReadFileHandler(
             { identityPoolId: IDENTITY_POOL_ID, providerName: PROVIDER_NAME, bucket: BUCKET, prefix: PREFIX, maxBytes: options.maxBytes },
-            { verifier: options.verifier ?? acceptingVerifier, identity: identity.sender, s3For: () => s3, log: (entry) => logs.push(entry) },
+            { verifier: options.verifier ?? acceptingVerifier, identity: identity.sender, s3For: () => s3, now: options.now, log: (entry) => logs.push(entry) },
         );
         return { handler, identityCalls: identity.calls, logs };
     }
@@ -636,5 +666,112 @@ describe("GET /read-file against a reader that answers as told", () => {
         await handler(event("a.b.c"));
         await handler(event(real));
         assert.deepStrictEqual(seen, ["a.b.c", real], "one character per segment, and a real IdToken, are shapes the verifier decides on");
+    });
+
+    describe("what each answer says, and its one log line", () => {
+        const failingIdentity = (error: unknown): CognitoIdentitySender => ({
+            async getId() {
+                throw error;
+            },
+            async getCredentialsForIdentity() {
+                throw error;
+            },
+        });
+        const refusingVerifier = (error: unknown): IdTokenVerifier => ({
+            verify: async () => {
+                throw error;
+            },
+        });
+        const { FetchError } = require("aws-jwt-verify/error") as typeof import("aws-jwt-verify/error");
+        const denied = () => Promise.reject(awsError("AccessDenied", 403));
+        const unavailable = () => Promise.reject(awsError("ServiceUnavailable", 503));
+        type Case = {
+            s3?: S3Reader;
+            identity?: CognitoIdentitySender;
+            verifier?: IdTokenVerifier;
+            token?: string | null;
+            status: number;
+            error: string;
+            reason: string;
+            identityId?: string;
+            /** What the sentence must name, besides being one. */
+            names?: RegExp;
+        };
+        const alice = `${REGION}:id-alice`;
+        const cases: Record<string, Case> = {
+            "no token": { token: null, status: 401, error: "missing_token", reason: "missing-token" },
+            "a token that is not a JWT": { token: "not-a-jwt", status: 401, error: "invalid_token", reason: "malformed-token" },
+            "a token the verifier refuses": { verifier: refusingVerifier(Object.assign(new Error("expired"), { name: "JwtExpiredError" })), status: 401, error: "invalid_token", reason: "token:JwtExpiredError" },
+            "token keys that cannot be fetched": { verifier: refusingVerifier(new FetchError("https://cognito-idp.example/jwks.json", "refused")), status: 503, error: "temporarily_unavailable", reason: "jwks-unavailable" },
+            "a token the identity pool refuses": { identity: failingIdentity(awsError("NotAuthorizedException", 400)), status: 401, error: "invalid_token", reason: "identity:NotAuthorizedException" },
+            "a user the identity pool maps to no role": { identity: failingIdentity(awsError("InvalidIdentityPoolConfigurationException", 400)), status: 403, error: "no_role", reason: "identity:InvalidIdentityPoolConfigurationException" },
+            "another identity-pool failure": { identity: failingIdentity(awsError("ResourceNotFoundException", 400)), status: 500, error: "internal_error", reason: "identity:ResourceNotFoundException" },
+            "an identity-pool failure without an error object": { identity: failingIdentity(undefined), status: 500, error: "internal_error", reason: "identity:Error" },
+            "an unavailable S3": { s3: fakeS3(unavailable).sender, status: 503, error: "temporarily_unavailable", reason: "s3:ServiceUnavailable", identityId: alice },
+            "a denied read of a key the listing shows absent": { s3: fakeS3(denied, () => 0).sender, status: 404, error: "not_found", reason: "s3:NoSuchKey", identityId: alice, names: /data\.txt/ },
+            "a denied read of a key the listing shows present": { s3: fakeS3(denied, () => 1).sender, status: 403, error: "access_denied", reason: "s3:AccessDenied", identityId: alice },
+            "a denied read whose listing fails": { s3: fakeS3(denied, unavailable).sender, status: 503, error: "temporarily_unavailable", reason: "s3:ServiceUnavailable", identityId: alice },
+            "a file larger than maxBytes": { s3: fakeS3(() => ({ length: 11, text: "" })).sender, status: 413, error: "file_too_large", reason: "too-large", identityId: alice, names: /data\.txt.*\b10 bytes/ },
+        };
+        for (const [what, c] of Object.entries(cases)) {
+            it(`${what}: ${c.status} ${c.error}, with a sentence and the request id; logged as ${c.reason}`, async () => {
+                let clock = 1_000_000;
+                const { handler, logs } = handlerWith(c.s3 ?? fakeS3(() => bodyOf("x")).sender, {
+                    identity: c.identity,
+                    verifier: c.verifier,
+                    maxBytes: 10,
+                    now: () => (clock += 7),
+                });
+                const response = await handler(event(c.token === null ? undefined : (c.token ?? idToken(key, "alice"))));
+                assert.strictEqual(response.statusCode, c.status, response.body);
+                const body = JSON.parse(response.body);
+                assert.deepStrictEqual(Object.keys(body).sort(), ["error", "message", "requestId"]);
+                assert.strictEqual(body.error, c.error);
+                assert.strictEqual(body.requestId, "req-gap");
+                assert.ok(typeof body.message === "string" && body.message.length > 0, "a sentence for the caller");
+                if (c.names) assert.match(body.message, c.names);
+                assert.strictEqual(response.headers["retry-after"] !== undefined, c.status === 503, "Retry-After on 503 only");
+                assert.deepStrictEqual(logs, [{ route: "GET /read-file", requestId: "req-gap", status: c.status, reason: c.reason, identityId: c.identityId, ms: logs[0]?.ms }]);
+                assert.ok(typeof logs[0].ms === "number" && logs[0].ms > 0 && logs[0].ms < 1000, `ms: ${logs[0].ms}`);
+            });
+        }
+
+        it("a served file: 200 with its text, logged as ok with the identity id, no retries and the time taken", async () => {
+            let clock = 1_000_000;
+            const { handler, logs } = handlerWith(fakeS3(() => bodyOf("alice's data")).sender, { now: () => (clock += 5) });
+            const response = await handler(event(idToken(key, "alice")));
+            assert.strictEqual(response.statusCode, 200);
+            assert.deepStrictEqual(JSON.parse(response.body), { status: "success", data: "alice's data" });
+            assert.deepStrictEqual(logs, [{ route: "GET /read-file", requestId: "req-gap", status: 200, reason: "ok", identityId: `${REGION}:id-alice`, ms: clock - 1_000_005 }]);
+        });
+
+        it("answers a request without API Gateway's requestContext, with a null request id", async () => {
+            const { handler, logs } = handlerWith(fakeS3(() => bodyOf("x")).sender);
+            const served = await handler({ headers: { idtoken: idToken(key, "alice") } });
+            assert.strictEqual(served.statusCode, 200, served.body);
+            const refused = await handler({ headers: {} });
+            assert.strictEqual(refused.statusCode, 401);
+            assert.strictEqual(JSON.parse(refused.body).requestId, null);
+            assert.deepStrictEqual(
+                logs.map((entry) => [entry.status, entry.requestId]),
+                [
+                    [200, undefined],
+                    [401, undefined],
+                ],
+            );
+        });
+
+        it("answers 500, logged as unexpected, when a failure escapes every step (a verifier rejecting with no error object)", async () => {
+            for (const requestContext of [{ requestId: "req-gap" }, undefined]) {
+                const { handler, logs } = handlerWith(fakeS3(() => bodyOf("x")).sender, { verifier: refusingVerifier(undefined) });
+                const response = await handler({ headers: { idtoken: idToken(key, "alice") }, requestContext });
+                assert.strictEqual(response.statusCode, 500, response.body);
+                const body = JSON.parse(response.body);
+                assert.strictEqual(body.error, "internal_error");
+                assert.ok(typeof body.message === "string" && body.message.length > 0);
+                assert.strictEqual(body.requestId, requestContext ? "req-gap" : null);
+                assert.strictEqual(logs[0].reason, "unexpected:TypeError");
+            }
+        });
     });
 });

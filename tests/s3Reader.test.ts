@@ -164,10 +164,13 @@ describe("S3 reader of the read-file handler (signed GETs)", () => {
             "<ListBucketResult><KeyCount>0</KeyCount><MaxKeys>1</MaxKeys></ListBucketResult>",
             `<ListBucketResult><Contents><Key>${KEY}</Key></Contents><KeyCount>1</KeyCount></ListBucketResult>`,
             `<ListBucketResult><Contents><Key>${KEY}</Key></Contents></ListBucketResult>`,
+            "<ListBucketResult><Name>user-files-reader</Name></ListBucketResult>",
         ];
         const server = await s3(() => ({ status: 200, body: listings.shift() }));
         const reader = readerFor(server.url);
-        assert.deepStrictEqual([await reader.countKeys(BUCKET, KEY), await reader.countKeys(BUCKET, KEY), await reader.countKeys(BUCKET, KEY)], [0, 1, 1]);
+        const counts: number[] = [];
+        for (let i = 0; i < 4; i++) counts.push(await reader.countKeys(BUCKET, KEY));
+        assert.deepStrictEqual(counts, [0, 1, 1, 0], "a listing with neither KeyCount nor Contents finds nothing");
         assert.deepStrictEqual(server.refusals, []);
         assert.strictEqual(server.seen[0].rawPath, `/${BUCKET}`);
         assert.deepStrictEqual(server.seen[0].query, { "list-type": "2", prefix: KEY, "max-keys": "1" });
@@ -189,12 +192,41 @@ describe("S3 reader of the read-file handler (signed GETs)", () => {
                     assert.ok(error instanceof S3Error);
                     assert.strictEqual(error.name, name);
                     assert.strictEqual(error.$metadata.httpStatusCode, status);
+                    assert.match(error.message, /^S3 answered /, "the message names the service that answered");
                     assert.strictEqual(classifyAwsError(error), kind);
                     return true;
                 });
                 assert.strictEqual(server.seen.length, 1);
             });
         }
+
+        it("names a 500 or 503 without a body as the SDK does, tried once more, and another status without one Http<status>", async () => {
+            for (const [status, name, attempts] of [
+                [500, "InternalError", 2],
+                [503, "ServiceUnavailable", 2],
+                [409, "Http409", 1],
+            ] as const) {
+                const server = await s3(() => ({ status, body: "" }));
+                await assert.rejects(readerFor(server.url).getObject(BUCKET, KEY, 1024), (error: S3Error) => {
+                    assert.strictEqual(error.name, name);
+                    assert.strictEqual(error.$metadata.httpStatusCode, status);
+                    return true;
+                });
+                assert.strictEqual(server.seen.length, attempts, `${status}`);
+            }
+        });
+
+        it("tries once more a 429, and SlowDown or Throttling by the code alone, whatever the status (as the SDK's retry strategy)", async () => {
+            for (const [status, code] of [
+                [429, undefined],
+                [400, "SlowDown"],
+                [400, "Throttling"],
+            ] as const) {
+                const server = await s3(() => ({ status, body: code === undefined ? "" : `<Error><Code>${code}</Code></Error>` }));
+                await assert.rejects(readerFor(server.url).getObject(BUCKET, KEY, 1024), (error: S3Error) => classifyAwsError(error) === "throttled");
+                assert.strictEqual(server.seen.length, 2, `${status} ${code}`);
+            }
+        });
 
         it("throttling (503 SlowDown) is tried once more, then thrown as throttled", async () => {
             const server = await s3(() => ({ status: 503, body: "<Error><Code>SlowDown</Code></Error>" }));
@@ -250,6 +282,45 @@ describe("S3 reader of the read-file handler (signed GETs)", () => {
         const server = await s3(() => (calls++ === 0 ? { status: 200, body: "0123456789", resetAfter: 4 } : { status: 200, body: "0123456789" }));
         assert.deepStrictEqual(await readerFor(server.url).getObject(BUCKET, KEY, 1024), { tooLarge: false, text: "0123456789" });
         assert.strictEqual(server.seen.length, 2);
+    });
+
+    it("gives up on a connection not established within connectionTimeoutMs, on each of its two attempts", async () => {
+        // The name lookup never answers, so the connection stays pending: only connectionTimeoutMs ends it.
+        const original = https.request;
+        let attempts = 0;
+        (https as { request: unknown }).request = (options: https.RequestOptions, callback: never) => {
+            attempts++;
+            return original({ ...options, lookup: () => undefined }, callback);
+        };
+        const started = Date.now();
+        try {
+            const reader = createS3Reader({ region: REGION, credentials: CREDENTIALS, endpoint: "https://s3.test", connectionTimeoutMs: 100 });
+            await assert.rejects(reader.getObject(BUCKET, KEY, 1024), (error: Error) => error.name === "TimeoutError" && /within the configured timeout of 100 ms/.test(error.message));
+        } finally {
+            (https as { request: unknown }).request = original;
+        }
+        assert.strictEqual(attempts, 2);
+        assert.ok(Date.now() - started < 1500, `${Date.now() - started} ms`);
+    });
+
+    it("escapes the characters of a key that encodeURIComponent leaves (!'()*) as SigV4 and S3 expect", async () => {
+        const key = "cognito-test/id/it's (1)*!.txt";
+        const server = await s3(() => ({ status: 200, body: "escaped" }));
+        assert.deepStrictEqual(await readerFor(server.url).getObject(BUCKET, key, 1024), { tooLarge: false, text: "escaped" });
+        assert.deepStrictEqual(server.refusals, []);
+        assert.strictEqual(server.seen[0].rawPath, `/${BUCKET}/cognito-test/id/it%27s%20%281%29%2A%21.txt`);
+    });
+
+    it("sends path-style under the path of an endpoint that has one, its trailing slashes dropped", async () => {
+        const server = await s3((seen) => (seen.query["list-type"] ? { status: 200, body: "<ListBucketResult><KeyCount>1</KeyCount></ListBucketResult>" } : { status: 200, body: "under a path" }));
+        const reader = readerFor(`${server.url}/s3//`);
+        assert.deepStrictEqual(await reader.getObject(BUCKET, KEY, 1024), { tooLarge: false, text: "under a path" });
+        assert.strictEqual(await reader.countKeys(BUCKET, KEY), 1);
+        assert.deepStrictEqual(server.refusals, []);
+        assert.deepStrictEqual(
+            server.seen.map((s) => s.rawPath),
+            [`/s3/${BUCKET}/${KEY.split("/").map(encodeURIComponent).join("/")}`, `/s3/${BUCKET}`],
+        );
     });
 
     it("keeps connections alive across calls and across the readers of a container (one per user's credentials)", async () => {

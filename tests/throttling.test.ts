@@ -85,7 +85,7 @@ function setUp(options: { random?: () => number; throttledAttempts?: number; ret
             { headers: { idtoken: tokenOf("alice") }, requestContext: { requestId: "r" } },
             remainingMs === undefined ? undefined : { getRemainingTimeInMillis: () => remainingMs },
         );
-    return { ...time, identity, s3, logs, read };
+    return { ...time, identity, s3, logs, handler, read };
 }
 
 const cognitoThrottled = (name: string, status: number) => new CognitoIdentityError(name, status);
@@ -137,6 +137,7 @@ describe("throttling: the read-file handler", () => {
             };
             assert.strictEqual((await t.read()).statusCode, 200);
             assert.strictEqual(t.s3.callsOf("GetObject").length, 2);
+            assert.strictEqual(t.logs[0].retries, 1, "one retry, of the read; the exchange was not retried");
 
             const busy = setUp();
             busy.s3.onGet = () => {
@@ -179,6 +180,26 @@ describe("throttling: the read-file handler", () => {
         t.identity.fail.GetId.push(cognitoThrottled("NotAuthorizedException", 400));
         assert.strictEqual((await t.read()).statusCode, 401);
         assert.deepStrictEqual(t.clock.waits, []);
+        assert.ok(!("retries" in t.logs[0]), `a request without retries logs none: ${JSON.stringify(t.logs[0])}`);
+    });
+
+    it("GIVEN no Lambda context, or one without getRemainingTimeInMillis, WHEN throttling lasts THEN the retry budget alone bounds the waits", async () => {
+        for (const context of [undefined, {}]) {
+            const t = setUp({ random: () => 1, throttledAttempts: 50, retryBudgetMs: 2000 });
+            for (let i = 0; i < 50; i++) t.identity.fail.GetCredentialsForIdentity.push(cognitoThrottled("ThrottlingException", 400));
+            assertBusy(await t.handler({ headers: { idtoken: tokenOf("alice") }, requestContext: { requestId: "r" } }, context));
+            assert.deepStrictEqual(t.clock.waits, [50, 100, 200, 400, 800]);
+        }
+    });
+
+    it("accepts a single attempt and a retry budget of 0: a throttled step answers 503 at once", async () => {
+        for (const settings of [{ throttledAttempts: 1 }, { retryBudgetMs: 0 }]) {
+            const t = setUp(settings);
+            t.identity.fail.GetId.push(cognitoThrottled("TooManyRequestsException", 400));
+            assertBusy(await t.read());
+            assert.deepStrictEqual(t.clock.waits, [], JSON.stringify(settings));
+            assert.strictEqual(t.identity.calls.GetId, 1);
+        }
     });
 
     it("refuses settings that would never try, or never stop", () => {
