@@ -118,10 +118,12 @@ describe("CI workflows", () => {
         assert.ok(steps(test).some((s) => s.run === readmeTestCommand()), `a step runs '${readmeTestCommand()}'`);
     });
 
-    it("pull requests run the mutation testing of the IAM policy modules, after the tests", () => {
+    it("pull requests run the mutation testing of the IAM policy modules and of the read-file modules, after the tests", () => {
         const test = load("pull-request.yml").jobs.test;
         const runs = steps(test).map((s) => s.run);
-        assert.ok(runs.indexOf("npm run mutate:policies") > runs.indexOf(readmeTestCommand()), "npm run mutate:policies after the tests");
+        for (const run of ["npm run mutate:policies", "npm run mutate:lambdas"]) {
+            assert.ok(runs.indexOf(run) > runs.indexOf(readmeTestCommand()), `${run} after the tests`);
+        }
     });
 
     it("pull requests review the change against the base branch, with its history checked out", () => {
