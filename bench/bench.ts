@@ -238,27 +238,39 @@ async function callsPerRequest(world: BenchWorld, print: Print) {
 }
 
 type ColdFigures = { wall: number[]; load: number[]; first: number[] };
+/** Baselines of the cold starts: bare Node, and the same harness process with a handler that does nothing. */
+type Baseline = "bare" | "harness";
+/**
+ * An archive whose handler answers at once: a process started by the same harness (its loopback
+ * JWKS preload loads `http` and `https`, as Lambda's runtime client has loaded `http`) costs this
+ * much before the function's own code does anything.
+ */
+const EMPTY_HANDLER = new Map([["__index.js", "exports.handler = async () => ({ statusCode: 200, body: '' });\n"]]);
 type WarmFigures = { rate: number[]; cpu: number[] };
 
 /** Cold starts (interleaved with bare Node, so a slow spell of the machine spreads over every variant), then warm rounds. */
 async function measureProcesses(world: BenchWorld, archives: Map<Packaging, Map<string, Buffer>>, options: { runs: number; seconds: number }) {
     const runtimeSdk = layOut(new Map(), "bench-runtime-sdk-");
     fs.symlinkSync(path.join(ROOT, "node_modules", "@aws-sdk"), path.join(runtimeSdk, "@aws-sdk"));
-    const dirs = new Map([...archives].map(([packaging, files]) => [packaging, layOut(files, "bench-archive-")]));
-    const invoke = (packaging: Packaging, warmSeconds = 0) =>
+    const dirs = new Map<Packaging | "harness", string>([...archives].map(([packaging, files]) => [packaging, layOut(files, "bench-archive-")]));
+    dirs.set("harness", layOut(EMPTY_HANDLER, "bench-empty-"));
+    const invoke = (packaging: Packaging | "harness", warmSeconds = 0) =>
         invokeInFreshProcess({
             archiveDir: dirs.get(packaging)!,
             fake: world.fake,
             bucket: BUCKET,
             prefix: PREFIX,
             events: [world.event(world.users[2])],
-            nodePath: packaging.sdk === "runtime" ? runtimeSdk : undefined,
+            nodePath: packaging !== "harness" && packaging.sdk === "runtime" ? runtimeSdk : undefined,
             warmSeconds,
         });
-    const cold = new Map<Packaging | "bare", ColdFigures>([...PACKAGINGS, "bare" as const].map((variant) => [variant, { wall: [], load: [], first: [] }]));
+    const cold = new Map<Packaging | Baseline, ColdFigures>(
+        [...PACKAGINGS, "bare" as const, "harness" as const].map((variant) => [variant, { wall: [], load: [], first: [] }]),
+    );
     try {
         for (let i = 0; i < options.runs; i++) {
             cold.get("bare")!.wall.push(await bareNode());
+            cold.get("harness")!.wall.push((await invoke("harness")).wallMs);
             for (const packaging of PACKAGINGS) {
                 const result = await invoke(packaging);
                 if (result.responses[0].statusCode !== 200) throw new Error(`cold start (${packaging.name}) answered ${result.responses[0].statusCode}`);
@@ -289,17 +301,19 @@ function printProcesses(print: Print, figures: Awaited<ReturnType<typeof measure
     print(`Cold start of read-file: new Node process, load the archive, serve the first request (${options.runs} runs; ms)`);
     const row = (name: string, cells: string[]) => `  ${name.padEnd(35)}${cells.map((c, i) => c.padStart(i === 8 ? 11 : 9)).join("")}`;
     print(row("", ["median", "min", "max", "x bare", "load", "1st req", "warm/s", "CPU/req", "zip"]));
-    for (const variant of [...PACKAGINGS, "bare" as const]) {
+    const baselineNames: Record<Baseline, string> = { bare: "bare node -e 0", harness: "harness, a handler doing nothing" };
+    for (const variant of [...PACKAGINGS, "bare" as const, "harness" as const]) {
         const { wall, load, first } = cold.get(variant)!;
-        const name = variant === "bare" ? "bare node -e 0" : variant.name;
+        const name = variant === "bare" || variant === "harness" ? baselineNames[variant] : variant.name;
         const cells = [median(wall).toFixed(0), Math.min(...wall).toFixed(0), Math.max(...wall).toFixed(0), (median(wall) / bare).toFixed(2)];
-        if (variant !== "bare") {
+        if (variant !== "bare" && variant !== "harness") {
             const { rate, cpu } = warm.get(variant)!;
             cells.push(median(load).toFixed(1), median(first).toFixed(1), median(rate).toFixed(0), median(cpu).toFixed(2), kb(sizes.get(variant)!));
         }
         print(row(name, cells));
     }
     print("  load: require of __index.js; 1st req: the first request, its four round trips to the loopback AWS included;");
+    print("  harness: the same process with an archive whose handler answers at once (the part of each row that is not the function's)");
     print(`  warm/s, CPU/req: then the same request again for ${options.seconds} s, median of ${WARM_ROUNDS} processes (req/s; CPU ms per request)`);
 }
 
