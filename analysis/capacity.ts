@@ -45,9 +45,9 @@ export interface Scenario extends CapacityParameters {
 /** Where each default parameter comes from. */
 export const PARAMETER_SOURCES: Record<keyof CapacityParameters, string> = {
     durationMs:
-        "README.md, Performance: warm throughput of the deployed read-file bundle in one process, 1663 requests/s with AWS answered on loopback (1000/1663 ms); loopback has no network, so on Lambda the duration is longer: use the function's Duration metric",
+        "npm run bench: warm throughput of the deployed read-file bundle in one process, 1663 requests/s with AWS answered on loopback in the run the model was set from (1000/1663 ms; docs/performance.md lists later runs, 1120-1564); loopback has no network, so on Lambda the duration is longer: use the function's Duration metric",
     seedDurationMs:
-        "README.md, Performance: the original per-request flow (bench/articleFlow.ts: AdminGetUser, GetId, GetCredentialsForIdentity, GetObject) at 178 requests/s in one process on loopback (1000/178 ms)",
+        "npm run bench: the original per-request flow (bench/articleFlow.ts: AdminGetUser, GetId, GetCredentialsForIdentity, GetObject) at 178 requests/s in one process on loopback in the run the model was set from (1000/178 ms; later runs 107-133)",
     containerMinutes: "an assumption: AWS publishes no lifetime for execution environments; count the function's init log lines to measure yours",
     idTokenMinutes: "Pulumi.yaml: the stack key idTokenValidityMinutes defaults to 60, and the shipped stack files keep it",
     floorIdTokenMinutes: `Cognito's longest IdToken validity, 1 day (${FACTS.idTokenValidityRange.source})`,
