@@ -5,6 +5,20 @@
  * where the most is reachable.
  */
 
+/**
+ * A token validity of the app client in minutes, read with its unit as Cognito reads it: the unit
+ * defaults to hours, and a client that sets no validity gets tokens valid for one hour (the
+ * CreateUserPoolClient reference of IdTokenValidity and TokenValidityUnits, as
+ * @aws-sdk/client-cognito-identity-provider's model carries it).
+ */
+export function tokenMinutes(validity: number | undefined, unit: string | undefined): number {
+    if (validity === undefined) return 60;
+    const perUnit: Record<string, number> = { seconds: 1 / 60, minutes: 1, hours: 60, days: 1440 };
+    const factor = perUnit[unit ?? "hours"];
+    if (factor === undefined) throw new Error(`app client token validity unit '${unit}' is not one Cognito knows (seconds, minutes, hours, days)`);
+    return validity * factor;
+}
+
 /** One resource as the program registered it (what tools/mockRun.ts records). */
 export interface SynthesizedResource {
     readonly type: string;
@@ -220,7 +234,7 @@ function stackModel(stack: SynthesizedStack, account: string): StackModel {
             arn: pool.state.arn,
             providerName: pool.state.endpoint,
             clientId: client.id,
-            idTokenValidityMinutes: client.inputs.idTokenValidity ?? 60,
+            idTokenValidityMinutes: tokenMinutes(client.inputs.idTokenValidity, client.inputs.tokenValidityUnits?.idToken),
             clientWritesEmail: (client.inputs.writeAttributes ?? []).length === 0 || client.inputs.writeAttributes.includes("email"),
             emailVerifiedBeforeUpdate: (pool.inputs.userAttributeUpdateSettings?.attributesRequireVerificationBeforeUpdates ?? []).includes("email"),
         },

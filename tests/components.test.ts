@@ -208,7 +208,8 @@ describe("stack settings", () => {
     });
     it("takes an IdToken validity Cognito accepts, 5 to 1440 minutes, and refuses any other", () => {
         assert.strictEqual(parse("deve", { ...BASE, idTokenValidityMinutes: "1440" }).idTokenValidityMinutes, 1440);
-        for (const bad of ["4", "1441", "60.5", "an hour"]) {
+        // "060" is refused too: a YAML reader may take an unquoted leading zero as octal.
+        for (const bad of ["4", "1441", "60.5", "an hour", "060", " 60", "1e3"]) {
             assert.match(refusal(() => parse("deve", { ...BASE, idTokenValidityMinutes: bad })), /idTokenValidityMinutes.*an integer from 5 to 1440/);
         }
     });

@@ -9,7 +9,7 @@ import * as fs from "fs";
 
 import { AccessReport, accessReport, diffExpectation, expectationOf, formatViolation } from "../analysis/access";
 import { githubSubject, peopleOf } from "../analysis/people";
-import { buildWorld, SynthesizedStack } from "../analysis/world";
+import { buildWorld, SynthesizedStack, tokenMinutes } from "../analysis/world";
 import { STAGES } from "./harness";
 import { EXPECTED_REACH_FILE } from "../tools/plan";
 import { ACCOUNT_ID, ProgramRun, runProgram, stackRun } from "./harness";
@@ -197,6 +197,28 @@ describe("people and what they reach (all stacks, one account)", () => {
             const broken = editResource(stacks, "stag", "users-client", (inputs) => ({ ...inputs, idTokenValidity: 120 }));
             const found = await violationsOf(broken, "stag demoted admin");
             assert.ok(found.some((v) => v.startsWith("stag demoted admin × stag: /admin as an admin") && v.includes("issued while still an admin")), found.join("\n"));
+        });
+
+        // The same day written in the client's other units: the validity is read with its unit.
+        for (const [validity, unit] of [[24, "hours"], [1, "days"], [24, undefined]] as const) {
+            it(`an IdToken valid ${validity} ${unit ?? "(Cognito's default unit, hours)"} keeps a demoted admin in too long`, async () => {
+                const broken = editResource(stacks, "prod", "users-client", (inputs) => ({
+                    ...inputs,
+                    idTokenValidity: validity,
+                    tokenValidityUnits: unit === undefined ? undefined : { ...inputs.tokenValidityUnits, idToken: unit },
+                }));
+                const found = await violationsOf(broken, "prod demoted admin");
+                assert.ok(found.some((v) => v.startsWith("prod demoted admin × prod: /admin as an admin")), found.join("\n"));
+            });
+        }
+
+        it("reads token validities with their units, one hour when none is set", () => {
+            assert.strictEqual(tokenMinutes(undefined, undefined), 60);
+            assert.strictEqual(tokenMinutes(60, "minutes"), 60);
+            assert.strictEqual(tokenMinutes(2, undefined), 120);
+            assert.strictEqual(tokenMinutes(1, "days"), 1440);
+            assert.strictEqual(tokenMinutes(3600, "seconds"), 60);
+            assert.throws(() => tokenMinutes(1, "weeks"), /unit 'weeks' is not one Cognito knows/);
         });
     });
 });

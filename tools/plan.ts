@@ -93,7 +93,7 @@ function keySettings(resource: RecordedResource): Record<string, unknown> {
                 ...options,
             };
         case "aws:cognito/userPoolClient:UserPoolClient":
-            return pick("generateSecret", "explicitAuthFlows", "idTokenValidity");
+            return pick("generateSecret", "explicitAuthFlows", "idTokenValidity", "accessTokenValidity", "tokenValidityUnits");
         case "aws:cognito/identityPool:IdentityPool":
             return pick("allowUnauthenticatedIdentities", "allowClassicFlow");
         case "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment":

@@ -137,7 +137,7 @@ export const CONFIG_KEYS = {
         default: 60,
         schema: z
             .string()
-            .refine((value) => /^\d+$/.test(value) && Number(value) >= 5 && Number(value) <= 1440, must("an integer from 5 to 1440"))
+            .refine((value) => /^[1-9]\d*$/.test(value) && Number(value) >= 5 && Number(value) <= 1440, must("an integer from 5 to 1440"))
             .transform(Number),
     },
     logRetentionDays: {
