@@ -14,7 +14,7 @@ export default {
     mutate: ["components/policies/document.ts", "components/policies/workload.ts", "components/policies/ci.ts", "components/ci/stageBoundary.ts"],
     mochaOptions: { config: ".mocharc.json", spec: ["tests/policies.test.ts", "tests/ciPolicies.test.ts", "tests/stageBoundary.test.ts"] },
     // The action lists are module-level constants, and they are the security property: count them.
-    // tests/ciPolicies.test.ts loads ciPolicies.ts anew in each test, so its lists are not static
+    // tests/ciPolicies.test.ts loads components/policies/ci.ts anew in each test, so its lists are not static
     // mutants; the one left (IDENTITY_ID_VARIABLE, loaded with the engine) reruns these three files
     // in a fresh process (seconds), not the whole suite.
     ignoreStatic: false,

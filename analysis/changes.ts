@@ -30,7 +30,12 @@ export interface StackChange {
     readonly stack: string;
     readonly resources: readonly { readonly type: string; readonly name: string; readonly action: ChangeAction }[];
     readonly dataAtRisk: readonly string[];
-    readonly access: { readonly gained: readonly string[]; readonly lost: readonly string[] };
+    /**
+     * Cells of the people × capabilities matrix: allowed anew, no longer allowed, and allowed
+     * before and after with another bound (`person × capability: before → after`), such as a
+     * longer time a demoted admin keeps a route.
+     */
+    readonly access: { readonly gained: readonly string[]; readonly lost: readonly string[]; readonly changed: readonly string[] };
     readonly needsAdministrator: readonly { readonly resource: string; readonly calls: readonly string[] }[];
 }
 
@@ -166,8 +171,11 @@ export function dataAtRisk(base: SynthesizedStack | undefined, head: Synthesized
 
 const allowed = (cell: string | undefined) => cell !== undefined && cell.startsWith("Allowed");
 
-/** Cells of one stack's columns that a change allows or denies anew, `person × capability` each. */
-export function accessChanges(stack: string, base: AccessReport | undefined, head: AccessReport | undefined): { gained: string[]; lost: string[] } {
+/**
+ * Cells of one stack's columns that a change allows or denies anew, `person × capability` each,
+ * and those allowed on both sides whose bound changed.
+ */
+export function accessChanges(stack: string, base: AccessReport | undefined, head: AccessReport | undefined): { gained: string[]; lost: string[]; changed: string[] } {
     const cells = (report: AccessReport | undefined) => {
         const out = new Map<string, string>();
         if (!report) return out;
@@ -178,7 +186,10 @@ export function accessChanges(stack: string, base: AccessReport | undefined, hea
     const [before, after] = [cells(base), cells(head)];
     const gained = [...after].filter(([cell, value]) => allowed(value) && !allowed(before.get(cell))).map(([cell]) => cell);
     const lost = [...before].filter(([cell, value]) => allowed(value) && !allowed(after.get(cell))).map(([cell]) => cell);
-    return { gained: gained.sort(), lost: lost.sort() };
+    const changed = [...after]
+        .filter(([cell, value]) => allowed(value) && allowed(before.get(cell)) && before.get(cell) !== value)
+        .map(([cell, value]) => `${cell}: ${before.get(cell)} → ${value}`);
+    return { gained: gained.sort(), lost: lost.sort(), changed: changed.sort() };
 }
 
 /** The provider's lifecycle phases a change runs. */

@@ -253,6 +253,18 @@ function parseStoredRecord(text: string): Partial<StoredIdentity> {
     }
 }
 
+/** The identity id a stored record holds for `sub`, if it is one this client may use (a refusal is logged). */
+function usableIdentityId(text: string | undefined, options: UserStorageOptions, sub: string, poolRegion: string): string | undefined {
+    if (text === undefined) return undefined;
+    const record = parseStoredRecord(text);
+    const reason = storedRecordRefusal(record, options, sub, poolRegion);
+    if (reason !== undefined) {
+        options.log?.({ event: "stored-identity-refused", reason });
+        return undefined;
+    }
+    return record.identityId;
+}
+
 /** Why a stored record may not be used for `sub` (another pool's, user's or Region's), or undefined when it may. */
 function storedRecordRefusal(record: Partial<StoredIdentity>, options: UserStorageOptions, sub: string, poolRegion: string): string | undefined {
     const match = IDENTITY_ID.exec(String(record.identityId));
@@ -342,6 +354,8 @@ function createFloorExchange(parts: ExchangeParts) {
     let identityPending: Promise<string> | undefined;
     let current: Held | undefined;
     let issuing: Promise<Held> | undefined;
+    /** Sign-outs so far: an issue started before the latest one is not kept. */
+    let signOuts = 0;
 
     const storeKey = (sub: string) => `${options.identityPoolId}|${options.providerName}|${sub}`;
 
@@ -353,21 +367,8 @@ function createFloorExchange(parts: ExchangeParts) {
         return { idToken, claims };
     }
 
-    /** The stored identity id of `sub`, if the record is one this client may use. */
-    async function stored(sub: string): Promise<string | undefined> {
-        const text = await store.get(storeKey(sub));
-        if (text === undefined) return undefined;
-        const record = parseStoredRecord(text);
-        const reason = storedRecordRefusal(record, options, sub, poolRegion);
-        if (reason !== undefined) {
-            options.log?.({ event: "stored-identity-refused", reason });
-            return undefined;
-        }
-        return record.identityId;
-    }
-
     async function resolveIdentity(idToken: string, sub: string): Promise<{ identityId: string; fromStore: boolean }> {
-        const kept = await stored(sub);
+        const kept = usableIdentityId(await store.get(storeKey(sub)), options, sub, poolRegion);
         if (kept !== undefined) return { identityId: kept, fromStore: true };
         const got = await patiently(() => identity.send(new GetIdCommand({ IdentityPoolId: options.identityPoolId, Logins: { [options.providerName]: idToken } })));
         const id = got.IdentityId;
@@ -409,19 +410,25 @@ function createFloorExchange(parts: ExchangeParts) {
             await token();
             return current!;
         }
-        issuing ??= issue().then(
-            (issued) => {
-                const old = current;
-                current = issued;
-                issuing = undefined;
-                if (old && old.s3 !== issued.s3 && !options.s3For) old.s3.destroy();
-                return issued;
-            },
-            (error: unknown) => {
-                issuing = undefined;
-                throw error;
-            },
-        );
+        if (issuing === undefined) {
+            // An issue a sign-out overtakes still answers the callers that asked, but is not kept.
+            const epoch = signOuts;
+            const pending: Promise<Held> = issue().then(
+                (issued) => {
+                    if (issuing === pending) issuing = undefined;
+                    if (epoch !== signOuts) return issued;
+                    const old = current;
+                    current = issued;
+                    if (old && old.s3 !== issued.s3 && !options.s3For) old.s3.destroy();
+                    return issued;
+                },
+                (error: unknown) => {
+                    if (issuing === pending) issuing = undefined;
+                    throw error;
+                },
+            );
+            issuing = pending;
+        }
         return issuing;
     }
 
@@ -438,6 +445,8 @@ function createFloorExchange(parts: ExchangeParts) {
     }
 
     async function signOut(forgetIdentity = false): Promise<void> {
+        signOuts++;
+        issuing = undefined;
         if (forgetIdentity && boundSub !== undefined) await store.delete(storeKey(boundSub));
         if (current && !options.s3For) current.s3.destroy();
         current = undefined;

@@ -49,12 +49,23 @@ describe("change review", function () {
         shippedReport = await accessReport(shipped, ACCOUNT_ID);
     });
 
+    it("a day-long IdToken: CI applies it, and the review names the admin route a demoted admin keeps longer", async () => {
+        const change = await reviewConfig("prod", { [`${PROJECT}:idTokenValidityMinutes`]: "1440" });
+        assert.deepStrictEqual(actions(change), ["update aws:cognito/userPoolClient:UserPoolClient users-client"]);
+        assert.deepStrictEqual(change.needsAdministrator, []);
+        assert.deepStrictEqual(change.access.gained, []);
+        assert.deepStrictEqual(change.access.lost, []);
+        const demoted = change.access.changed.filter((cell) => cell.startsWith("prod demoted admin × prod: /admin as an admin"));
+        assert.strictEqual(demoted.length, 1, change.access.changed.join("\n"));
+        assert.match(demoted[0], /≤ 60 \+ 60 min.* → Allowed .*≤ 1440 \+ 60 min/);
+    });
+
     it("a harmless change (log retention) updates the log groups only, and CI applies it", async () => {
         const change = await reviewConfig("deve", { [`${PROJECT}:logRetentionDays`]: "60" });
         assert.ok(change.resources.length >= 3, actions(change).join("\n"));
         assert.deepStrictEqual([...new Set(change.resources.map((r) => `${r.action} ${r.type}`))], ["update aws:cloudwatch/logGroup:LogGroup"]);
         assert.deepStrictEqual(change.dataAtRisk, []);
-        assert.deepStrictEqual(change.access, { gained: [], lost: [] });
+        assert.deepStrictEqual(change.access, { gained: [], lost: [], changed: [] });
         assert.deepStrictEqual(change.needsAdministrator, []);
     });
 
@@ -135,7 +146,7 @@ describe("change review", function () {
         const base = await runProgram("stag", { overrides: { [key]: "first-external-id" }, secretKeys: [key] });
         const change = await reviewConfig("stag", { [key]: "second-external-id" }, { secretKeys: [key], base });
         assert.deepStrictEqual(actions(change), ["update aws:iam/role:Role stage-access-role"]);
-        assert.deepStrictEqual(change.access, { gained: [], lost: [] });
+        assert.deepStrictEqual(change.access, { gained: [], lost: [], changed: [] });
         assert.deepStrictEqual(change.needsAdministrator, []);
     });
 

@@ -127,6 +127,26 @@ describe("credential floor: UserStorage", () => {
         assert.strictEqual(count("GetCredentialsForIdentity"), 2);
     });
 
+    it("GIVEN a sign-out while credentials are being issued THEN they are not kept: the next read asks for new ones", async () => {
+        const { storage } = storageOf("sub-alice");
+        await storage.identityId();
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        fake.beforeCall = async (command) => {
+            if (command === "GetCredentialsForIdentity") await held;
+        };
+        const inFlight = storage.credentials();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await storage.signOut();
+        fake.beforeCall = undefined;
+        release();
+        // The caller that asked before the sign-out still gets its answer.
+        assert.ok((await inFlight).accessKeyId);
+        fake.calls.splice(0);
+        await storage.credentials();
+        assert.strictEqual(count("GetCredentialsForIdentity"), 1, "the credentials issued across the sign-out were kept");
+    });
+
     it("refuses another user's folder, and any path that is not a plain name in the user's own, without a request", async () => {
         const alice = storageOf("sub-alice").storage;
         const bob = storageOf("sub-bob").storage;

@@ -42,7 +42,8 @@ options:
   --all                    every stack
   --base <git ref>         review the change from that revision to the working tree instead:
                            per stack, resources created/updated/replaced/deleted, data at risk,
-                           access gained and lost, and calls the stage's deploy role cannot make
+                           access gained, lost or allowed on other terms, and calls the
+                           stage's deploy role cannot make
   --refuse-admin-changes   with --base: exit 3 when the change needs an administrator
   --format <format>        text (default), json, or markdown (for a pull-request comment)
   --write-expected         record the printed reach as the reviewed expectation of the tests
@@ -344,6 +345,7 @@ function renderChanges(changes: readonly StackChange[], md: boolean, baseLabel: 
         list("Data at risk", change.dataAtRisk);
         list("Access gained", change.access.gained);
         list("Access lost", change.access.lost);
+        list("Access allowed on other terms", change.access.changed);
         list("Needs an administrator", change.needsAdministrator.map((n) => `${n.resource}: ${n.calls.join("; ")}`));
         lines.push("");
     }
