@@ -152,6 +152,15 @@ describe("mock runner configuration, as the CLI hands it over", () => {
         });
     });
 
+    it("refuses unquoted numbers written other than plainly, which YAML readers disagree on, and takes them quoted", () => {
+        for (const [written, plain] of [["060", "60"], ["0x5A0", "1440"], ["1e3", "1000"], ["60.0", "60"], ["+60", "60"], ["True", "true"]]) {
+            const file = write(`Pulumi.n${plain}.yaml`, ["config:", `  federated-access:idTokenValidityMinutes: ${written}`, ""].join("\n"));
+            assert.throws(() => stackFileConfig("deve", file), new RegExp(`federated-access:idTokenValidityMinutes: write '${written.replace("+", "\\+")}' as ${plain}, or quote it`));
+        }
+        const quoted = write("Pulumi.q.yaml", ["config:", '  federated-access:idTokenValidityMinutes: "060"', "  federated-access:logRetentionDays: 14", ""].join("\n"));
+        assert.deepStrictEqual(stackFileConfig("deve", quoted).config, { "federated-access:idTokenValidityMinutes": "060", "federated-access:logRetentionDays": "14" });
+    });
+
     it("fills in Pulumi.yaml's defaults for keys the stack does not set, and only those", () => {
         const config = applyProjectDefaults({ "federated-access:logRetentionDays": "14", "federated-access:githubRepository": "acme/infra" });
         assert.strictEqual(config["federated-access:logRetentionDays"], "14");

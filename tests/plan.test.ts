@@ -87,6 +87,17 @@ describe("plan CLI", () => {
         assert.match(ran.stderr, /\(pulumi config set --stack qa <key> <value> writes it\)$/m);
     });
 
+    it("a stack file with a number YAML readers disagree on exits 2 with one line naming the file, the key and the plain form", async () => {
+        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        const shipped = fs.readFileSync(path.join(ROOT, "Pulumi.deve.yaml"), "utf8");
+        assert.match(shipped, /federated-access:idTokenValidityMinutes: 60\n/);
+        fs.writeFileSync(path.join(dir, "Pulumi.deve.yaml"), shipped.replace("federated-access:idTokenValidityMinutes: 60\n", "federated-access:idTokenValidityMinutes: 060\n"));
+        const ran = await plan(["--stack", "deve"], dir);
+        assert.strictEqual(ran.code, 2);
+        assert.strictEqual(ran.stdout, "");
+        assert.strictEqual(ran.stderr, "plan: stack 'deve': Pulumi.deve.yaml: federated-access:idTokenValidityMinutes: write '060' as 60, or quote it: YAML readers do not agree on what '060' is, so a deployment might read another value than the plan\n");
+    });
+
     it("a tree without any stack file exits 2, saying how to restore the shipped ones", async () => {
         const ran = await plan(["--all"], dir);
         assert.strictEqual(ran.code, 2);

@@ -8,13 +8,16 @@ import * as fs from "fs";
 import * as path from "path";
 
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
+import { isScalar, parse, parseDocument } from "yaml";
 
 import { TIERS } from "../components/config/stage";
 
 export const PROJECT = "federated-access";
 export const ACCOUNT_ID = "111122223333";
 export const ROOT = path.resolve(__dirname, "..");
+
+/** A stack file the plan refuses to read, with the file and key named: a user's mistake, not a failure of the tool. */
+export class StackFileError extends Error {}
 
 const STACK_FILE = /^Pulumi\.([^.]+)\.yaml$/;
 
@@ -41,12 +44,21 @@ export function stackConfig(stack: string, root = ROOT): Record<string, string> 
 
 /**
  * The stacks of a tree in the order they deploy: development stages before production ones,
- * by name within a tier (deve, stag, prod). A stack whose tier is missing or unknown sorts last.
+ * by name within a tier (deve, stag, prod). A stack whose tier is missing or unknown, or whose
+ * file the plan refuses, sorts last.
  */
 export function stacksInDeployOrder(root = ROOT): string[] {
-    const tierOf = (stack: string) => stackConfig(stack, root)[`${projectFile(root).name}:tier`];
+    // A stack file the plan refuses sorts last here; reading it for the program names the refusal.
+    const tierOf = (stack: string) => {
+        try {
+            return stackConfig(stack, root)[`${projectFile(root).name}:tier`];
+        } catch (error) {
+            if (error instanceof StackFileError) return undefined;
+            throw error;
+        }
+    };
     const rank = (stack: string) => {
-        const index = (TIERS as readonly string[]).indexOf(tierOf(stack));
+        const index = (TIERS as readonly string[]).indexOf(tierOf(stack) ?? "");
         return index < 0 ? TIERS.length : index;
     };
     return stackNames(root).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
@@ -145,7 +157,9 @@ export function stackFileConfig(stack: string, file = path.join(ROOT, `Pulumi.${
         return { config, secretKeys };
     }
     const project = projectFile(root).name;
-    const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    const text = fs.readFileSync(file, "utf8");
+    refuseAmbiguousScalars(text, file);
+    const doc = parse(text) as { config?: Record<string, unknown> } | null;
     for (const [key, value] of Object.entries(doc?.config ?? {})) {
         const full = key.includes(":") ? key : `${project}:${key}`;
         if (value !== null && typeof value === "object" && "secure" in (value as object)) {
@@ -156,6 +170,26 @@ export function stackFileConfig(stack: string, file = path.join(ROOT, `Pulumi.${
         config[full] = engineText(value);
     }
     return { config, secretKeys };
+}
+
+/**
+ * Refuses an unquoted number or boolean of the stack file written other than as its plain text
+ * (`060`, `0x5A0`, `1e3`, `60.0`, `+60`): YAML readers disagree on such forms (a leading zero is
+ * octal in YAML 1.1, decimal in 1.2), so the value this plan reads might not be the one a
+ * deployment reads. Written plainly (`60`) or quoted, every reader takes the same value.
+ */
+function refuseAmbiguousScalars(text: string, file: string): void {
+    const config = parseDocument(text).get("config", true) as { items?: { key: unknown; value: unknown }[] } | undefined;
+    for (const item of config?.items ?? []) {
+        const value = item.value;
+        if (!isScalar(value) || value.type !== "PLAIN" || (typeof value.value !== "number" && typeof value.value !== "boolean")) continue;
+        if (value.source !== undefined && value.source !== String(value.value)) {
+            const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+            throw new StackFileError(
+                `${path.basename(file)}: ${key}: write '${value.source}' as ${String(value.value)}, or quote it: YAML readers do not agree on what '${value.source}' is, so a deployment might read another value than the plan`,
+            );
+        }
+    }
 }
 
 /**

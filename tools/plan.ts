@@ -22,7 +22,7 @@ import { stackChange, StackChange } from "../analysis/changes";
 import { ChangeApplier } from "../analysis/ciRights";
 import { isStage, SHIPPED_STAGES } from "../components/config/stage";
 import { BaseTree, checkoutBase, providerVersion } from "./baseTree";
-import { ACCOUNT_ID, isSecretInput, policiesOfRole, ProgramRun, RecordedResource, ROOT, runProgram, stackNames, stacksInDeployOrder } from "./mockRun";
+import { ACCOUNT_ID, isSecretInput, policiesOfRole, ProgramRun, RecordedResource, ROOT, runProgram, StackFileError, stackNames, stacksInDeployOrder } from "./mockRun";
 import { CliSpec, firstSentence, usageLines, UsageError } from "./usage";
 
 /** The reviewed reach of every person, one table per stack. */
@@ -392,7 +392,7 @@ export async function main(argv: string[], io: PlanIo = process, root = ROOT, en
     try {
         return await plan(chosen, io, root, progress, base);
     } catch (error) {
-        if (error instanceof StackError) {
+        if (error instanceof StackError || error instanceof StackFileError) {
             io.stderr.write(`plan: ${error.message}\n`);
             return 2;
         }
