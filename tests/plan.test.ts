@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 
 import { SHIPPED_STAGES } from "../components/config/stage";
-import { checkoutBase } from "../tools/baseTree";
+import { changedAnalysisFiles, checkoutBase } from "../tools/baseTree";
 import { main, missingStackFiles, NOT_SET, outputCell } from "../tools/plan";
 import { ROOT, stackNames, STAGES } from "./harness";
 
@@ -98,6 +98,22 @@ describe("plan CLI", () => {
         assert.strictEqual(ran.stderr, "plan: stack 'deve': Pulumi.deve.yaml: federated-access:idTokenValidityMinutes: write '060' as 60, or quote it: YAML readers do not agree on what '060' is, so a deployment might read another value than the plan\n");
     });
 
+    it("names the analysis files a change edits, added and removed ones included: the review judges with the edited analysis", () => {
+        const [before, after] = [path.join(dir, "base"), path.join(dir, "head")];
+        for (const tree of [before, after]) {
+            fs.mkdirSync(path.join(tree, "analysis"), { recursive: true });
+            fs.mkdirSync(path.join(tree, "tests", "expected"), { recursive: true });
+            fs.writeFileSync(path.join(tree, "analysis", "people.ts"), "same");
+            fs.writeFileSync(path.join(tree, "index.ts"), tree === before ? "a" : "b");
+        }
+        fs.writeFileSync(path.join(before, "analysis", "promises.ts"), "export const STALE_ADMIN_LIMIT_MINUTES = 120;");
+        fs.writeFileSync(path.join(after, "analysis", "promises.ts"), "export const STALE_ADMIN_LIMIT_MINUTES = 1500;");
+        fs.writeFileSync(path.join(before, "analysis", "gone.ts"), "x");
+        fs.writeFileSync(path.join(after, "tests", "expected", "reach.json"), "{}");
+        assert.deepStrictEqual(changedAnalysisFiles(before, after), ["analysis/gone.ts", "analysis/promises.ts", "tests/expected/reach.json"]);
+        assert.deepStrictEqual(changedAnalysisFiles(before, before), []);
+    });
+
     it("a tree without any stack file exits 2, saying how to restore the shipped ones", async () => {
         const ran = await plan(["--all"], dir);
         assert.strictEqual(ran.code, 2);
@@ -152,6 +168,7 @@ describe("plan CLI", () => {
             fs.writeFileSync(path.join(tree.root, "Pulumi.qa.yaml"), deve.replace(/githubDeployEnvironment: deve/, "githubDeployEnvironment: qa"));
             const ran = await plan(["--all", "--base", "HEAD", "--format", "json"], tree.root);
             assert.strictEqual(ran.code, 0, ran.stderr);
+            assert.deepStrictEqual(JSON.parse(ran.stdout).analysisChanged, [], "a new stack file leaves the analysis alone");
             const changes = JSON.parse(ran.stdout).changes as { stack: string; resources: { type: string; name: string; action: string }[]; dataAtRisk: string[]; access: { gained: string[]; lost: string[] }; needsAdministrator: { resource: string; calls: string[] }[] }[];
             assert.deepStrictEqual(changes.map((c) => c.stack).sort(), ["deve", "prod", "qa", "stag"]);
             const qa = changes.find((c) => c.stack === "qa")!;

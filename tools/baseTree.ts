@@ -51,3 +51,29 @@ export function providerVersion(root: string): string | undefined {
         return undefined;
     }
 }
+
+/**
+ * The files of the offline analysis (analysis/, and the reviewed reach in tests/expected/) that
+ * differ between two trees, added and removed ones included. A change review judges both trees
+ * with the working tree's analysis, so a change of the promises themselves (a bound relaxed, a
+ * capability dropped) passes its own judgement: the review names these files for a reader to check.
+ */
+export function changedAnalysisFiles(baseRoot: string, root: string): string[] {
+    const filesOf = (tree: string) => {
+        const found: string[] = [];
+        for (const dir of ["analysis", path.join("tests", "expected")]) {
+            if (!fs.existsSync(path.join(tree, dir))) continue;
+            for (const name of fs.readdirSync(path.join(tree, dir), { recursive: true }) as string[]) {
+                const file = path.join(dir, name);
+                if (fs.statSync(path.join(tree, file)).isFile()) found.push(file.split(path.sep).join("/"));
+            }
+        }
+        return found;
+    };
+    const read = (tree: string, file: string) => (fs.existsSync(path.join(tree, file)) ? fs.readFileSync(path.join(tree, file)) : undefined);
+    const all = [...new Set([...filesOf(baseRoot), ...filesOf(root)])].sort();
+    return all.filter((file) => {
+        const [before, after] = [read(baseRoot, file), read(root, file)];
+        return before === undefined || after === undefined || !before.equals(after);
+    });
+}

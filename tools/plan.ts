@@ -21,7 +21,7 @@ import { AccessReport, accessReport, columnsOf, expectationOf, formatViolation }
 import { stackChange, StackChange } from "../analysis/changes";
 import { ChangeApplier } from "../analysis/ciRights";
 import { isStage, SHIPPED_STAGES } from "../components/config/stage";
-import { BaseTree, checkoutBase, providerVersion } from "./baseTree";
+import { BaseTree, changedAnalysisFiles, checkoutBase, providerVersion } from "./baseTree";
 import { ACCOUNT_ID, isSecretInput, policiesOfRole, ProgramRun, RecordedResource, ROOT, runProgram, StackFileError, stackNames, stacksInDeployOrder } from "./mockRun";
 import { CliSpec, firstSentence, usageLines, UsageError } from "./usage";
 
@@ -412,6 +412,7 @@ async function plan(chosen: Chosen, io: PlanIo, root: string, progress: (line: s
     const asked = chosen.stacks === "all" ? [...new Set([...headStacks, ...baseStacks])] : chosen.stacks;
 
     let changes: StackChange[] | undefined;
+    let analysisChanged: string[] = [];
     if (base) {
         const baseRuns = await runAll(base.root, baseStacks, progress, ` at ${chosen.base}`);
         progress("plan: deciding who reached what before the change…");
@@ -421,6 +422,10 @@ async function plan(chosen: Chosen, io: PlanIo, root: string, progress: (line: s
             const [before, after] = [baseRuns.find((r) => r.stack === stack), runs.find((r) => r.stack === stack)];
             changes.push(await stackChange(stack, before, after, { base: before ? baseReport : undefined, head: after ? report : undefined }, applierOf(before, after)));
         }
+        analysisChanged = changedAnalysisFiles(base.root, root);
+        if (analysisChanged.length > 0) {
+            io.stderr.write(`plan: this change edits the analysis that judges it (${analysisChanged.join(", ")}): its verdicts are the edited analysis's; review those files' diff\n`);
+        }
         const [was, is] = [providerVersion(base.root), providerVersion(root)];
         if (was !== is) io.stderr.write(`plan: @pulumi/aws ${was ?? "(none)"} at the base, ${is ?? "(none)"} here: both were run with ${is}; read the provider's release notes for what its upgrade changes\n`);
     }
@@ -428,10 +433,14 @@ async function plan(chosen: Chosen, io: PlanIo, root: string, progress: (line: s
     const plans = runs.filter((r) => asked.includes(r.stack)).map(planOf);
     if (chosen.format === "json") {
         const rendered = JSON.parse(render(plans, report, "json")) as Record<string, unknown>;
-        io.stdout.write(`${JSON.stringify(changes ? { base: { ref: chosen.base, commit: base?.commit }, changes, ...rendered } : rendered, null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify(changes ? { base: { ref: chosen.base, commit: base?.commit }, analysisChanged, changes, ...rendered } : rendered, null, 2)}\n`);
     } else if (changes) {
         const md = chosen.format === "markdown";
         const lines = renderChanges(changes, md, `${chosen.base} (${base?.commit.slice(0, 12)})`);
+        if (analysisChanged.length > 0) {
+            const note = "The analysis that judges this change is edited by it, so the verdicts below are the edited analysis's: review these files' diff";
+            lines.splice(2, 0, md ? `**${note}:** ${analysisChanged.map((f) => `\`${f}\``).join(", ")}` : `  ${note}: ${analysisChanged.join(", ")}`, "");
+        }
         for (const stack of asked.filter((s) => headStacks.includes(s))) {
             const broken = report.violations.filter((v) => v.column.startsWith(`${stack}: `) || !v.column.includes(": "));
             lines.push(md ? `Broken promises in \`${stack}\` after the change: ${broken.length}` : `Broken promises in ${stack} after the change: ${broken.length}`);
