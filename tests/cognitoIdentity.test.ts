@@ -5,11 +5,11 @@
  */
 import * as assert from "assert";
 import * as http from "http";
-import https = require("https");
 import { AddressInfo } from "net";
 
 import { CognitoIdentityError, createCognitoIdentitySender } from "../lambdas/cognitoIdentity";
 import { classifyAwsError } from "../lambdas/http";
+import { withUnansweredLookup } from "./support/unansweredLookup";
 
 const REGION = "eu-west-1";
 const LOGINS = { [`cognito-idp.${REGION}.amazonaws.com/${REGION}_pool`]: "header.payload.signature" };
@@ -157,21 +157,12 @@ describe("Cognito Identity sender of the read-file handler (JSON 1.1 POSTs)", ()
 
     it("gives up on a connection not established within connectionTimeoutMs, on each of its two attempts", async () => {
         // The name lookup never answers, so the connection stays pending: only connectionTimeoutMs ends it.
-        const original = https.request;
-        let attempts = 0;
-        (https as { request: unknown }).request = (options: https.RequestOptions, callback: never) => {
-            attempts++;
-            return original({ ...options, lookup: () => undefined }, callback);
-        };
-        const started = Date.now();
-        try {
-            const sender = createCognitoIdentitySender({ region: REGION, endpoint: "https://cognito-identity.test", connectionTimeoutMs: 100 });
-            await assert.rejects(sender.getId({ IdentityPoolId: "p", Logins: LOGINS }), (error: Error) => error.name === "TimeoutError" && /within the configured timeout of 100 ms/.test(error.message));
-        } finally {
-            (https as { request: unknown }).request = original;
-        }
+        const { attempts, ms } = await withUnansweredLookup(async () => {
+        const sender = createCognitoIdentitySender({ region: REGION, endpoint: "https://cognito-identity.test", connectionTimeoutMs: 100 });
+        await assert.rejects(sender.getId({ IdentityPoolId: "p", Logins: LOGINS }), (error: Error) => error.name === "TimeoutError" && /within the configured timeout of 100 ms/.test(error.message));
+        });
         assert.strictEqual(attempts, 2);
-        assert.ok(Date.now() - started < 1500, `${Date.now() - started} ms`);
+        assert.ok(ms < 1500, `${ms} ms`);
     });
 
     it("sends to the path of an endpoint that has one", async () => {

@@ -17,6 +17,7 @@ import { AddressInfo } from "net";
 
 import { classifyAwsError } from "../lambdas/http";
 import { createS3Reader, S3Error, S3ReaderOptions } from "../lambdas/s3Reader";
+import { withUnansweredLookup } from "./support/unansweredLookup";
 
 const REGION = "eu-west-1";
 const BUCKET = "user-files-reader";
@@ -286,21 +287,12 @@ describe("S3 reader of the read-file handler (signed GETs)", () => {
 
     it("gives up on a connection not established within connectionTimeoutMs, on each of its two attempts", async () => {
         // The name lookup never answers, so the connection stays pending: only connectionTimeoutMs ends it.
-        const original = https.request;
-        let attempts = 0;
-        (https as { request: unknown }).request = (options: https.RequestOptions, callback: never) => {
-            attempts++;
-            return original({ ...options, lookup: () => undefined }, callback);
-        };
-        const started = Date.now();
-        try {
-            const reader = createS3Reader({ region: REGION, credentials: CREDENTIALS, endpoint: "https://s3.test", connectionTimeoutMs: 100 });
-            await assert.rejects(reader.getObject(BUCKET, KEY, 1024), (error: Error) => error.name === "TimeoutError" && /within the configured timeout of 100 ms/.test(error.message));
-        } finally {
-            (https as { request: unknown }).request = original;
-        }
+        const { attempts, ms } = await withUnansweredLookup(async () => {
+        const reader = createS3Reader({ region: REGION, credentials: CREDENTIALS, endpoint: "https://s3.test", connectionTimeoutMs: 100 });
+        await assert.rejects(reader.getObject(BUCKET, KEY, 1024), (error: Error) => error.name === "TimeoutError" && /within the configured timeout of 100 ms/.test(error.message));
+        });
         assert.strictEqual(attempts, 2);
-        assert.ok(Date.now() - started < 1500, `${Date.now() - started} ms`);
+        assert.ok(ms < 1500, `${ms} ms`);
     });
 
     it("escapes the characters of a key that encodeURIComponent leaves (!'()*) as SigV4 and S3 expect", async () => {
