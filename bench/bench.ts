@@ -242,7 +242,7 @@ type ColdFigures = { wall: number[]; load: number[]; first: number[] };
 type Baseline = "bare" | "harness";
 /**
  * An archive whose handler answers at once: a process started by the same harness (its loopback
- * JWKS preload loads `http` and `https`, as Lambda's runtime client has loaded `http`) costs this
+ * JWKS preload loads `http` and `https`) costs this
  * much before the function's own code does anything.
  */
 const EMPTY_HANDLER = new Map([["__index.js", "exports.handler = async () => ({ statusCode: 200, body: '' });\n"]]);

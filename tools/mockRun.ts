@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 import * as pulumi from "@pulumi/pulumi";
-import { isScalar, parse, parseDocument } from "yaml";
+import { Document, isScalar, parse, parseDocument } from "yaml";
 
 import { TIERS } from "../components/config/stage";
 
@@ -157,9 +157,9 @@ export function stackFileConfig(stack: string, file = path.join(ROOT, `Pulumi.${
         return { config, secretKeys };
     }
     const project = projectFile(root).name;
-    const text = fs.readFileSync(file, "utf8");
-    refuseAmbiguousScalars(text, file);
-    const doc = parse(text) as { config?: Record<string, unknown> } | null;
+    const document = parseDocument(fs.readFileSync(file, "utf8"));
+    refuseAmbiguousScalars(document, file);
+    const doc = document.toJS() as { config?: Record<string, unknown> } | null;
     for (const [key, value] of Object.entries(doc?.config ?? {})) {
         const full = key.includes(":") ? key : `${project}:${key}`;
         if (value !== null && typeof value === "object" && "secure" in (value as object)) {
@@ -178,8 +178,8 @@ export function stackFileConfig(stack: string, file = path.join(ROOT, `Pulumi.${
  * octal in YAML 1.1, decimal in 1.2), so the value this plan reads might not be the one a
  * deployment reads. Written plainly (`60`) or quoted, every reader takes the same value.
  */
-function refuseAmbiguousScalars(text: string, file: string): void {
-    const config = parseDocument(text).get("config", true) as { items?: { key: unknown; value: unknown }[] } | undefined;
+function refuseAmbiguousScalars(document: Document, file: string): void {
+    const config = document.get("config", true) as { items?: { key: unknown; value: unknown }[] } | undefined;
     for (const item of config?.items ?? []) {
         const value = item.value;
         if (!isScalar(value) || value.type !== "PLAIN" || (typeof value.value !== "number" && typeof value.value !== "boolean")) continue;

@@ -46,7 +46,7 @@ export const SELF_WRITABLE_ATTRIBUTES = ["locale", "zoneinfo"] as const;
 export const IDENTIFYING_ATTRIBUTES = ["email", "email_verified", "phone_number", "phone_number_verified", "preferred_username", "sub", "name", "given_name", "family_name", "nickname"] as const;
 
 /** A token lifetime Cognito accepts for IdTokens and access tokens: 5 minutes to a day; 60 when not given. */
-function tokenMinutes(component: string, field: string, value: number | undefined): number {
+function checkTokenMinutes(component: string, field: string, value: number | undefined): number {
     const minutes = value ?? 60;
     if (!Number.isInteger(minutes) || minutes < 5 || minutes > 1440) {
         throw new Error(`UserDirectory '${component}': ${field} must be an integer from 5 to 1440, got '${minutes}'`);
@@ -101,8 +101,8 @@ export class UserDirectory extends pulumi.ComponentResource {
         if (mfa !== "OPTIONAL" && mfa !== "ON") {
             throw new Error(`UserDirectory '${name}': mfa must be OPTIONAL or ON, got '${mfa}'`);
         }
-        const idTokenValidityMinutes = tokenMinutes(name, "idTokenValidityMinutes", args.idTokenValidityMinutes);
-        const accessTokenValidityMinutes = tokenMinutes(name, "accessTokenValidityMinutes", args.accessTokenValidityMinutes);
+        const idTokenValidityMinutes = checkTokenMinutes(name, "idTokenValidityMinutes", args.idTokenValidityMinutes);
+        const accessTokenValidityMinutes = checkTokenMinutes(name, "accessTokenValidityMinutes", args.accessTokenValidityMinutes);
         const protect = args.protect ?? false;
 
         this.userPool = new aws.cognito.UserPool(
