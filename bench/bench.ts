@@ -15,11 +15,10 @@
 // This machine runs Node 20; the functions run on nodejs22.x. The SDK's notice about Node 20 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
-import { execFile, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { promisify } from "util";
 
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
@@ -32,14 +31,13 @@ import { createReadFileHandler } from "../lambdas/readFile";
 import { READ_FILE_PACKAGES, readFileCallbackFactory } from "../lambdas/readFileFunction";
 import { createS3Reader } from "../lambdas/s3Reader";
 import { FakeAws, identityIdFor, startFakeAws } from "../tests/support/fakeAws";
-import { archiveFiles, CallbackCode, invokeInFreshProcess, layOut } from "../tests/support/freshProcess";
+import { archiveFiles, bareNode, CallbackCode, invokeInFreshProcess, layOut } from "../tests/support/freshProcess";
 import { CLIENT_ID, idToken, makeSigningKey, PROVIDER_NAME, REGION, USER_POOL_ID } from "../tests/support/tokens";
 import { parseBenchArgs } from "./args";
 import { createArticleFlowHandler } from "./articleFlow";
 
 /** The project root, where package.json and node_modules are. */
 const ROOT = path.resolve(__dirname, "..");
-const run = promisify(execFile);
 const BUCKET = "bench-user-files";
 const PREFIX = "cognito-test";
 const IDENTITY_POOL_ID = `${REGION}:00000000-1111-4222-8333-444444444444`;
@@ -134,12 +132,6 @@ function zipSize(files: Map<string, string | Buffer>): Promise<number> {
         zip.outputStream.on("end", () => resolve(size));
         zip.outputStream.on("error", reject);
     });
-}
-
-async function bareNode(): Promise<number> {
-    const started = process.hrtime.bigint();
-    await run(process.execPath, ["-e", "0"]);
-    return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
 async function throughput(handler: (event: object) => Promise<{ statusCode: number }>, event: object, seconds: number) {
@@ -238,8 +230,14 @@ async function callsPerRequest(world: BenchWorld, print: Print) {
 }
 
 type ColdFigures = { wall: number[]; load: number[]; first: number[] };
-/** Baselines of the cold starts: bare Node, and the same harness process with a handler that does nothing. */
-type Baseline = "bare" | "harness";
+/**
+ * Baselines of the cold starts, each in the environment the function's process gets: bare Node;
+ * Node loading the built-ins any function that checks a token and calls AWS over HTTPS needs;
+ * and the same harness process with a handler that does nothing.
+ */
+type Baseline = "bare" | "builtins" | "harness";
+const BASELINES: Baseline[] = ["bare", "builtins", "harness"];
+const BUILTINS_SCRIPT = "require('http'); require('https'); require('crypto')";
 /**
  * An archive whose handler answers at once: a process started by the same harness (its loopback
  * JWKS preload loads `http` and `https`) costs this
@@ -265,11 +263,12 @@ async function measureProcesses(world: BenchWorld, archives: Map<Packaging, Map<
             warmSeconds,
         });
     const cold = new Map<Packaging | Baseline, ColdFigures>(
-        [...PACKAGINGS, "bare" as const, "harness" as const].map((variant) => [variant, { wall: [], load: [], first: [] }]),
+        [...PACKAGINGS, ...BASELINES].map((variant) => [variant, { wall: [], load: [], first: [] }]),
     );
     try {
         for (let i = 0; i < options.runs; i++) {
-            cold.get("bare")!.wall.push(await bareNode());
+            cold.get("bare")!.wall.push((await bareNode()).wallMs);
+            cold.get("builtins")!.wall.push((await bareNode(BUILTINS_SCRIPT)).wallMs);
             cold.get("harness")!.wall.push((await invoke("harness")).wallMs);
             for (const packaging of PACKAGINGS) {
                 const result = await invoke(packaging);
@@ -301,12 +300,12 @@ function printProcesses(print: Print, figures: Awaited<ReturnType<typeof measure
     print(`Cold start of read-file: new Node process, load the archive, serve the first request (${options.runs} runs; ms)`);
     const row = (name: string, cells: string[]) => `  ${name.padEnd(35)}${cells.map((c, i) => c.padStart(i === 8 ? 11 : 9)).join("")}`;
     print(row("", ["median", "min", "max", "x bare", "load", "1st req", "warm/s", "CPU/req", "zip"]));
-    const baselineNames: Record<Baseline, string> = { bare: "bare node -e 0", harness: "harness, a handler doing nothing" };
-    for (const variant of [...PACKAGINGS, "bare" as const, "harness" as const]) {
+    const baselineNames: Record<Baseline, string> = { bare: "bare node -e 0", builtins: "node loading http, https, crypto", harness: "harness, a handler doing nothing" };
+    for (const variant of [...PACKAGINGS, ...BASELINES]) {
         const { wall, load, first } = cold.get(variant)!;
-        const name = variant === "bare" || variant === "harness" ? baselineNames[variant] : variant.name;
+        const name = typeof variant === "string" ? baselineNames[variant] : variant.name;
         const cells = [median(wall).toFixed(0), Math.min(...wall).toFixed(0), Math.max(...wall).toFixed(0), (median(wall) / bare).toFixed(2)];
-        if (variant !== "bare" && variant !== "harness") {
+        if (typeof variant !== "string") {
             const { rate, cpu } = warm.get(variant)!;
             cells.push(median(load).toFixed(1), median(first).toFixed(1), median(rate).toFixed(0), median(cpu).toFixed(2), kb(sizes.get(variant)!));
         }
@@ -314,6 +313,9 @@ function printProcesses(print: Print, figures: Awaited<ReturnType<typeof measure
     }
     print("  load: require of __index.js; 1st req: the first request, its four round trips to the loopback AWS included;");
     print("  harness: the same process with an archive whose handler answers at once (the part of each row that is not the function's)");
+    const added = median(cold.get(PACKAGINGS[0])!.wall) - median(cold.get("harness")!.wall);
+    print(`  ${PACKAGINGS[0].name}: ${added.toFixed(0)} ms more than the harness`);
+    print("  every process runs with PATH and the function's variables only: inherited ones (NODE_EXTRA_CA_CERTS, NODE_OPTIONS) change what a start costs");
     print(`  warm/s, CPU/req: then the same request again for ${options.seconds} s, median of ${WARM_ROUNDS} processes (req/s; CPU ms per request)`);
 }
 

@@ -1,13 +1,18 @@
 /**
  * The command line of the handler benchmark (`npm run bench`): help, defaults, and one-line
- * usage errors with exit status 2. Its figures are never asserted.
+ * usage errors with exit status 2; and the baseline its cold starts are compared with, started
+ * in the environment the function's processes get. Its figures are never asserted.
  */
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 
 import { parseBenchArgs } from "../bench/args";
 import { ROOT } from "./harness";
+import { startFakeAws } from "./support/fakeAws";
+import { bareNode, invokeInFreshProcess, layOut } from "./support/freshProcess";
+import { REGION } from "./support/tokens";
 
 describe("npm run bench: arguments", () => {
     it("defaults to 15 cold starts and 3-second throughput runs", () => {
@@ -51,5 +56,42 @@ describe("npm run bench: arguments", () => {
         assert.strictEqual(result.status, 2, result.stderr);
         assert.strictEqual(result.stdout, "");
         assert.match(result.stderr, /^bench: Unknown option '--fast'.*\(usage: npm run bench -- .*\)\n$/);
+    });
+});
+
+describe("npm run bench: the processes it times", () => {
+    // Variables that make every Node start slower; a build machine may set them for its own tools.
+    const costly = { NODE_EXTRA_CA_CERTS: path.join(ROOT, "package.json"), NODE_OPTIONS: "--no-warnings" };
+    const saved = new Map(Object.keys(costly).map((name) => [name, process.env[name]]));
+    before(() => Object.assign(process.env, costly));
+    after(() => {
+        for (const [name, value] of saved) {
+            if (value === undefined) delete process.env[name];
+            else process.env[name] = value;
+        }
+    });
+    const printEnv = "process.stdout.write(JSON.stringify(process.env))";
+
+    it("starts bare Node without this process's variables, PATH aside", async () => {
+        const env = JSON.parse((await bareNode(printEnv)).stdout) as Record<string, string>;
+        for (const name of Object.keys(costly)) assert.strictEqual(env[name], undefined, name);
+        assert.strictEqual(env.PATH, process.env.PATH);
+    });
+
+    it("starts a handler's process without them either, so bare Node is a baseline for it", async () => {
+        const fake = await startFakeAws({ jwks: { keys: [] }, region: REGION, bucket: "unused", prefix: "unused" });
+        const dir = layOut(new Map([["__index.js", `exports.handler = async () => ({ statusCode: 200, body: JSON.stringify(process.env) });\n`]]));
+        try {
+            const [response] = (await invokeInFreshProcess({ archiveDir: dir, fake, bucket: "unused", prefix: "unused", events: [{}] })).responses;
+            const env = JSON.parse(response.body) as Record<string, string>;
+            for (const name of Object.keys(costly)) assert.strictEqual(env[name], undefined, name);
+            assert.strictEqual(env.PATH, process.env.PATH);
+            // Bare Node gets every variable the handler's process gets but the function's configuration.
+            const bare = JSON.parse((await bareNode(printEnv)).stdout) as Record<string, string>;
+            for (const name of Object.keys(bare)) assert.strictEqual(bare[name], env[name], name);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+            await fake.close();
+        }
     });
 });
