@@ -20,11 +20,10 @@
  *   followed by the file's public URL at the full commit it was read at
  *   (`https://github.com/hashicorp/terraform-provider-aws/blob/<commit>/internal/service/<file>`,
  *   built by `tf()` from PROVIDER_FILES). Documentation sources are public URLs too: AWS
- *   documentation pages, and `@pulumi/aws` 7.48.0's own files on unpkg. No line anchors: the
- *   files were read through a search index that gives character offsets, not lines. The cited
- *   commits are not one tag (see PROVIDER_VERSION_EVIDENCE): each is the commit at which the
- *   file was read. Where the calls were first read from a stored version of the file whose
- *   commit the index does not reveal, the entry is either re-checked at the cited commit
+ *   documentation pages, and `@pulumi/aws` 7.48.0's own files on unpkg. Sources carry no line
+ *   anchors. The cited commits are not one tag (see PROVIDER_VERSION_EVIDENCE): each is the
+ *   commit at which the file was read. Where the calls were first read from a version of the
+ *   file whose commit is not known, the entry is either re-checked at the cited commit
  *   (PROVIDER_FILES version "rechecked", function names as at that commit) or marked "read from
  *   another stored version of this file" (see GAPS). tests/providerActions.test.ts fails if a
  *   source is not such a URL.
@@ -66,20 +65,21 @@ export interface ProviderCalls {
 }
 
 /**
- * Terraform AWS provider version the calls were read from. Not pinned to a tag; see
- * PROVIDER_VERSION_EVIDENCE.
+ * Terraform AWS provider version that `@pulumi/aws` 7.48.0 bridges, as far as it is known: not
+ * pinned to a tag; see PROVIDER_VERSION_EVIDENCE. analysis/replacements.ts states the same bound.
  */
 export const PROVIDER_VERSION =
-    "hashicorp/terraform-provider-aws v6.x, >= v6.51 and released by ~Sep 2026 (upstream of @pulumi/aws 7.48.0; exact tag not pinned)";
+    "hashicorp/terraform-provider-aws v6.63.0 or later, released by ~Sep 2026 (upstream of @pulumi/aws 7.48.0; exact tag not pinned)";
 
 export const PROVIDER_VERSION_EVIDENCE: readonly string[] = [
     "node_modules/@pulumi/aws/package.json: version 7.48.0; the SDK ships no upstream version (no go.mod, README names none).",
-    "pulumi/pulumi-aws and hashicorp/terraform-provider-aws could not be fetched (snapshots exceed the 500 MB fetch limit), so the `upstream` submodule commit of tag v7.48.0 could not be read.",
+    "The `upstream` submodule commit of pulumi/pulumi-aws tag v7.48.0, which would name the exact terraform-provider-aws commit, was not read.",
+    "pulumi-aws v7.45.0, older than 7.48.0, already bridged terraform-provider-aws v6.63.0 (its release notes, https://github.com/pulumi/pulumi-aws/releases/tag/v7.45.0, as analysis/replacements.ts cites them), so 7.48.0 bridges v6.63.0 or later.",
     "pulumi-aws PR #6392 upgraded upstream to v6.46.0 (2026-05-22) and PR #6417 to v6.48.0 (2026-06-04); a later pulumi-aws release note cites upstream v6.51.0: 7.48 is newer than these.",
     "Pulumi registry: AWS v7.46.0 published 2026-09-10, v7.51.1 2026-10-16, v7.55.0 2026-11-13; 7.48.0 lies between 7.46.0 and 7.51.1 (Sep-Oct 2026).",
     "7.48.0 contains aws.lambdamicrovms Image and Microvm (upstream PRs #48950, merged ~2026-08-14, and #48984, after 2026-08-27) but not getImageVersion (present in 7.51.1).",
     "7.48.0 s3/bucket.d.ts documents ABAC tagging through S3 Control TagResource/UntagResource/ListTagsForResource (upstream v6.23.0, PR #45251) and `bucketNamespace`.",
-    "Source files were read one by one from a search index of public GitHub files, whose stored versions are a mix of commits; each file is cited at the commit the index returned with its text (PROVIDER_FILES). Recent versions were chosen (AWS SDK for Go v2, `any`, internal/retry, 2026 features such as lambda durable_config/tenancy, s3 SSE blocked_encryption_types, PAB skip_destroy). Files known to be older are flagged in GAPS.",
+    "Source files were read one by one, at a mix of commits; each file is cited at the commit it was read at (PROVIDER_FILES). Recent versions were chosen (AWS SDK for Go v2, `any`, internal/retry, 2026 features such as lambda durable_config/tenancy, s3 SSE blocked_encryption_types, PAB skip_destroy). Files known to be older are flagged in GAPS.",
 ];
 
 const S3_BUCKET = "arn:aws:s3:::${bucket}";
@@ -113,8 +113,8 @@ interface ProviderFile {
     /**
      * "read": the calls were read from the file at this commit.
      * "rechecked": read from another version first, then checked again at this commit (function names as at this commit).
-     * "other": the calls were read from another stored version of the file, whose commit could not be established;
-     *   this commit is the version the index returns for the path, and its code may differ (see GAPS).
+     * "other": the calls were read from another version of the file, whose commit could not be established;
+     *   this commit is a version of the same path, and its code may differ (see GAPS).
      */
     readonly version: "read" | "rechecked" | "other";
 }
@@ -122,8 +122,8 @@ interface ProviderFile {
 const TF_REPO = "https://github.com/hashicorp/terraform-provider-aws/blob";
 
 /**
- * Every terraform-provider-aws file cited, by path under `internal/`. Commits are the ones the
- * search index returned with the file's text; the same commits are cited by analysis/replacements.ts.
+ * Every terraform-provider-aws file cited, by path under `internal/`, at the commit it was read
+ * at; the same commits are cited by analysis/replacements.ts.
  */
 export const PROVIDER_FILES: Readonly<Record<string, ProviderFile>> = {
     "provider/sdkv2/tags_interceptor.go": { commit: "2c53338d0ee302f0b27030251ca3abdcb2ef75d1", version: "read" },
@@ -490,7 +490,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
         ],
         notes: [
             "In @pulumi/aws v7 `aws.s3.Bucket` (token aws:s3/bucket:Bucket) is aws_s3_bucket; v7 renamed BucketV2 to Bucket (the `…V2` classes remain as deprecated aliases of the same TF resources).",
-            "The bucket.go version read (another stored version than the cited commit; see GAPS) predates v6.23 ABAC tagging (no tags in CreateBucket, tags via GetBucketTagging/PutBucketTagging). The S3 Control tagging calls are taken from the provider's documentation shipped in 7.48.0; the post-v6.23 Go code was not found in the index.",
+            "The bucket.go version read (another stored version than the cited commit; see GAPS) predates v6.23 ABAC tagging (no tags in CreateBucket, tags via GetBucketTagging/PutBucketTagging). The S3 Control tagging calls are taken from the provider's documentation shipped in 7.48.0; the post-v6.23 Go code was not read.",
             "Update: resourceBucketUpdate (same bucket.go version) only calls Put*/Delete* APIs for changed deprecated in-bucket arguments (acl, cors_rule, website, versioning, logging, lifecycle_rule, replication_configuration, server_side_encryption_configuration, object_lock_configuration, acceleration_status, request_payer, policy); this program sets none of them, so a bucket update makes only tag calls (and Read).",
             "s3:GetBucketLocation is not called by this Read: the bucket region comes from HeadBucket (manager.GetBucketRegion).",
         ],
@@ -889,7 +889,7 @@ export const PROVIDER_CALLS: Readonly<Record<string, ProviderCalls>> = {
         ],
         delete: [{ action: "iam:DeleteRolePolicy", resource: ROLE, source: tf("iam/role_policy.go", "resourceRolePolicyDelete") }],
         tag: [],
-        notes: ["Authorized on the role's ARN. The role_policy.go version cited is an older (AWS SDK v1-era) one; the call set matches a newer stored version of the file seen in the search index, whose commit could not be established."],
+        notes: ["Authorized on the role's ARN. The role_policy.go version cited is an older (AWS SDK v1-era) one; the call set matches a newer version of the file, whose commit could not be established."],
     },
 
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
@@ -1612,9 +1612,9 @@ export const SERVICE_SIDE_REQUIREMENTS: readonly Call[] = [
 
 /** What could not be established from the source, or was read at an uncertain version. */
 export const GAPS: readonly string[] = [
-    "Exact upstream version not pinned (pulumi-aws and terraform-provider-aws snapshots too large to fetch; @pulumi/aws SDK carries no upstream version). Bracket: >= v6.51, released by ~Sep 2026.",
-    "Files were read at whatever versions the search index stores, not one tag; each is cited at its own full commit (PROVIDER_FILES), without line anchors (the index gives character offsets only). Which commit of terraform-provider-aws @pulumi/aws 7.48.0 bridges was not verified, so none of these commits is known to be that release.",
-    "Calls read from a stored file version whose commit the index does not reveal (it returns an id, not a commit, for versions found by text search) are cited at the version the index returns for the file's path (whose commit it gives) and marked 'read from another stored version of this file': aws_s3_bucket (bucket.go, tags.go, delete.go), aws_s3_bucket_ownership_controls, aws_s3_bucket_server_side_encryption_configuration, aws_s3_bucket_versioning, aws_s3_bucket_lifecycle_configuration, aws_apigatewayv2_route, aws_apigatewayv2_stage create, aws_apigatewayv2_integration read, aws_cloudtrail create, and aws-sdk-go-base's GetAwsAccountIDAndPartition. The code at those URLs may differ from what was read (for aws_s3_bucket_ownership_controls, the cited commit has no findOwnershipControls wait).",
+    "Exact upstream version not pinned (the `upstream` submodule commit of pulumi-aws v7.48.0 was not read; the @pulumi/aws SDK carries no upstream version). Bracket: v6.63.0 or later, released by ~Sep 2026.",
+    "Files were read at a mix of versions, not one tag; each is cited at its own full commit (PROVIDER_FILES), without line anchors. Which commit of terraform-provider-aws @pulumi/aws 7.48.0 bridges was not verified, so none of these commits is known to be that release.",
+    "Calls read from a version of a file whose commit is not known are cited at a known commit of the same path and marked 'read from another stored version of this file': aws_s3_bucket (bucket.go, tags.go, delete.go), aws_s3_bucket_ownership_controls, aws_s3_bucket_server_side_encryption_configuration, aws_s3_bucket_versioning, aws_s3_bucket_lifecycle_configuration, aws_apigatewayv2_route, aws_apigatewayv2_stage create, aws_apigatewayv2_integration read, aws_cloudtrail create, and aws-sdk-go-base's GetAwsAccountIDAndPartition. The code at those URLs may differ from what was read (for aws_s3_bucket_ownership_controls, the cited commit has no findOwnershipControls wait).",
     "Re-checked at the cited (older, AWS SDK v1-era) commit, with function names as there: aws_iam_role (role.go; GetRole is in FindRoleByName/waitRoleARNIsNotUniqueID, defined outside role.go there and not read), aws_iam_role_policy_attachment, aws_cognito_identity_pool, aws_cognito_identity_pool_roles_attachment; and aws_s3_bucket_policy (SDK v2). The call sets match the newer versions first read.",
     "aws_s3_bucket: the post-v6.23 bucket.go/tags.go (S3 Control ABAC tagging with fallback) was not found; the s3:TagResource/UntagResource/ListTagsForResource entries rest on the provider's documentation in bucket.d.ts, and the exact fallback trigger (AccessDenied vs other errors) is unknown.",
     "aws_s3_bucket read list comes from a v6-era pre-6.23 bucket.go; a later version could add or drop Get* calls (not verified).",

@@ -1,9 +1,10 @@
 /**
  * Every source analysis/providerActions.ts cites is one a reader can open: a public URL at a
- * full commit (provider source) or a public documentation URL, never an id of a private search
- * index.
+ * full commit (provider source) or a public documentation URL; and no file of the repository
+ * cites an id of a private search index.
  */
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -48,7 +49,14 @@ describe("providerActions sources", () => {
         assert.deepStrictEqual(bad, []);
     });
 
-    it("never cite an id of a private search index", () => {
+    it("never cite an id of a private search index, in any file of the repository", () => {
+        const root = path.join(__dirname, "..");
+        const files = execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" }).split("\0").filter(Boolean);
+        assert.ok(files.includes("analysis/providerActions.ts"), "git ls-files lists the repository's files");
+        const citing = files
+            .filter((file) => file !== "tests/providerActions.test.ts" && fs.existsSync(path.join(root, file)))
+            .filter((file) => /\[(find_string )?idx\b|\bidx \d|search index/i.test(fs.readFileSync(path.join(root, file), "utf8")));
+        assert.deepStrictEqual(citing, []);
         const text = fs.readFileSync(path.join(__dirname, "..", "analysis", "providerActions.ts"), "utf8");
         assert.ok(!/\[(find_string )?idx\b/.test(text), "an `[idx …]` citation is back in analysis/providerActions.ts");
         assert.ok(!/\bidx \d/.test(text), "a search-index id is back in analysis/providerActions.ts");
