@@ -63,8 +63,9 @@ describe("component argument validation", () => {
         assert.deepStrictEqual(Object.keys(federation.roles), ["editors", "readers"]);
     });
 
-    it("every optional field of a component's arguments documents its default (@default)", () => {
+    it("every field of a component's arguments is documented, and every optional one documents its default (@default)", () => {
         const missing: string[] = [];
+        const undocumented: string[] = [];
         const checked: string[] = [];
         const files = (fs.readdirSync(path.join(ROOT, "components"), { recursive: true }) as string[]).filter((f) => f.endsWith(".ts"));
         for (const file of files) {
@@ -73,13 +74,15 @@ describe("component argument validation", () => {
                 if (!ts.isInterfaceDeclaration(node) || !/Args$/.test(node.name.text)) return;
                 checked.push(node.name.text);
                 for (const member of node.members) {
-                    if (!ts.isPropertySignature(member) || !member.questionToken) continue;
+                    if (!ts.isPropertySignature(member)) continue;
                     const doc = ts.getJSDocCommentsAndTags(member).map((d) => d.getText()).join("\n");
-                    if (!/@default/.test(doc)) missing.push(`${file}: ${node.name.text}.${member.name.getText()}`);
+                    if (!doc) undocumented.push(`${file}: ${node.name.text}.${member.name.getText()}`);
+                    if (member.questionToken && !/@default/.test(doc)) missing.push(`${file}: ${node.name.text}.${member.name.getText()}`);
                 }
             });
         }
         assert.deepStrictEqual(missing, []);
+        assert.deepStrictEqual(undocumented, []);
         // Every component's arguments were read, wherever in components/ its file lives.
         for (const args of ["UserDirectoryArgs", "IdentityFederationArgs", "HttpApiArgs", "HandlerFunctionArgs", "PrivateBucketArgs", "AuditTrailArgs", "GitHubCiRolesArgs", "StageBoundaryArgs"]) {
             assert.ok(checked.includes(args), `${args} was not found under components/`);

@@ -155,7 +155,9 @@ describe("HttpApi component", () => {
         const executionArn = await promiseOf(api.executionArn);
         assert.strictEqual(arn, `${executionArn}/*/GET/users/*/files`);
         const role = new StageAccessRole("t-role", { stage: "deve", tier: "development", callerAccountId: "210987654321", callerRoles: { development: "D", production: "P" } }).role;
-        assert.throws(() => api.grantInvoke("t", role, ["GET /missing"]), /no route 'GET \/missing' \(routes: GET \/users\/\{id\}\/files\)/);
+        assert.throws(() => api.routeArn("GET /missing"), /no route 'GET \/missing' \(routes: GET \/users\/\{id\}\/files\)/);
+        // A grant names routes addRoute returned; a key, from an untyped caller, is refused.
+        assert.throws(() => api.grantInvoke("t", role, ["GET /users/{id}/files"] as never), /grantInvoke 't' takes the routes addRoute returned, got 'GET \/users\/\{id\}\/files'/);
         assert.throws(() => api.grantInvoke("t", role, []), /needs at least one route/);
     });
 
@@ -169,6 +171,23 @@ describe("HttpApi component", () => {
         const other = new HttpApi("t-api7");
         const foreign = other.addRoute({ routeKey: "GET /b", handler: fn });
         assert.throws(() => api.grantInvoke("t7", role, [foreign]), /HttpApi 't-api6': grantInvoke 't7' was given route 'GET \/b' of another API/);
+    });
+
+    it("refuses a second grant to the same role, which would overwrite the first one's inline policy", async () => {
+        const api = new HttpApi("t-api8");
+        const first = api.addRoute({ routeKey: "GET /c", handler: fn });
+        const second = api.addRoute({ routeKey: "GET /d", handler: fn });
+        const role = new StageAccessRole("t-role8", { stage: "deve", tier: "development", callerAccountId: "210987654321", callerRoles: { development: "D", production: "P" } }).role;
+        const other = new StageAccessRole("t-role9", { stage: "deve", tier: "development", callerAccountId: "210987654321", callerRoles: { development: "D", production: "P" } }).role;
+        const granted = api.grantInvoke("t8", role, [first]);
+        assert.strictEqual(await promiseOf(granted.name), "invoke-t-api8");
+        assert.throws(
+            () => api.grantInvoke("t8-more", role, [second]),
+            /grantInvoke 't8-more' names a role that grant 't8' already covers; both would write its inline policy 'invoke-t-api8'/,
+        );
+        // Another role may be granted; one call may name several routes.
+        const both = JSON.parse(await promiseOf(api.grantInvoke("t9", other, [first, second]).policy));
+        assert.deepStrictEqual([both.Statement[0].Resource].flat(), [await promiseOf(api.routeArn("GET /c")), await promiseOf(api.routeArn("GET /d"))]);
     });
 
     it("refuses bad throttling and retention", () => {

@@ -11,6 +11,7 @@ export type RouteAuthorization = "AWS_IAM";
 export interface RouteArgs {
     /** e.g. `GET /read-file`, `GET /users/{id}` */
     readonly routeKey: string;
+    /** The function that serves the route, through a Lambda proxy integration (payload 2.0). */
     readonly handler: HandlerFunction;
     /** Must be `AWS_IAM`; anything else is refused. @default "AWS_IAM" */
     readonly authorization?: RouteAuthorization;
@@ -84,6 +85,8 @@ export class HttpApi extends pulumi.ComponentResource {
     public readonly executionArn: pulumi.Output<string>;
     private readonly name: string;
     private readonly routes = new Map<string, { authorization: string; route: aws.apigatewayv2.Route }>();
+    /** The grantee name of each role `grantInvoke` has granted, so a role gets one grant per API. */
+    private readonly grants = new Map<aws.iam.Role, string>();
 
     constructor(name: string, args: HttpApiArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("federated-access:api:HttpApi", name, {}, opts);
@@ -216,18 +219,30 @@ export class HttpApi extends pulumi.ComponentResource {
 
     /**
      * Lets `role` invoke the given routes of this API (and nothing else of it): routes `addRoute`
-     * returned, or their keys. The policy is named `<api>-grant-<grantee>`.
+     * returned. The Pulumi resource is named `<api>-grant-<grantee>`; the role's inline policy
+     * `invoke-<api>`. One grant per role: a second would write the same inline policy, and the two
+     * would replace each other in AWS, so it is refused; name every route the role may invoke in one call.
      */
-    public grantInvoke(grantee: string, role: aws.iam.Role, routes: readonly (HttpRoute | string)[]): aws.iam.RolePolicy {
+    public grantInvoke(grantee: string, role: aws.iam.Role, routes: readonly HttpRoute[]): aws.iam.RolePolicy {
         if (routes.length === 0) {
             throw new Error(`HttpApi '${this.name}': grantInvoke '${grantee}' needs at least one route`);
         }
-        const routeKeys = routes.map((r) => {
-            if (typeof r === "string") return r;
+        const routeKeys = routes.map((r: HttpRoute | string) => {
+            if (typeof r !== "object" || r === null) {
+                throw new Error(`HttpApi '${this.name}': grantInvoke '${grantee}' takes the routes addRoute returned, got '${String(r)}'`);
+            }
             if (r.api !== this) throw new Error(`HttpApi '${this.name}': grantInvoke '${grantee}' was given route '${r.routeKey}' of another API`);
             return r.routeKey;
         });
+        const earlier = this.grants.get(role);
+        if (earlier !== undefined) {
+            throw new Error(
+                `HttpApi '${this.name}': grantInvoke '${grantee}' names a role that grant '${earlier}' already covers; ` +
+                    `both would write its inline policy 'invoke-${this.name}': name every route it may invoke in one grant`,
+            );
+        }
         const arns = routeKeys.map((key) => this.routeArn(key));
+        this.grants.set(role, grantee);
         return new aws.iam.RolePolicy(
             `${this.name}-grant-${grantee}`,
             { role: role.name, name: `invoke-${this.name}`, policy: pulumi.all(arns).apply((resolved) => JSON.stringify(invokePolicy(resolved))) },

@@ -40,6 +40,7 @@ export interface StageAccessRoleArgs {
     readonly tier: Tier;
     /** The caller's 12-digit AWS account id. */
     readonly callerAccountId: string;
+    /** The caller's role name for each tier; the role named for `tier` is the one trusted. */
     readonly callerRoles: CallerRoles;
     /**
      * When set, the caller must also present this `sts:ExternalId` (keep it a Pulumi secret).
