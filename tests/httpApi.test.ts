@@ -185,6 +185,8 @@ describe("HttpApi component", () => {
             () => api.grantInvoke("t8-more", role, [second]),
             /grantInvoke 't8-more' names a role that grant 't8' already covers; both would write its inline policy 'invoke-t-api8'/,
         );
+        assert.doesNotThrow(() => api.grantInvokeAll("t8-all", role), "grantInvokeAll writes an inline policy of its own name");
+        assert.throws(() => api.grantInvokeAll("t8-all-again", role), /grantInvokeAll 't8-all-again' names a role that grant 't8-all' already covers \(inline policy 'invoke-t-api8-all'\)/);
         // Another role may be granted; one call may name several routes.
         const both = JSON.parse(await promiseOf(api.grantInvoke("t9", other, [first, second]).policy));
         assert.deepStrictEqual([both.Statement[0].Resource].flat(), [await promiseOf(api.routeArn("GET /c")), await promiseOf(api.routeArn("GET /d"))]);

@@ -87,6 +87,8 @@ export class HttpApi extends pulumi.ComponentResource {
     private readonly routes = new Map<string, { authorization: string; route: aws.apigatewayv2.Route }>();
     /** The grantee name of each role `grantInvoke` has granted, so a role gets one grant per API. */
     private readonly grants = new Map<aws.iam.Role, string>();
+    /** The same for `grantInvokeAll`, whose inline policy has a name of its own. */
+    private readonly allGrants = new Map<aws.iam.Role, string>();
 
     constructor(name: string, args: HttpApiArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("federated-access:api:HttpApi", name, {}, opts);
@@ -255,6 +257,11 @@ export class HttpApi extends pulumi.ComponentResource {
         for (const key of this.routes.keys()) {
             this.requireIamRoute(key);
         }
+        const earlier = this.allGrants.get(role);
+        if (earlier !== undefined) {
+            throw new Error(`HttpApi '${this.name}': grantInvokeAll '${grantee}' names a role that grant '${earlier}' already covers (inline policy 'invoke-${this.name}-all')`);
+        }
+        this.allGrants.set(role, grantee);
         return new aws.iam.RolePolicy(
             `${this.name}-grant-${grantee}`,
             { role: role.name, name: `invoke-${this.name}-all`, policy: this.allRoutesArn().apply((arn) => JSON.stringify(invokePolicy([arn]))) },
