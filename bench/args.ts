@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 
+import { CliSpec, firstSentence, usageLines } from "../cli/usage";
+
 export interface BenchOptions {
     /** Cold starts per variant. */
     readonly runs: number;
@@ -27,34 +29,38 @@ example: npm run bench -- --runs 31 --seconds 5
 
 export type Parsed = { readonly options: BenchOptions } | { readonly exit: 0 | 2; readonly text: string };
 
-/** Reads the command line; never throws: bad input is a one-line usage error (exit 2). */
-export function parseBenchArgs(argv: readonly string[]): Parsed {
+const BENCH_CLI: CliSpec = {
+    name: "bench",
+    options: {
+        runs: { type: "string" },
+        seconds: { type: "string" },
+        tests: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+    },
+};
+
+/**
+ * Reads the command line; never throws: bad input is answered as every tool of the project
+ * answers it (cli/usage.ts), what is wrong and a hint, exit 2.
+ */
+export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Parsed {
+    const usage = (message: string): Parsed => ({ exit: 2, text: usageLines(BENCH_CLI, message, argv, env) });
     let values: { runs?: string; seconds?: string; tests?: boolean; help?: boolean };
     try {
-        ({ values } = parseArgs({
-            args: [...argv],
-            options: {
-                runs: { type: "string" },
-                seconds: { type: "string" },
-                tests: { type: "boolean" },
-                help: { type: "boolean", short: "h" },
-            },
-            strict: true,
-            allowPositionals: false,
-        }));
+        ({ values } = parseArgs({ args: [...argv], options: BENCH_CLI.options, strict: true, allowPositionals: false }) as { values: typeof values });
     } catch (error) {
-        return { exit: 2, text: `bench: ${(error as Error).message.split("\n")[0]} (${USAGE})` };
+        return usage(firstSentence((error as Error).message));
     }
     if (values.help) {
         return { exit: 0, text: HELP };
     }
     const runs = Number(values.runs ?? "15");
     if (!/^\d+$/.test(values.runs ?? "15") || runs < 1) {
-        return { exit: 2, text: `bench: --runs must be a positive integer, got '${values.runs}' (${USAGE})` };
+        return usage(`--runs must be a positive integer, got '${values.runs}'`);
     }
     const seconds = Number(values.seconds ?? "3");
     if (!Number.isFinite(seconds) || seconds <= 0 || (values.seconds ?? "3").trim() === "") {
-        return { exit: 2, text: `bench: --seconds must be a number greater than 0, got '${values.seconds}' (${USAGE})` };
+        return usage(`--seconds must be a number greater than 0, got '${values.seconds}'`);
     }
     return { options: { runs, seconds, tests: values.tests ?? false } };
 }

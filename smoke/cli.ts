@@ -2,7 +2,7 @@
  * `npm run smoke -- --stack <stage> …`: the post-deploy smoke checks against a deployed stage
  * (`--help` for the options). Exit codes: 0 every check passed and cleanup removed what the
  * run created; 1 a check failed or cleanup left something; 2 a usage or set-up problem (no
- * check ran; a usage error is followed by a hint line, tools/usage.ts); 130 interrupted.
+ * check ran; a usage error is followed by a hint line, cli/usage.ts); 130 interrupted.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -13,7 +13,7 @@ import type { AwsCredentialIdentityProvider } from "@smithy/types";
 
 import { credentialsFor, CredentialSource, describeSource, detectSource } from "../client/credentials";
 import { isStage, SHIPPED_STAGES } from "../components/config/stage";
-import { CliSpec, usageHint } from "../tools/usage";
+import { CliSpec, usageHint } from "../cli/usage";
 import { createAwsClients } from "./clients";
 import { describeError, errorName } from "./errors";
 import { parseOutputs, StackOutputs } from "./outputs";
@@ -67,7 +67,7 @@ problem (no check ran), 130 interrupted.
 /** A problem of how the tool was called or set up: one line, no stack, exit 2. */
 export class SetupError extends Error {}
 
-/** A mistake on the command line: as SetupError, followed by a hint line (tools/usage.ts). */
+/** A mistake on the command line: as SetupError, followed by a hint line (cli/usage.ts). */
 export class UsageError extends SetupError {}
 
 const OPTIONS = {

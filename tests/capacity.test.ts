@@ -10,7 +10,7 @@ import * as path from "path";
 
 import { capacity, DEFAULT_PARAMETERS, DesignReport, exchangeCalls, ISSUE_SCENARIOS, renderScenarioTable, Scenario } from "../analysis/capacity";
 import { QUOTAS } from "../analysis/capacityQuotas";
-import { HINT, main } from "../tools/capacity";
+import { HINT, main, parseCapacityArgs } from "../tools/capacity";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -252,6 +252,15 @@ describe("npm run capacity", () => {
             assert.strictEqual(HINT, "run 'npm run capacity -- --help' for usage");
         });
     }
+
+    it("spells out the command meant when npm took the options for want of '--'", () => {
+        // `npm run capacity --users 50k --rps 500`: npm keeps both flags (npm_config_users=true,
+        // npm_config_rps=true) and passes the tool the two values alone.
+        assert.deepStrictEqual(parseCapacityArgs(["50k", "500"], { npm_config_users: "true", npm_config_rps: "true" }), {
+            exit: 2,
+            err: ["capacity: Unexpected argument '50k'", "did you mean: npm run capacity -- --users 50k --rps 500 ? (npm needs '--' before the tool's options)"],
+        });
+    });
 
     it("takes k and M suffixes and prints every design's binding quota as text", () => {
         const { code, out } = run(["--users", "1M", "--rps", "10k"]);

@@ -6,7 +6,7 @@ import * as assert from "assert";
 
 import { main as keyTableMain } from "../tools/keyTable";
 import { main as stagesMain } from "../tools/stages";
-import { meantCommand, usageHint } from "../tools/usage";
+import { meantCommand, usageHint } from "../cli/usage";
 import { PLAN_CLI } from "../tools/plan";
 
 interface Ran {

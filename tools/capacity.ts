@@ -9,7 +9,9 @@
 import { parseArgs } from "util";
 
 import { capacity, CapacityParameters, DEFAULT_PARAMETERS, renderScenarioTable, renderText } from "../analysis/capacity";
+import { CliSpec, firstSentence, usageHint } from "../cli/usage";
 
+/** The hint under a usage error, unless the mistake looks like options npm took for want of `--` (cli/usage.ts). */
 export const HINT = "run 'npm run capacity -- --help' for usage";
 
 export const USAGE = `usage: npm run capacity -- --users N --rps R [options]
@@ -76,28 +78,33 @@ const NUMERIC: readonly { flag: string; key: keyof CapacityParameters; check: (v
     { flag: "user-skew", key: "userSkew", check: (v) => v >= 0 && v <= 3, rule: "a Zipf exponent from 0 (uniform) to 3" },
 ];
 
+const CAPACITY_CLI: CliSpec = {
+    name: "capacity",
+    options: {
+        users: { type: "string" },
+        rps: { type: "string" },
+        format: { type: "string" },
+        table: { type: "boolean" },
+        fleet: { type: "boolean" },
+        minutes: { type: "string" },
+        help: { type: "boolean", short: "h" },
+        ...Object.fromEntries(NUMERIC.map((n) => [n.flag, { type: "string" as const }])),
+    },
+};
+
 /** Reads the command line; never throws: bad input is `capacity: <what is wrong>` and the hint (exit 2). */
-export function parseCapacityArgs(argv: readonly string[]): Parsed {
-    const usage = (message: string): Parsed => ({ exit: 2, err: [`capacity: ${message}`, HINT] });
+export function parseCapacityArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Parsed {
+    const usage = (message: string): Parsed => ({ exit: 2, err: [`capacity: ${message}`, usageHint(CAPACITY_CLI, argv, env)] });
     let values: Record<string, string | boolean | undefined>;
     try {
         ({ values } = parseArgs({
             args: [...argv],
-            options: {
-                users: { type: "string" },
-                rps: { type: "string" },
-                format: { type: "string" },
-                table: { type: "boolean" },
-                fleet: { type: "boolean" },
-                minutes: { type: "string" },
-                help: { type: "boolean", short: "h" },
-                ...Object.fromEntries(NUMERIC.map((n) => [n.flag, { type: "string" as const }])),
-            },
+            options: CAPACITY_CLI.options,
             strict: true,
             allowPositionals: false,
-        }));
+        }) as { values: typeof values });
     } catch (error) {
-        return usage((error as Error).message.split("\n")[0]);
+        return usage(firstSentence((error as Error).message));
     }
     if (values.help) return { exit: 0, out: USAGE };
     const format = (values.format as string | undefined) ?? "text";

@@ -11,7 +11,7 @@ import { dataAtRisk, needsAdministrator, resourceChanges } from "../analysis/cha
 import { CONFIG_KEYS } from "../components/config/stackSettings";
 import { applierOf } from "./plan";
 import { PROJECT, ProgramRun, runProgram, stackRun, STAGES } from "./mockRun";
-import { CliSpec, firstSentence, usageLines } from "./usage";
+import { CliSpec, firstSentence, usageLines } from "../cli/usage";
 
 /** Another valid value of each key, given the stack's own. */
 const OTHER_VALUE: Record<string, (current: string | undefined, stage: string) => string> = {
@@ -100,7 +100,7 @@ export interface KeyTableIo {
 
 /**
  * Prints the table; resolves with the exit code. A mistake on the command line is answered in
- * two lines, what is wrong and a hint (tools/usage.ts).
+ * two lines, what is wrong and a hint (cli/usage.ts).
  */
 export async function main(argv: readonly string[], io: KeyTableIo = process, env: NodeJS.ProcessEnv = process.env): Promise<number> {
     let help: boolean | undefined;

@@ -23,7 +23,7 @@ import { ChangeApplier } from "../analysis/ciRights";
 import { isStage, SHIPPED_STAGES } from "../components/config/stage";
 import { BaseTree, changedAnalysisFiles, checkoutBase, providerVersion } from "./baseTree";
 import { ACCOUNT_ID, isSecretInput, policiesOfRole, ProgramRun, RecordedResource, ROOT, runProgram, StackFileError, stackNames, stacksInDeployOrder } from "./mockRun";
-import { CliSpec, firstSentence, usageLines, UsageError } from "./usage";
+import { CliSpec, firstSentence, usageLines, UsageError } from "../cli/usage";
 
 /** The reviewed reach of every person, one table per stack. */
 export const EXPECTED_REACH_FILE = path.join(ROOT, "tests", "expected", "reach.json");
@@ -354,7 +354,7 @@ function renderChanges(changes: readonly StackChange[], md: boolean, baseLabel: 
 
 /**
  * Runs the plan; resolves with its exit code (see USAGE). A mistake on the command line is
- * answered in two lines, what is wrong and a hint (tools/usage.ts).
+ * answered in two lines, what is wrong and a hint (cli/usage.ts).
  * @param root the tree whose stacks are planned. @default ROOT
  * @param env where npm reports options it took for itself. @default process.env
  */

@@ -9,7 +9,7 @@
  * A stack file the workflows could not run (a stage name or tier the program refuses, no region,
  * no deploy environment) is an error naming the file, so a workflow stops before it deploys anything.
  *
- * Exit codes: 0 listed; 2 a usage error (what is wrong and a hint, tools/usage.ts) or a stack
+ * Exit codes: 0 listed; 2 a usage error (what is wrong and a hint, cli/usage.ts) or a stack
  * file the workflows cannot run.
  */
 import { parseArgs } from "util";
@@ -17,7 +17,7 @@ import { parseArgs } from "util";
 import { smokeEnvironmentOf } from "../components/ci/githubCi";
 import { parseStage, TIERS } from "../components/config/stage";
 import { projectFile, ROOT, stackConfig, stacksInDeployOrder } from "./mockRun";
-import { CliSpec, firstSentence, usageLines } from "./usage";
+import { CliSpec, firstSentence, usageLines } from "../cli/usage";
 
 export interface WorkflowStage {
     readonly stage: string;
@@ -89,7 +89,7 @@ export const STAGES_CLI: CliSpec = {
 
 /**
  * Lists the stages; returns the exit code. A mistake on the command line is answered in two
- * lines, what is wrong and a hint (tools/usage.ts).
+ * lines, what is wrong and a hint (cli/usage.ts).
  */
 export function main(
     argv: readonly string[],

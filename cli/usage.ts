@@ -1,5 +1,5 @@
 /**
- * How the project's command-line tools (plan, stages, key-table, smoke) answer a mistake on
+ * How the project's command-line tools (plan, stages, key-table, capacity, smoke, bench) answer a mistake on
  * their command line, all in one style, exit 2:
  *
  *     plan: <what is wrong>
@@ -78,5 +78,5 @@ export function usageLines(spec: CliSpec, message: string, argv: readonly string
 
 /** parseArgs explains at length how to pass positionals; the first sentence is the point. */
 export function firstSentence(message: string): string {
-    return message.split(/(?<=\.) /)[0].replace(/\.$/, "");
+    return message.split("\n")[0].split(/(?<=\.) /)[0].replace(/\.$/, "");
 }
