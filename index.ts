@@ -27,6 +27,7 @@ import { StageBoundary } from "./components/ci/stageBoundary";
 import { parseStackSettings, runtimeSecretCheck } from "./components/config/stackSettings";
 import { USER_GROUPS, UserDirectory } from "./components/identity/userDirectory";
 import { adminCallbackFactory, whoamiCallbackFactory } from "./lambdas/apiFunctions";
+import { ROUTES } from "./lambdas/contract";
 import { READ_FILE_PACKAGES, readFileCallbackFactory } from "./lambdas/readFileFunction";
 import { smokeUsersCallbackFactory } from "./lambdas/smokeUsersFunction";
 
@@ -175,9 +176,9 @@ new aws.iam.RolePolicy("smoke-users-pool", {
     policy: directory.userPool.arn.apply((arn) => JSON.stringify(smokeUsersBrokerPolicy(arn))),
 });
 
-const readFileRoute = api.addRoute({ routeKey: "GET /read-file", handler: readFile });
-const whoamiRoute = api.addRoute({ routeKey: "GET /whoami", handler: whoami });
-const adminRoute = api.addRoute({ routeKey: "GET /admin", handler: admin });
+const readFileRoute = api.addRoute({ routeKey: ROUTES.readFile, handler: readFile });
+const whoamiRoute = api.addRoute({ routeKey: ROUTES.whoami, handler: whoami });
+const adminRoute = api.addRoute({ routeKey: ROUTES.admin, handler: admin });
 
 api.grantInvoke("user-identity", federation.roles.user, [readFileRoute]);
 api.grantInvoke("admin-identity", federation.roles.admin, [readFileRoute, adminRoute]);

@@ -4,6 +4,7 @@
  * users' tokens, so it is trusted with that stage's data and users); nothing and nobody else
  * is.
  */
+import { ROUTES } from "../lambdas/contract";
 import { Person, Reach } from "./reach";
 import { World } from "./world";
 
@@ -34,7 +35,7 @@ function allowed(person: Person, stage: string, capability: string, world: World
         // ask Cognito); that role may only ask who it is. The identity pool refuses it; what the
         // credentials obtained before the sign-out reach, they reach until they expire.
         const beforeSignOut = stale !== undefined && staleMinutes(stale) <= STALE_SIGNED_OUT_LIMIT_MINUTES;
-        return ownUser && (capability === "invoke GET /whoami" || (beforeSignOut && capability.startsWith("invoke ") && capability !== "invoke GET /admin"));
+        return ownUser && (capability === `invoke ${ROUTES.whoami}` || (beforeSignOut && capability.startsWith("invoke ") && capability !== `invoke ${ROUTES.admin}`));
     }
     switch (capability) {
         case "read A's file":

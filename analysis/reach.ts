@@ -6,6 +6,7 @@
  * IAM policy engine over the synthesized policies. Iterated to a fixed point; every reached
  * capability keeps the chain of steps that got there.
  */
+import { ROUTES, USER_FILE_NAME } from "../lambdas/contract";
 import { decide } from "./engine";
 import { heldResources, PassTarget, passTargets, privilegedRoleName, privilegedServiceRoles } from "./services";
 import { OidcProviderModel, RoleModel, StackModel, World } from "./world";
@@ -770,9 +771,9 @@ export class ReachModel {
         const { bucket, prefix } = stack.userFiles;
         const object = (user: string, file: string) => `arn:aws:s3:::${bucket}/${prefix}/${identityIdOf(stack, user)}/${file}`;
         const objectColumns: ObjectColumn[] = [
-            [`${p} read A's file`, "s3:GetObject", object("A", "data.txt"), "A"],
+            [`${p} read A's file`, "s3:GetObject", object("A", USER_FILE_NAME), "A"],
             [`${p} write A's folder`, "s3:PutObject", object("A", "new.txt"), "A"],
-            [`${p} read B's file`, "s3:GetObject", object("B", "data.txt"), "B"],
+            [`${p} read B's file`, "s3:GetObject", object("B", USER_FILE_NAME), "B"],
         ];
         for (const h of holdings) {
             if (h.kind === "power" && h.power === "bucketControl" && h.target === bucket) {
@@ -808,7 +809,7 @@ export class ReachModel {
             const arn = `${stack.api.executionArn}/$default/${method}${path}`;
             if (await this.can(h, "execute-api:Invoke", arn)) {
                 grant(`${p} invoke ${route}`, h, `execute-api:Invoke ${route}`);
-                if (route === "GET /admin" && h.roleArn === stack.adminRoleArn) grant(`${p} /admin as an admin`, h, "served: a session of the admin identity role");
+                if (route === ROUTES.admin && h.roleArn === stack.adminRoleArn) grant(`${p} /admin as an admin`, h, "served: a session of the admin identity role");
             }
         }
         const readFile = stack.functions.find((f) => f.name.endsWith("read-file")) ?? stack.functions[0];

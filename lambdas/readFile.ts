@@ -1,6 +1,7 @@
 import { FetchError } from "aws-jwt-verify/error";
 
 import { withBackoff } from "./backoff";
+import { ID_TOKEN_HEADER, USER_FILE_NAME } from "./contract";
 import { classifyAwsError, errorResponse, header, HttpEvent, HttpResponse, jsonResponse, RETRY_AFTER_SECONDS } from "./http";
 import { CognitoIdentitySender, createIdentityExchange, TemporaryCredentials, VerifiedClaims } from "./identityCredentials";
 import { S3Reader } from "./s3Reader";
@@ -76,7 +77,7 @@ type Outcome = { response: HttpResponse; reason: string };
 /** The settings with their defaults applied and checked. */
 function resolveSettings(settings: ReadFileSettings) {
     const resolved = {
-        fileName: settings.fileName ?? "data.txt",
+        fileName: settings.fileName ?? USER_FILE_NAME,
         maxBytes: settings.maxBytes ?? 1024 * 1024,
         throttledAttempts: settings.throttledAttempts ?? 3,
         retryBudgetMs: settings.retryBudgetMs ?? 3000,
@@ -120,7 +121,7 @@ function awsFailure(error: unknown, requestId: string | undefined, step: string,
 
 /** The idToken header, or the 401 that answers a missing or malformed one (no AWS call is made for it). */
 function tokenOf(event: HttpEvent, requestId: string | undefined): { token: string } | Outcome {
-    const token = header(event, "idToken")?.trim();
+    const token = header(event, ID_TOKEN_HEADER)?.trim();
     if (!token) {
         return {
             response: errorResponse(401, "missing_token", "Send your Cognito IdToken in the idToken header.", requestId),

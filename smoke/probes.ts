@@ -8,6 +8,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 
 import { ApiCallError } from "../client/apiClient";
+import { routePath, ROUTES } from "../lambdas/contract";
 import type { Context } from "./context";
 import { describeError, isAuthorizationDenial, whyNotADenial } from "./errors";
 import { StepFailure } from "./steps";
@@ -106,7 +107,7 @@ export async function whoHolds(ctx: Context, credentials: AwsCredentialIdentity 
 
 /** `/whoami` must answer 200 naming the session of `roleName`; returns the ARN it named. */
 export async function expectWhoami(ctx: Context, credentials: AwsCredentialIdentity, roleName: string, sessionName: string): Promise<string> {
-    const who = await api(ctx, credentials, "/whoami", "success");
+    const who = await api(ctx, credentials, routePath(ROUTES.whoami), "success");
     const userArn = String((who.body as { userArn?: string }).userArn);
     const expected = new RegExp(`^arn:aws[a-z-]*:sts::\\d{12}:assumed-role/${escapeRegExp(roleName)}/${escapeRegExp(sessionName)}$`);
     if (who.status !== 200 || !expected.test(userArn)) {

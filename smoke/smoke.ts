@@ -18,6 +18,7 @@ import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand } from "@aws-sdk/cl
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 
 import { createUserStorage } from "../client/userStorage";
+import { ID_TOKEN_HEADER, routePath, ROUTES, USER_FILE_NAME } from "../lambdas/contract";
 import type { Context, SmokeClients } from "./context";
 import { describeError, errorName, isAuthorizationDenial } from "./errors";
 import { roleNameOf, StackOutputs } from "./outputs";
@@ -193,7 +194,7 @@ const setUp: CheckBody = async (run) => {
         for (const user of users) {
             await createUser(ctx, user);
             await signIn(ctx, user, "fresh", record);
-            await writeOwnObject(ctx, user, "data.txt", contentOf(runId, user), record, true);
+            await writeOwnObject(ctx, user, USER_FILE_NAME, contentOf(runId, user), record, true);
         }
     } catch (error) {
         run.setupFailed = `set-up failed (${error instanceof StepFailure ? error.message : errorName(error)})`;
@@ -207,7 +208,7 @@ const setUp: CheckBody = async (run) => {
 
 /** Check 1: user A reads its own file through the API. */
 const ownFileThroughApi: CheckBody = async ({ ctx, runId, users: [userA] }) => {
-    const got = await api(ctx, userA.credentials!, "/read-file", "success", { idToken: userA.idToken! });
+    const got = await api(ctx, userA.credentials!, routePath(ROUTES.readFile), "success", { [ID_TOKEN_HEADER]: userA.idToken! });
     if (got.status !== 200) fail(`expected 200, got ${got.status} ${JSON.stringify(got.body)}${got.note ? ` (${got.note})` : ""}`);
     if ((got.body as { data?: string }).data !== contentOf(runId, userA)) fail(`expected A's content, got ${JSON.stringify(got.body)}`);
     return "200 with A's content";
@@ -248,7 +249,7 @@ const ownFolderOnly: CheckBody = async ({ ctx, runId, record, users: [userA, use
 
 /** Check 3: the API refuses a request that is not signed. */
 const unsignedRefused: CheckBody = async ({ ctx, options }) => {
-    const status = await ctx.steps.run("unsigned GET /whoami", (signal) => (options.unsignedGet ?? defaultUnsignedGet)(`${ctx.out.apiEndpoint}/whoami`, signal), {
+    const status = await ctx.steps.run("unsigned GET /whoami", (signal) => (options.unsignedGet ?? defaultUnsignedGet)(`${ctx.out.apiEndpoint}${routePath(ROUTES.whoami)}`, signal), {
         idempotent: true,
     });
     if (status !== 403 && status !== 401) fail(`expected 403, got ${status}`);
@@ -258,8 +259,8 @@ const unsignedRefused: CheckBody = async ({ ctx, options }) => {
 /** Check 4: /admin refuses the user role and serves the admin role. */
 const adminRouteByGroup: CheckBody = async ({ ctx, users: [userA, userB] }) => {
     // The user role's credentials are shown to work on the API by check 1.
-    const asUser = await expectApiRefusal(ctx, "user role", userA.credentials!, "/admin", true);
-    const asAdmin = await api(ctx, userB.credentials!, "/admin", "success");
+    const asUser = await expectApiRefusal(ctx, "user role", userA.credentials!, routePath(ROUTES.admin), true);
+    const asAdmin = await api(ctx, userB.credentials!, routePath(ROUTES.admin), "success");
     if (asAdmin.status !== 200) fail(`admin role: expected 200, got ${asAdmin.status} ${JSON.stringify(asAdmin.body)}${asAdmin.note ? ` (${asAdmin.note})` : ""}`);
     return `user ${asUser}, admin 200`;
 };
@@ -341,7 +342,7 @@ const oidcRoleConfined: CheckBody = async ({ ctx, runId, users: [userA] }) => {
         (signal) => s3.send(new GetObjectCommand({ Bucket: out.userFilesBucket, Key: ownKey(ctx, userA) }), { abortSignal: signal }),
         { arn: sessionArn, named: false },
     );
-    const readFile = await expectApiRefusal(ctx, "OIDC role", oidc, "/read-file", false, { idToken: userA.idToken! });
+    const readFile = await expectApiRefusal(ctx, "OIDC role", oidc, routePath(ROUTES.readFile), false, { [ID_TOKEN_HEADER]: userA.idToken! });
     return `/whoami names ${sessionArn}; A's file denied; /read-file ${readFile}`;
 };
 

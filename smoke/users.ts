@@ -13,6 +13,7 @@ import { GetCredentialsForIdentityCommand, GetIdCommand } from "@aws-sdk/client-
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentity } from "@smithy/types";
 
+import { USER_FILE_NAME } from "../lambdas/contract";
 import { SMOKE_USER_DOMAIN, SMOKE_USER_PREFIX, smokeUsername } from "../lambdas/smokeUsers";
 import type { SmokeUsersRequest } from "../lambdas/smokeUsers";
 import type { Context } from "./context";
@@ -161,7 +162,7 @@ export async function writeOwnObject(ctx: Context, user: TestUser, name: string,
 }
 
 export const ownFolder = (ctx: Context, identityId: string) => `${ctx.out.userFilesPrefix}/${identityId}/`;
-export const ownKey = (ctx: Context, user: TestUser, name = "data.txt") => `${ownFolder(ctx, user.identityId!)}${name}`;
+export const ownKey = (ctx: Context, user: TestUser, name = USER_FILE_NAME) => `${ownFolder(ctx, user.identityId!)}${name}`;
 
 export interface Removal {
     readonly status: "removed" | "failed" | "deferred";

@@ -7,6 +7,7 @@ import { HandlerFunction } from "../components/api/handlerFunction";
 import { HttpApi } from "../components/api/httpApi";
 import { callerRoleFor, StageAccessRole } from "../components/api/stageAccessRole";
 import { TIERS } from "../components/config/stage";
+import { routePath, ROUTES } from "../lambdas/contract";
 import { createAdminHandler, createWhoamiHandler } from "../lambdas/whoami";
 import { policyOf, ProgramRun, promiseOf, runProgram, stackConfig, stackRun, STAGES } from "./harness";
 
@@ -32,6 +33,11 @@ for (const stage of STAGES) {
             for (const route of routes) {
                 assert.strictEqual(route.inputs.authorizationType, "AWS_IAM", route.inputs.routeKey);
             }
+        });
+
+        it("builds exactly the routes lambdas/contract.ts names, which the smoke checks and the analysis call", () => {
+            assert.deepStrictEqual(run.ofType(T.route).map((r) => r.inputs.routeKey).sort(), Object.values(ROUTES).sort());
+            assert.deepStrictEqual(Object.values(ROUTES).map(routePath), ["/read-file", "/whoami", "/admin"]);
         });
 
         it("integrates each route with its Lambda as a payload 2.0 proxy", () => {
