@@ -69,7 +69,13 @@ if (stateBucketOfStage) {
 }
 const accountId = aws.getCallerIdentityOutput().accountId;
 
-const directory = new UserDirectory("users", { mfa: settings.mfa, idTokenValidityMinutes: settings.idTokenValidityMinutes, protect: settings.protectData, tags });
+const directory = new UserDirectory("users", {
+    groups: USER_GROUPS,
+    mfa: settings.mfa,
+    idTokenValidityMinutes: settings.idTokenValidityMinutes,
+    protect: settings.protectData,
+    tags,
+});
 
 const userFiles = new PrivateBucket("user-files", {
     namePrefix: `${bucketPrefix}user-files-`,

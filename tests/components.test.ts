@@ -12,7 +12,7 @@ import { HandlerFunction } from "../components/api/handlerFunction";
 import { IdentityFederation } from "../components/identity/identityFederation";
 import { PrivateBucket } from "../components/storage/privateBucket";
 import { checkGroupNames, USER_GROUPS, UserDirectory } from "../components/identity/userDirectory";
-import { ROOT, runProgram } from "./harness";
+import { promiseOf, ROOT, runProgram } from "./harness";
 
 const factory = () => async () => ({});
 
@@ -36,6 +36,17 @@ describe("component argument validation", () => {
         assert.deepStrictEqual(client.tokenValidityUnits, { idToken: "minutes", accessToken: "minutes", refreshToken: "days" });
         const shipped = (await runProgram("deve")).one("aws:cognito/userPoolClient:UserPoolClient").inputs;
         assert.strictEqual(shipped.idTokenValidity, 60);
+    });
+
+    it("UserDirectory: takes its groups as an argument, in precedence order, and refuses none or overlapping names", async () => {
+        assert.throws(() => new UserDirectory("d5", { groups: [] }), /UserDirectory 'd5': groups must name at least one group/);
+        assert.throws(() => new UserDirectory("d6", { groups: ["editor", "editors"] }), /UserDirectory 'd6': group 'editors' contains the name of group 'editor'/);
+        const directory = new UserDirectory("d7", { groups: ["editors", "readers"] });
+        assert.deepStrictEqual(Object.keys(directory.groups), ["editors", "readers"]);
+        const precedences = await Promise.all(Object.values(directory.groups).map((g) => promiseOf(g.precedence)));
+        assert.deepStrictEqual(precedences, [0, 1]);
+        // Without the argument, the project's two groups, admin first.
+        assert.deepStrictEqual(Object.keys(new UserDirectory("d8").groups), [...USER_GROUPS]);
     });
 
     it("PrivateBucket: noncurrentVersionExpirationDays", () => {

@@ -54,7 +54,14 @@ function checkTokenMinutes(component: string, field: string, value: number | und
     return minutes;
 }
 
-export interface UserDirectoryArgs {
+export interface UserDirectoryArgs<G extends string = UserGroup> {
+    /**
+     * The pool's groups, in precedence order (the first wins where a user is in several); names
+     * of lowercase letters, digits or '-', none containing another (`checkGroupNames`). Pass the
+     * same list to `IdentityFederation`, which maps each group to its role.
+     * @default USER_GROUPS (`admin`, `user`)
+     */
+    readonly groups?: readonly G[];
     /**
      * MFA mode. `OPTIONAL` lets each user enrol a TOTP app, `ON` requires it at sign-in.
      * @default "OPTIONAL"
@@ -84,19 +91,22 @@ export interface UserDirectoryArgs {
 
 /**
  * The user directory: a Cognito user pool whose users only an administrator can create,
- * an app client without a secret, and the `admin` and `user` groups.
+ * an app client without a secret, and its groups (by default `admin` and `user`).
  */
-export class UserDirectory extends pulumi.ComponentResource {
+export class UserDirectory<G extends string = UserGroup> extends pulumi.ComponentResource {
     public readonly userPool: aws.cognito.UserPool;
     public readonly client: aws.cognito.UserPoolClient;
-    public readonly groups: Record<UserGroup, aws.cognito.UserGroup>;
+    public readonly groups: Record<G, aws.cognito.UserGroup>;
     /** `cognito-idp.<region>.amazonaws.com/<poolId>`: the key of `Logins` maps and the OIDC issuer host/path. */
     public readonly providerName: pulumi.Output<string>;
     /** `https://cognito-idp.<region>.amazonaws.com/<poolId>`: the `iss` claim of its tokens. */
     public readonly issuerUrl: pulumi.Output<string>;
 
-    constructor(name: string, args: UserDirectoryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: UserDirectoryArgs<G> = {}, opts?: pulumi.ComponentResourceOptions) {
         super("federated-access:identity:UserDirectory", name, {}, opts);
+        const groupNames = (args.groups ?? USER_GROUPS) as readonly G[];
+        if (groupNames.length === 0) throw new Error(`UserDirectory '${name}': groups must name at least one group`);
+        checkGroupNames(`UserDirectory '${name}'`, groupNames);
         const mfa = args.mfa ?? "OPTIONAL";
         if (mfa !== "OPTIONAL" && mfa !== "ON") {
             throw new Error(`UserDirectory '${name}': mfa must be OPTIONAL or ON, got '${mfa}'`);
@@ -157,15 +167,15 @@ export class UserDirectory extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const groups: Partial<Record<UserGroup, aws.cognito.UserGroup>> = {};
-        USER_GROUPS.forEach((group, precedence) => {
+        const groups: Partial<Record<G, aws.cognito.UserGroup>> = {};
+        groupNames.forEach((group, precedence) => {
             groups[group] = new aws.cognito.UserGroup(
                 `${name}-${group}`,
                 { userPoolId: this.userPool.id, name: group, precedence, description: `Members get the ${group} role` },
                 { parent: this, protect },
             );
         });
-        this.groups = groups as Record<UserGroup, aws.cognito.UserGroup>;
+        this.groups = groups as Record<G, aws.cognito.UserGroup>;
         this.providerName = this.userPool.endpoint;
         this.issuerUrl = pulumi.interpolate`https://${this.userPool.endpoint}`;
 
