@@ -4,8 +4,10 @@
  * role assumed through `credentialsFor({ kind: "assume-role", … })` — and turns refusals
  * into errors that say what happened. Usable from a caller's Lambda or a script: Node only, as
  * `credentials.ts` is. It hashes with the SDK's Node SHA-256 (`Hash` of `@smithy/core/serde`, what
- * `@smithy/hash-node` re-exports and the SDK's clients sign with in Node), the one SHA-256 of this
- * project; in a browser that export throws, and a browser build would pass a Web Crypto hash instead.
+ * `@smithy/hash-node` re-exports and the SDK's clients sign with in Node), the signing hash of
+ * every signer of this project; it runs on Node's own `crypto`, which the project's other digests
+ * (cache keys, content hashes) call directly, so there is one SHA-256 implementation. In a browser
+ * that export throws, and a browser build would pass a Web Crypto hash instead.
  */
 import { Hash } from "@smithy/core/serde";
 import { HttpRequest } from "@smithy/protocol-http";
