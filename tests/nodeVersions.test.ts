@@ -37,6 +37,18 @@ describe("Node versions", () => {
         assert.deepStrictEqual(refusing, [], `packages whose engines exclude a version that package.json's engines (${ENGINES}) supports`);
     });
 
+    it("the policy pack (its own package, installed with npm ci --prefix policy) names the same engines, and its lockfile accepts them", () => {
+        const policy = JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "package.json"), "utf8"));
+        const policyLock = JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "package-lock.json"), "utf8"));
+        assert.strictEqual(policy.engines?.node, ENGINES);
+        const refusing = Object.entries<{ version?: string; engines?: { node?: string } }>(policyLock.packages).flatMap(([key, entry]) => {
+            const range = entry.engines?.node;
+            if (!key || !range) return [];
+            return OLDEST.some((version) => !semver.satisfies(version, range)) ? [`${key}@${entry.version} (node ${range})`] : [];
+        });
+        assert.deepStrictEqual(refusing, []);
+    });
+
     it("the workflows set up a supported Node line", () => {
         const dir = path.join(ROOT, ".github", "workflows");
         const versions = fs
