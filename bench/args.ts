@@ -29,7 +29,7 @@ example: npm run bench -- --runs 31 --seconds 5
 
 export type Parsed = { readonly options: BenchOptions } | { readonly exit: 0 | 2; readonly text: string };
 
-const BENCH_CLI: CliSpec = {
+export const BENCH_CLI: CliSpec = {
     name: "bench",
     options: {
         runs: { type: "string" },

@@ -13,6 +13,13 @@ import MarkdownIt from "markdown-it";
 
 import { GITHUB_OIDC_HOST } from "../components/ci/githubCi";
 import { CONFIG_KEYS, ConfigKey, EXAMPLE_VALUES, isRequired, parseStackSettings } from "../components/config/stackSettings";
+import { BENCH_CLI } from "../bench/args";
+import { CliSpec } from "../cli/usage";
+import { SMOKE_CLI } from "../smoke/cli";
+import { CAPACITY_CLI } from "../tools/capacity";
+import { KEY_TABLE_CLI } from "../tools/keyTable";
+import { PLAN_CLI } from "../tools/plan";
+import { STAGES_CLI } from "../tools/stages";
 import { STAGES } from "./harness";
 import { PROJECT, ROOT, stackFileConfig } from "./harness";
 
@@ -64,6 +71,27 @@ function parseMarkdown(markdown: string): Parsed {
 
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 /** The README and every guide in docs/, by path from the repository's root. */
+/** The project's command-line tools, by npm script: the options each declares. */
+const TOOLS: Record<string, CliSpec> = {
+    plan: PLAN_CLI,
+    stages: STAGES_CLI,
+    "key-table": KEY_TABLE_CLI,
+    capacity: CAPACITY_CLI,
+    smoke: SMOKE_CLI,
+    bench: BENCH_CLI,
+};
+
+/** Every `npm run [--silent] <script> [-- <args>]` of a Markdown text: the script and the `--options` its arguments name. */
+function npmRuns(markdown: string): { script: string; flags: string[] }[] {
+    return [...markdown.matchAll(/npm run (?:--silent )?([a-z][a-z:-]*)( -- [^`|#>\n]*)?/g)].map((m) => ({
+        script: m[1],
+        flags: (m[2] ?? "")
+            .split(/\s+/)
+            .filter((word) => /^--[a-z]/.test(word))
+            .map((word) => word.split("=")[0]),
+    }));
+}
+
 const DOCUMENTS = new Map<string, string>([
     ["README.md", README],
     ...fs
@@ -161,6 +189,21 @@ describe("README", () => {
             .filter((entry) => entry.isDirectory() && entry.name !== ".git" && !ignored.includes(entry.name))
             .map((entry) => entry.name);
         assert.deepStrictEqual(directories.filter((name) => !listed.has(name)), [], "directories the Layout section leaves out");
+    });
+
+    it("names only npm scripts that exist and, for the project's own tools, only options they take (README.md and docs/)", () => {
+        const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: object }).scripts);
+        const named = [...DOCUMENTS].flatMap(([file, markdown]) => npmRuns(markdown).map((run) => ({ file, ...run })));
+        assert.ok(named.some((run) => run.script === "plan" && run.flags.includes("--base")), "the guides' npm run commands were read");
+        const problems = named.flatMap(({ file, script, flags }) => {
+            if (!scripts.includes(script)) return [`${file}: npm run ${script}: no such script`];
+            const spec = TOOLS[script];
+            return spec ? flags.filter((flag) => !(flag.slice(2) in spec.options)).map((flag) => `${file}: npm run ${script} -- ${flag}: not an option of the tool`) : [];
+        });
+        assert.deepStrictEqual(problems, []);
+        // And it would notice one: a flag the tool does not take.
+        assert.deepStrictEqual(npmRuns("`npm run --silent plan -- --all --bogus`"), [{ script: "plan", flags: ["--all", "--bogus"] }]);
+        assert.ok(!("bogus" in PLAN_CLI.options));
     });
 
     it("links only to files that exist and, with an #anchor, to a heading they have (README.md and docs/)", () => {

@@ -78,7 +78,7 @@ const NUMERIC: readonly { flag: string; key: keyof CapacityParameters; check: (v
     { flag: "user-skew", key: "userSkew", check: (v) => v >= 0 && v <= 3, rule: "a Zipf exponent from 0 (uniform) to 3" },
 ];
 
-const CAPACITY_CLI: CliSpec = {
+export const CAPACITY_CLI: CliSpec = {
     name: "capacity",
     options: {
         users: { type: "string" },
