@@ -143,7 +143,7 @@ export interface FreshResult {
  * The environment of every process whose start is timed: `PATH` and the variables given, none
  * other of this process's. Inherited ones change what starting Node costs, so a baseline that
  * inherited them would not be comparable: `NODE_EXTRA_CA_CERTS` makes Node read and parse a
- * certificate file before it runs anything (a 215 KB bundle cost each start about 40 ms on the
+ * certificate file before it runs anything (a CA bundle of about 220 KB cost each start about 40 ms on the
  * build machine), and `NODE_OPTIONS` can preload modules.
  */
 export function freshProcessEnv(variables: Record<string, string> = {}): Record<string, string> {
